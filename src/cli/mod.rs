@@ -1,0 +1,294 @@
+//! Command-line front end: flags, commands, exit codes.
+
+mod input;
+mod output;
+mod pipeline;
+mod report;
+
+use anyhow::{bail, Context, Result};
+use boilercut::jsonl::Fields;
+use boilercut::{LearnerBuilder, Model};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit status of a usage error (bad flag, missing file name).
+pub const EXIT_USAGE: u8 = 1;
+/// Exit status of a data or I/O error (bad record under `--on-error fail`,
+/// unreadable input, full disk).
+pub const EXIT_DATA: u8 = 2;
+
+const AFTER_HELP: &str = "\
+Exit status: 0 success; 1 usage error; 2 data or I/O error (a bad record under
+--on-error fail, an unreadable or truncated input, a write that failed). On any
+failure no output file is left that looks complete: outputs are written to a
+temporary file beside the target and renamed only when everything succeeded.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "boilercut",
+    version,
+    about = "Find the blocks scraped articles repeat across a site and cut them out",
+    long_about = "Find the blocks that scraped articles repeat across a site (donation appeals, \
+newsletter prompts, cookie notices, share bars, copyright lines, author bios, ad inserts, scraper \
+prefixes) and cut them out, every copy including the first, leaving the article.\n\n\
+Inputs: .jsonl, .jsonl.gz, .jsonl.zst files (compression is detected from the content), \
+directories of them (searched recursively), directories of .txt files (one document per file, \
+group = its folder), or - for standard input.",
+    after_help = AFTER_HELP
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Learn over all inputs, then clean them (one command for a bulk run).
+    Clean {
+        #[command(flatten)]
+        io: IoArgs,
+        #[command(flatten)]
+        learn: LearnArgs,
+        #[command(flatten)]
+        clean: CleanArgs,
+    },
+    /// Learn a model from the inputs and save it.
+    Learn {
+        /// Input files or directories, or - for standard input.
+        #[arg(required = true)]
+        inputs: Vec<String>,
+        /// The model file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        fields: FieldArgs,
+        #[command(flatten)]
+        learn: LearnArgs,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Clean the inputs with a model saved by `learn`.
+    Apply {
+        /// The model file written by `boilercut learn`.
+        #[arg(long)]
+        model: PathBuf,
+        #[command(flatten)]
+        io: IoArgs,
+        #[command(flatten)]
+        clean: CleanArgs,
+    },
+    /// Score a cleaned output against the labels of a generated corpus.
+    Eval {
+        /// labels.jsonl written by corpus/generate.py.
+        #[arg(long)]
+        labels: PathBuf,
+        /// The cleaned JSONL to score (records matched by id).
+        output: PathBuf,
+        /// Field holding the record id.
+        #[arg(long, default_value = "id")]
+        id_field: String,
+        /// Field holding the cleaned text in OUTPUT.
+        #[arg(long, default_value = "text")]
+        text_field: String,
+        /// Print one JSON object instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+struct IoArgs {
+    /// Input files or directories, or - for standard input.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Output: a file (.gz/.zst compress), - for standard output, or a
+    /// directory that mirrors the input file names (chosen when it exists,
+    /// ends with /, or an input is a directory).
+    #[arg(short, long)]
+    output: String,
+    #[command(flatten)]
+    fields: FieldArgs,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Args, Debug)]
+struct FieldArgs {
+    /// JSON field holding the text to clean.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// JSON field naming the group (site) of each record. Without a group
+    /// flag the whole input is one group.
+    #[arg(long, conflicts_with = "group_by_host")]
+    group_field: Option<String>,
+    /// Group records by the host of the URL in this field (www. dropped).
+    #[arg(long, value_name = "URLFIELD")]
+    group_by_host: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long)]
+    threads: Option<usize>,
+    /// What to do with a line that is not a JSON object: fail (exit 2, no
+    /// output), skip (drop it, counted) or keep (write it unchanged, counted).
+    #[arg(long, value_enum, default_value_t = OnError::Fail)]
+    on_error: OnError,
+    /// No summary and no progress on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
+struct LearnArgs {
+    /// A block is boilerplate when at least this many documents of its group
+    /// contain it.
+    #[arg(long, default_value_t = 4)]
+    min_docs: u64,
+    /// ... and at least this share of its group's documents.
+    #[arg(long, default_value_t = 0.02)]
+    min_fraction: f64,
+    /// Words per shingle (k).
+    #[arg(long, default_value_t = 8)]
+    shingle_words: usize,
+}
+
+#[derive(Args, Debug)]
+struct CleanArgs {
+    /// Add the removed byte ranges of the original text to each record as
+    /// NAME: [[start,end],...] (UTF-8 byte offsets).
+    #[arg(long, value_name = "NAME")]
+    spans_field: Option<String>,
+}
+
+/// Policy for bad records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    /// Stop with exit status 2 and leave no output.
+    Fail,
+    /// Drop the record and count it.
+    Skip,
+    /// Write the line through unchanged and count it.
+    Keep,
+}
+
+/// Whether an error is a closed output pipe (`| head`), which ends quietly.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+pub fn run() -> Result<ExitCode> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return Ok(ExitCode::from(code));
+        }
+    };
+    match cli.command {
+        Command::Clean { io, learn, clean } => {
+            let builder = builder(&learn)?;
+            let opts = options(&io.fields, &io.run, clean.spans_field);
+            let plan = input::Plan::new(&io.inputs, &io.output)?;
+            let pool = pool(io.run.threads)?;
+            pool.install(|| -> Result<ExitCode> {
+                let model = pipeline::learn(&plan, &opts, &builder)?;
+                pipeline::clean(&plan, &opts, &model)
+            })
+        }
+        Command::Learn {
+            inputs,
+            output,
+            fields,
+            learn,
+            run,
+        } => {
+            let builder = builder(&learn)?;
+            let opts = options(&fields, &run, None);
+            let plan = input::Plan::new(&inputs, output.to_str().unwrap_or("model"))?;
+            let model = pool(run.threads)?.install(|| pipeline::learn(&plan, &opts, &builder))?;
+            output::write_atomic(&output, &model.to_bytes())
+                .with_context(|| format!("{}: cannot write model", output.display()))?;
+            if !opts.quiet {
+                eprintln!(
+                    "boilercut: model with {} frequent features over {} groups written to {}",
+                    model.len(),
+                    model.groups().len(),
+                    output.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Apply { model, io, clean } => {
+            let bytes = std::fs::read(&model)
+                .with_context(|| format!("{}: cannot read model", model.display()))?;
+            let model = Model::from_bytes(&bytes).with_context(|| model.display().to_string())?;
+            let opts = options(&io.fields, &io.run, clean.spans_field);
+            let plan = input::Plan::new(&io.inputs, &io.output)?;
+            pool(io.run.threads)?.install(|| pipeline::clean(&plan, &opts, &model))
+        }
+        Command::Eval {
+            labels,
+            output,
+            id_field,
+            text_field,
+            json,
+        } => {
+            report::eval(&labels, &output, &id_field, &text_field, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn builder(a: &LearnArgs) -> Result<LearnerBuilder> {
+    let mut b = LearnerBuilder::new();
+    b.min_docs(a.min_docs)
+        .min_fraction(a.min_fraction)
+        .shingle_words(a.shingle_words);
+    if let Err(e) = b.config() {
+        bail!(UsageError(e.to_string()));
+    }
+    Ok(b)
+}
+
+fn options(f: &FieldArgs, r: &RunArgs, spans_field: Option<String>) -> pipeline::Options {
+    pipeline::Options {
+        fields: Fields {
+            text: f.text_field.clone(),
+            group: f.group_field.clone(),
+            host_of: f.group_by_host.clone(),
+        },
+        spans_field,
+        on_error: r.on_error,
+        quiet: r.quiet,
+    }
+}
+
+fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        if n == 0 {
+            bail!(UsageError("-j must be at least 1".into()));
+        }
+        b = b.num_threads(n);
+    }
+    Ok(b.build()?)
+}
+
+/// An error in how boilercut was called (exit status 1).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}

@@ -1,0 +1,151 @@
+//! Outputs: files written to a temporary name beside their target and renamed
+//! only when the whole run succeeded, so a failed run leaves the previous
+//! output or none, never half a file that looks complete.
+
+use anyhow::{Context, Result};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+enum Encoder {
+    Plain(BufWriter<File>),
+    Gzip(flate2::write::GzEncoder<BufWriter<File>>),
+    Zstd(zstd::Encoder<'static, BufWriter<File>>),
+}
+
+/// An output file being written under a temporary name.
+pub struct AtomicFile {
+    target: PathBuf,
+    temp: PathBuf,
+    enc: Option<Encoder>,
+    done: bool,
+}
+
+impl AtomicFile {
+    /// Start writing `target`, compressed when its name ends with `.gz` or
+    /// `.zst`. Creates missing parent folders.
+    pub fn create(target: &Path) -> Result<AtomicFile> {
+        AtomicFile::create_with(target, true)
+    }
+
+    fn create_with(target: &Path, compress: bool) -> Result<AtomicFile> {
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("{}: cannot create folder", dir.display()))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let temp = dir.join(format!(".{name}.boilercut-{}.tmp", std::process::id()));
+        let file =
+            File::create(&temp).with_context(|| format!("{}: cannot create", temp.display()))?;
+        let w = BufWriter::with_capacity(1 << 20, file);
+        let lower = name.to_ascii_lowercase();
+        let enc = if !compress {
+            Encoder::Plain(w)
+        } else if lower.ends_with(".gz") {
+            Encoder::Gzip(flate2::write::GzEncoder::new(
+                w,
+                flate2::Compression::new(6),
+            ))
+        } else if lower.ends_with(".zst") {
+            Encoder::Zstd(
+                zstd::Encoder::new(w, 3).with_context(|| format!("{}: zstd", temp.display()))?,
+            )
+        } else {
+            Encoder::Plain(w)
+        };
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            temp,
+            enc: Some(enc),
+            done: false,
+        })
+    }
+
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Finish compression and flush, still under the temporary name.
+    pub fn finish(&mut self) -> Result<()> {
+        let ctx = || format!("{}: write failed", self.target.display());
+        let file = match self.enc.take() {
+            Some(Encoder::Plain(w)) => w
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(ctx)?,
+            Some(Encoder::Gzip(g)) => g
+                .finish()
+                .with_context(ctx)?
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(ctx)?,
+            Some(Encoder::Zstd(z)) => z
+                .finish()
+                .with_context(ctx)?
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(ctx)?,
+            None => return Ok(()),
+        };
+        file.sync_data().with_context(ctx)?;
+        Ok(())
+    }
+
+    /// Give the file its real name. Call after `finish`.
+    pub fn commit(mut self) -> Result<()> {
+        self.finish()?;
+        std::fs::rename(&self.temp, &self.target).with_context(|| {
+            format!(
+                "{}: cannot rename from {}",
+                self.target.display(),
+                self.temp.display()
+            )
+        })?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.enc {
+            Some(Encoder::Plain(w)) => w.write(buf),
+            Some(Encoder::Gzip(w)) => w.write(buf),
+            Some(Encoder::Zstd(w)) => w.write(buf),
+            None => Err(io::Error::other("write after finish")),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.enc {
+            Some(Encoder::Plain(w)) => w.write_all(buf),
+            Some(Encoder::Gzip(w)) => w.write_all(buf),
+            Some(Encoder::Zstd(w)) => w.write_all(buf),
+            None => Err(io::Error::other("write after finish")),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if !self.done {
+            drop(self.enc.take());
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Write `bytes` to `target` atomically, uncompressed.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = AtomicFile::create_with(target, false)?;
+    f.write_all(bytes)
+        .with_context(|| format!("{}: write failed", target.display()))?;
+    f.commit()
+}

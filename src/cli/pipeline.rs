@@ -1,0 +1,372 @@
+//! The two passes of a run: learn over every input, then clean every input
+//! and write it out in input order.
+
+use super::input::{self, Chunk, Kind, Plan, Target};
+use super::output::AtomicFile;
+use super::report::{Progress, Stats};
+use super::OnError;
+use anyhow::{anyhow, Context, Result};
+use boilercut::jsonl::{self, Fields, Text};
+use boilercut::{cut, LearnerBuilder, Model, Scratch};
+use rayon::prelude::*;
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+pub struct Options {
+    pub fields: Fields,
+    pub spans_field: Option<String>,
+    pub on_error: OnError,
+    pub quiet: bool,
+}
+
+/// A bad line: its number within its chunk (from 0) and what is wrong.
+struct BadLine {
+    line: u64,
+    what: String,
+}
+
+/// Split a chunk into lines (without their `\n`). The last line of a source
+/// may lack its newline.
+fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= data.len() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |p| at + p);
+        let line = &data[at..end];
+        at = end + 1;
+        Some(line)
+    })
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// Run `work` over every chunk of the plan, in parallel batches, and hand
+/// the results to `consume` in input order.
+fn for_each_chunk<R: Send>(
+    plan: &Plan,
+    phase: &'static str,
+    quiet: bool,
+    work: impl Fn(&Chunk) -> R + Sync,
+    mut consume: impl FnMut(&Chunk, R) -> Result<()>,
+) -> Result<()> {
+    let threads = rayon::current_num_threads().max(1);
+    let batch = threads * 2;
+    let count = Arc::new(AtomicU64::new(0));
+    let mut progress = Progress::new(phase, plan.total_bytes(), count.clone(), quiet);
+    let (rx, reader) = input::read_all(plan, batch, count);
+    let mut pending: Vec<Chunk> = Vec::with_capacity(batch);
+    let mut failure = None;
+    loop {
+        pending.clear();
+        for item in rx.iter() {
+            match item {
+                Ok(c) => pending.push(c),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+            if pending.len() == batch {
+                break;
+            }
+        }
+        if pending.is_empty() {
+            break;
+        }
+        let results: Vec<R> = pending.par_iter().map(&work).collect();
+        for (chunk, r) in pending.iter().zip(results) {
+            consume(chunk, r)?;
+        }
+        progress.tick();
+        if failure.is_some() {
+            break;
+        }
+    }
+    drop(rx);
+    let _ = reader.join();
+    progress.done();
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Learn a model over every input.
+pub fn learn(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<Model> {
+    let learner = builder
+        .build()
+        .map_err(|e| anyhow!(super::UsageError(e.to_string())))?;
+    let started = std::time::Instant::now();
+    let mut line_base = vec![0u64; plan.sources.len()];
+    for_each_chunk(
+        plan,
+        "learn",
+        opts.quiet,
+        |chunk| -> Option<BadLine> {
+            let src = &plan.sources[chunk.source];
+            let mut batch = learner.batch();
+            if src.kind == Kind::Txt {
+                if let Ok(text) = std::str::from_utf8(&chunk.data) {
+                    batch.add(text, &src.group);
+                }
+                learner.absorb(&mut batch);
+                return None;
+            }
+            let mut bad = None;
+            for (i, line) in lines(&chunk.data).enumerate() {
+                if is_blank(line) {
+                    continue;
+                }
+                // Invalid UTF-8 is passed through when cleaning: nothing to learn.
+                let Ok(line) = std::str::from_utf8(line) else {
+                    continue;
+                };
+                match jsonl::parse(line, &opts.fields) {
+                    Ok(rec) => {
+                        if let Text::Str { value, .. } = &rec.text {
+                            batch.add(value, &rec.group);
+                        }
+                    }
+                    Err(e) => {
+                        if opts.on_error == OnError::Fail {
+                            bad = Some(BadLine {
+                                line: i as u64,
+                                what: e.to_string(),
+                            });
+                            break;
+                        }
+                    }
+                }
+            }
+            learner.absorb(&mut batch);
+            bad
+        },
+        |chunk, bad| {
+            let src = &plan.sources[chunk.source];
+            if let Some(b) = bad {
+                return Err(anyhow!(
+                    "{}:{}: {}",
+                    src.display,
+                    line_base[chunk.source] + b.line + 1,
+                    b.what
+                ));
+            }
+            if src.kind == Kind::Jsonl {
+                line_base[chunk.source] += lines(&chunk.data).count() as u64;
+            }
+            Ok(())
+        },
+    )?;
+    let model = learner.finish();
+    if !opts.quiet {
+        eprintln!(
+            "boilercut: learned {} frequent features in {} groups from {} documents in {:.1} s",
+            model.len(),
+            model.groups().len(),
+            model.groups().iter().map(|g| g.docs).sum::<u64>(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(model)
+}
+
+/// The cleaned bytes of a chunk and what happened to its records.
+struct Cleaned {
+    out: Vec<u8>,
+    stats: Stats,
+    bad: Option<BadLine>,
+}
+
+fn clean_chunk(
+    chunk: &Chunk,
+    plan: &Plan,
+    opts: &Options,
+    model: &Model,
+    scratch: &mut Scratch,
+) -> Cleaned {
+    let src = &plan.sources[chunk.source];
+    let mut stats = Stats::default();
+    let mut removed = Vec::new();
+    if src.kind == Kind::Txt {
+        let out = match std::str::from_utf8(&chunk.data) {
+            Ok(text) => {
+                model.clean_with(scratch, text, &src.group, &mut removed);
+                stats.doc(&src.group, text.len(), &removed);
+                cut::apply(text, &removed).into_owned().into_bytes()
+            }
+            Err(_) => {
+                stats.invalid_utf8 += 1;
+                chunk.data.clone()
+            }
+        };
+        return Cleaned {
+            out,
+            stats,
+            bad: None,
+        };
+    }
+    let mut out = Vec::with_capacity(chunk.data.len() + 64);
+    let mut bad = None;
+    for (i, raw) in lines(&chunk.data).enumerate() {
+        stats.lines += 1;
+        stats.bytes_in += raw.len() as u64 + 1;
+        let before = out.len();
+        if is_blank(raw) {
+            stats.blank += 1;
+            out.extend_from_slice(raw);
+        } else if let Ok(line) = std::str::from_utf8(raw) {
+            match jsonl::parse(line, &opts.fields) {
+                Ok(rec) => match &rec.text {
+                    Text::Str { value, .. } => {
+                        model.clean_with(scratch, value, &rec.group, &mut removed);
+                        stats.doc(&rec.group, value.len(), &removed);
+                        if removed.is_empty() && opts.spans_field.is_none() {
+                            out.extend_from_slice(raw);
+                        } else {
+                            let cleaned = cut::apply(value, &removed);
+                            let spans = opts.spans_field.as_deref().map(|n| (n, &removed[..]));
+                            jsonl::splice(line, &rec, &cleaned, spans, &mut out);
+                        }
+                    }
+                    _ => {
+                        stats.no_text += 1;
+                        out.extend_from_slice(raw);
+                    }
+                },
+                Err(e) => match opts.on_error {
+                    OnError::Fail => {
+                        bad = Some(BadLine {
+                            line: i as u64,
+                            what: e.to_string(),
+                        });
+                        break;
+                    }
+                    OnError::Skip => {
+                        stats.bad_skipped += 1;
+                        continue;
+                    }
+                    OnError::Keep => {
+                        stats.bad_kept += 1;
+                        out.extend_from_slice(raw);
+                    }
+                },
+            }
+        } else {
+            stats.invalid_utf8 += 1;
+            out.extend_from_slice(raw);
+        }
+        out.push(b'\n');
+        stats.bytes_out += (out.len() - before) as u64;
+    }
+    Cleaned { out, stats, bad }
+}
+
+enum Sink {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    File(Option<AtomicFile>),
+    Dir {
+        current: Option<(usize, AtomicFile)>,
+        finished: Vec<AtomicFile>,
+    },
+}
+
+/// Clean every input with `model` and write the output.
+pub fn clean(plan: &Plan, opts: &Options, model: &Model) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let mut sink = match &plan.target {
+        Target::Stdout => Sink::Stdout(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout().lock(),
+        )),
+        Target::File(p) => Sink::File(Some(AtomicFile::create(p)?)),
+        Target::Dir(_) => Sink::Dir {
+            current: None,
+            finished: Vec::new(),
+        },
+    };
+    let mut stats = Stats::default();
+    let mut line_base = vec![0u64; plan.sources.len()];
+    let scratch = thread_local_scratch();
+    for_each_chunk(
+        plan,
+        "clean",
+        opts.quiet,
+        |chunk| scratch.with(|s| clean_chunk(chunk, plan, opts, model, &mut s.borrow_mut())),
+        |chunk, res| {
+            let src = &plan.sources[chunk.source];
+            if let Some(b) = res.bad {
+                return Err(anyhow!(
+                    "{}:{}: {}",
+                    src.display,
+                    line_base[chunk.source] + b.line + 1,
+                    b.what
+                ));
+            }
+            line_base[chunk.source] += res.stats.lines;
+            stats.merge(res.stats);
+            let w: &mut dyn Write = match &mut sink {
+                Sink::Stdout(w) => w,
+                Sink::File(f) => f.as_mut().expect("open until the end"),
+                Sink::Dir { current, finished } => {
+                    if current.as_ref().map(|c| c.0) != Some(chunk.source) {
+                        if let Some((_, mut f)) = current.take() {
+                            f.finish()?;
+                            finished.push(f);
+                        }
+                        let Target::Dir(dir) = &plan.target else {
+                            unreachable!()
+                        };
+                        *current = Some((chunk.source, AtomicFile::create(&dir.join(&src.rel))?));
+                    }
+                    &mut current.as_mut().expect("just opened").1
+                }
+            };
+            w.write_all(&res.out)
+                .with_context(|| "write failed".to_string())
+        },
+    )?;
+    // Everything succeeded: give the outputs their real names.
+    match sink {
+        Sink::Stdout(mut w) => w.flush()?,
+        Sink::File(f) => f.expect("open until the end").commit()?,
+        Sink::Dir {
+            current,
+            mut finished,
+        } => {
+            if let Some((_, f)) = current {
+                finished.push(f);
+            }
+            // An empty input still gets its (empty) output.
+            let Target::Dir(dir) = &plan.target else {
+                unreachable!()
+            };
+            for src in &plan.sources {
+                let target = dir.join(&src.rel);
+                if !finished.iter().any(|f| f.target() == target) {
+                    finished.push(AtomicFile::create(&target)?);
+                }
+            }
+            for f in finished {
+                f.commit()?;
+            }
+        }
+    }
+    if !opts.quiet {
+        stats.print_summary(started.elapsed(), plan.ignored);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::new());
+}
+
+fn thread_local_scratch() -> &'static std::thread::LocalKey<std::cell::RefCell<Scratch>> {
+    &SCRATCH
+}

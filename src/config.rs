@@ -1,0 +1,239 @@
+//! Config: the options of learning and detection, and the builder that
+//! checks them.
+
+use std::fmt;
+
+/// The options of a learner and of the model it yields. Built by
+/// [`LearnerBuilder`]; read back with [`crate::Model::config`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub(crate) shingle_words: usize,
+    pub(crate) min_docs: u64,
+    pub(crate) min_fraction: f64,
+    pub(crate) max_gap: usize,
+    pub(crate) min_run: usize,
+    pub(crate) snap_words: usize,
+    pub(crate) short_lines: bool,
+    pub(crate) max_affix_words: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            shingle_words: 8,
+            min_docs: 4,
+            min_fraction: 0.02,
+            max_gap: 3,
+            min_run: 16,
+            snap_words: 2,
+            short_lines: true,
+            max_affix_words: 7,
+        }
+    }
+}
+
+impl Config {
+    /// Words per shingle (k).
+    pub fn shingle_words(&self) -> usize {
+        self.shingle_words
+    }
+    /// Minimum number of documents a feature must occur in.
+    pub fn min_docs(&self) -> u64 {
+        self.min_docs
+    }
+    /// Minimum share of its group's documents a feature must occur in.
+    pub fn min_fraction(&self) -> f64 {
+        self.min_fraction
+    }
+    /// Longest run of unmatched words bridged inside a block.
+    pub fn max_gap(&self) -> usize {
+        self.max_gap
+    }
+    /// Shortest shingle run cut without boundaries on both sides.
+    pub fn min_run(&self) -> usize {
+        self.min_run
+    }
+    /// How many words a block may be widened to reach a boundary.
+    pub fn snap_words(&self) -> usize {
+        self.snap_words
+    }
+    /// Whether repeated short lines are detected.
+    pub fn short_lines(&self) -> bool {
+        self.short_lines
+    }
+    /// Longest repeated document prefix or suffix detected, in words
+    /// (0 turns the prefix/suffix detector off).
+    pub fn max_affix_words(&self) -> usize {
+        self.max_affix_words
+    }
+
+    /// The document frequency a feature needs in a group of `docs` documents.
+    pub fn threshold(&self, docs: u64) -> u64 {
+        let by_fraction = (self.min_fraction * docs as f64).ceil() as u64;
+        self.min_docs.max(by_fraction).max(1)
+    }
+}
+
+/// An option given to [`LearnerBuilder`] is out of range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError {
+    msg: String,
+}
+
+impl BuildError {
+    pub(crate) fn new(msg: impl Into<String>) -> BuildError {
+        BuildError { msg: msg.into() }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid option: {}", self.msg)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Builds a [`crate::Learner`]. Every setter documents its default.
+#[derive(Clone, Debug, Default)]
+pub struct LearnerBuilder {
+    config: Config,
+}
+
+impl LearnerBuilder {
+    /// A builder with the default options.
+    pub fn new() -> LearnerBuilder {
+        LearnerBuilder::default()
+    }
+
+    /// Words per shingle, k. Default 8, range 2..=64. Smaller finds shorter
+    /// blocks; larger resists common phrases.
+    pub fn shingle_words(&mut self, k: usize) -> &mut LearnerBuilder {
+        self.config.shingle_words = k;
+        self
+    }
+
+    /// A feature is boilerplate in its group only if at least this many
+    /// documents contain it. Default 4, minimum 2: a paragraph a site reuses
+    /// in two or three follow-up stories stays.
+    pub fn min_docs(&mut self, n: u64) -> &mut LearnerBuilder {
+        self.config.min_docs = n;
+        self
+    }
+
+    /// ... and at least this share of the group's documents. Default 0.02,
+    /// range 0.0..=1.0.
+    pub fn min_fraction(&mut self, f: f64) -> &mut LearnerBuilder {
+        self.config.min_fraction = f;
+        self
+    }
+
+    /// Unmatched words bridged inside a block (a varying name or date).
+    /// Default 3.
+    pub fn max_gap(&mut self, words: usize) -> &mut LearnerBuilder {
+        self.config.max_gap = words;
+        self
+    }
+
+    /// A run of matched shingles shorter than this many words is cut only if
+    /// it already starts and ends at a sentence or line boundary; longer runs
+    /// are widened to the nearest boundary. Default 16.
+    pub fn min_run(&mut self, words: usize) -> &mut LearnerBuilder {
+        self.config.min_run = words;
+        self
+    }
+
+    /// How many words a long run may be widened to reach a boundary.
+    /// Default 2.
+    pub fn snap_words(&mut self, words: usize) -> &mut LearnerBuilder {
+        self.config.snap_words = words;
+        self
+    }
+
+    /// Detect whole repeated lines shorter than k words ("Advertisement").
+    /// Default on.
+    pub fn short_lines(&mut self, on: bool) -> &mut LearnerBuilder {
+        self.config.short_lines = on;
+        self
+    }
+
+    /// Longest repeated prefix or suffix (in words) detected at the start or
+    /// end of documents, such as a scraper's `NEWSWIRE EXCLUSIVE:`. Default 7;
+    /// 0 turns the detector off. At most 64.
+    pub fn max_affix_words(&mut self, words: usize) -> &mut LearnerBuilder {
+        self.config.max_affix_words = words;
+        self
+    }
+
+    pub(crate) fn from_config(config: Config) -> LearnerBuilder {
+        LearnerBuilder { config }
+    }
+
+    /// Check the options and build a learner.
+    pub fn build(&self) -> Result<crate::Learner, BuildError> {
+        Ok(crate::Learner::new(self.config()?))
+    }
+
+    /// Check the options and return them.
+    pub fn config(&self) -> Result<Config, BuildError> {
+        let c = &self.config;
+        if !(2..=64).contains(&c.shingle_words) {
+            return Err(BuildError::new(format!(
+                "shingle words must be 2..=64, got {}",
+                c.shingle_words
+            )));
+        }
+        if c.min_docs < 2 {
+            return Err(BuildError::new(format!(
+                "min docs must be at least 2, got {}",
+                c.min_docs
+            )));
+        }
+        if !(0.0..=1.0).contains(&c.min_fraction) {
+            return Err(BuildError::new(format!(
+                "min fraction must be in 0..=1, got {}",
+                c.min_fraction
+            )));
+        }
+        if c.max_gap > 64 || c.snap_words > 64 || c.max_affix_words > 64 || c.min_run > 1 << 20 {
+            return Err(BuildError::new(
+                "max gap, snap words and affix words must be at most 64",
+            ));
+        }
+        Ok(c.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds() {
+        let c = Config::default();
+        assert_eq!(c.threshold(4), 4);
+        assert_eq!(c.threshold(1000), 20);
+        assert_eq!(c.threshold(1001), 21);
+    }
+
+    #[test]
+    fn rejects_bad_options() {
+        assert!(LearnerBuilder::new().shingle_words(1).config().is_err());
+        assert!(LearnerBuilder::new().min_docs(1).config().is_err());
+        assert!(LearnerBuilder::new()
+            .min_fraction(f64::NAN)
+            .config()
+            .is_err());
+        assert!(LearnerBuilder::new().min_fraction(1.5).config().is_err());
+        let e = LearnerBuilder::new()
+            .shingle_words(100)
+            .config()
+            .unwrap_err();
+        assert!(e.to_string().starts_with("invalid option: shingle words"));
+        assert!(LearnerBuilder::new()
+            .shingle_words(5)
+            .min_docs(2)
+            .config()
+            .is_ok());
+    }
+}

@@ -1,0 +1,192 @@
+//! Detect: turn the frequent features found in a document into byte spans
+//! of boilerplate.
+//!
+//! Words covered by a frequent shingle form runs; runs a few words apart are
+//! joined (a varying name inside a block); short runs are trusted only when
+//! they start and end at a sentence or line boundary, long ones are widened
+//! to a boundary a word or two away. Whole repeated short lines and repeated
+//! document prefixes and suffixes are trusted as they are.
+
+use crate::config::Config;
+use crate::shingle::{for_each_shingle, for_each_short, gap, is_boundary, Feature};
+use crate::tokenize::{word_char_at, Word};
+use std::ops::Range;
+
+/// A run of covered words `[from, to)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Run {
+    from: usize,
+    to: usize,
+    /// Found by a detector that needs no length or boundary check.
+    trusted: bool,
+}
+
+/// Append to `spans` the byte ranges of the boilerplate in `text`, sorted
+/// and disjoint, before whitespace tidying. `frequent(kind, hash)` says
+/// whether a feature is frequent in the document's group.
+pub(crate) fn detect(
+    config: &Config,
+    text: &str,
+    words: &[Word],
+    frequent: impl Fn(Feature, u64) -> bool,
+    runs: &mut Vec<Run>,
+    spans: &mut Vec<Range<usize>>,
+) {
+    runs.clear();
+    let k = config.shingle_words;
+    for_each_shingle(words, k, |i, h| {
+        if frequent(Feature::Shingle, h) {
+            match runs.last_mut() {
+                Some(r) if i <= r.to => r.to = r.to.max(i + k),
+                _ => runs.push(Run {
+                    from: i,
+                    to: i + k,
+                    trusted: false,
+                }),
+            }
+        }
+    });
+    for_each_short(
+        text,
+        words,
+        k,
+        config.short_lines,
+        config.max_affix_words,
+        |o| {
+            if frequent(o.kind, o.hash) {
+                runs.push(Run {
+                    from: o.from,
+                    to: o.to,
+                    trusted: true,
+                });
+            }
+        },
+    );
+    if runs.is_empty() {
+        return;
+    }
+    runs.sort_unstable_by_key(|r| (r.from, r.to));
+    // Join runs that overlap or are at most `max_gap` words apart.
+    let mut joined = 0;
+    for i in 1..runs.len() {
+        let next = runs[i];
+        let cur = &mut runs[joined];
+        if next.from <= cur.to + config.max_gap {
+            cur.to = cur.to.max(next.to);
+            cur.trusted |= next.trusted;
+        } else {
+            joined += 1;
+            runs[joined] = next;
+        }
+    }
+    runs.truncate(joined + 1);
+
+    let start_of = spans.len();
+    for r in runs.iter() {
+        let (mut from, mut to) = (r.from, r.to);
+        let at_start = |i: usize| is_boundary(gap(text, words, i)) || i == 0;
+        let at_end = |i: usize| i == words.len() || is_boundary(gap(text, words, i));
+        if r.trusted || to - from >= config.min_run {
+            if !at_start(from) {
+                if let Some(d) = (1..=config.snap_words.min(from)).find(|&d| at_start(from - d)) {
+                    from -= d;
+                }
+            }
+            if !at_end(to) {
+                if let Some(d) =
+                    (1..=config.snap_words.min(words.len() - to)).find(|&d| at_end(to + d))
+                {
+                    to += d;
+                }
+            }
+        } else if !(at_start(from) && at_end(to)) {
+            continue;
+        }
+        let start = widen_left(text, words[from].start as usize);
+        let end = widen_right(text, words[to - 1].end as usize);
+        match spans[start_of..].last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => spans.push(start..end),
+        }
+    }
+}
+
+/// Characters that open something that follows them (a quote, a bracket):
+/// never taken into the end of a block.
+fn opens(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '(' | '[' | '{' | '“' | '‘' | '«' | '„' | '¿' | '¡'
+    )
+}
+
+/// Move the start of a block left over symbols attached to its first word
+/// (`©`, `•`, an opening quote) and, when only whitespace and symbols stand
+/// between it and the start of its line, to the start of the line.
+fn widen_left(text: &str, start: usize) -> usize {
+    let before = &text[..start];
+    let mut attached = start;
+    for (i, c) in before.char_indices().rev() {
+        if c.is_whitespace() || word_char_at(text, i) {
+            break;
+        }
+        attached = i;
+    }
+    let mut s = start;
+    if attached == 0 || text[..attached].ends_with(char::is_whitespace) {
+        s = attached;
+    }
+    let mut line_start = s;
+    for (i, c) in text[..s].char_indices().rev() {
+        if c == '\n' {
+            return line_start;
+        }
+        if !c.is_whitespace() && word_char_at(text, i) {
+            return s;
+        }
+        line_start = i;
+    }
+    line_start
+}
+
+/// Move the end of a block right over the punctuation and separators that
+/// close it (`.`, `)`, ` - `), stopping before the next word, a newline or
+/// an opening quote or bracket; trailing whitespace is left to the tidy-up.
+fn widen_right(text: &str, end: usize) -> usize {
+    let mut e = end;
+    for (i, c) in text[end..].char_indices() {
+        let at = end + i;
+        if c == '\n' || opens(c) || word_char_at(text, at) {
+            break;
+        }
+        if !c.is_whitespace() {
+            e = at + c.len_utf8();
+        }
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widening() {
+        let t = "said.A Message";
+        assert_eq!(widen_left(t, 5), 5);
+        let t = "x\n  — Advertisement —\nnext";
+        let s = t.find("Adv").unwrap();
+        assert_eq!(widen_left(t, s), 2);
+        let e = s + "Advertisement".len();
+        assert_eq!(&t[..widen_right(t, e)], "x\n  — Advertisement —");
+        let t = "Policy.The";
+        assert_eq!(widen_right(t, 6), 7);
+        let t = "(Gazette) - The";
+        assert_eq!(widen_left(t, 1), 0);
+        assert_eq!(&t[..widen_right(t, 8)], "(Gazette) -");
+        let t = "reserved.\"Next";
+        assert_eq!(widen_right(t, 8), 9);
+        let t = "said ©2024 Co";
+        assert_eq!(widen_left(t, 7), 5);
+    }
+}

@@ -1,0 +1,76 @@
+//! boilercut finds the blocks that scraped articles repeat across a site
+//! (donation appeals, newsletter prompts, cookie notices, share bars,
+//! copyright lines, author bios, ad inserts, scraper prefixes) and cuts them
+//! out, leaving the article.
+//!
+//! The only signal left once text is extracted is repetition across the
+//! documents of one source, so boilercut works in two steps: a [`Learner`]
+//! counts, per group (site), how many documents contain each run of words;
+//! the resulting [`Model`] marks in a document the words covered by runs
+//! frequent in its group and cuts them out, every copy including the first.
+//!
+//! A document travels through the modules in this order:
+//! [`tokenize`] → [`shingle`] → [`count`] → [`model`] → [`detect`] →
+//! [`cut`]; [`jsonl`] reads and writes records, [`eval`] scores a result
+//! against labels.
+//!
+//! ```
+//! use boilercut::LearnerBuilder;
+//!
+//! let learner = LearnerBuilder::new().build().unwrap();
+//! let appeal = "A message from the Harbor Gazette: we rely on readers like you. \
+//!               Support our newsroom from just $3 a month.";
+//! let stories = [
+//!     "The council approved the new budget on Tuesday.",
+//!     "Fishermen reported a record catch this spring.",
+//!     "The old lighthouse will reopen to visitors in June.",
+//!     "A storm closed the coastal road for two days.",
+//!     "Students built a robot that sorts recycling.",
+//! ];
+//! for s in stories {
+//!     learner.add(&format!("{s}{appeal}"), "harborgazette.example");
+//! }
+//! let model = learner.finish();
+//!
+//! let page = "Ferry fares will rise next month.A message from the Harbor Gazette: \
+//!             we rely on readers like you. Support our newsroom from just $10 a month.";
+//! let out = model.clean(page, "harborgazette.example");
+//! assert_eq!(out.text, "Ferry fares will rise next month.");
+//! assert_eq!(out.removed.len(), 1);
+//! ```
+#![deny(missing_docs)]
+
+pub mod config;
+pub mod count;
+pub mod cut;
+pub mod detect;
+pub mod eval;
+pub mod jsonl;
+pub mod model;
+pub mod shingle;
+pub mod tokenize;
+
+#[cfg(test)]
+mod naive;
+
+pub use config::{BuildError, Config, LearnerBuilder};
+pub use count::{Batch, Learner};
+pub use model::{Cleaned, GroupInfo, Model, ModelError, Scratch};
+
+#[cfg(test)]
+mod oibits {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn send_sync() {
+        assert_send_sync::<Learner>();
+        assert_send_sync::<Model>();
+        assert_send_sync::<Config>();
+        assert_send_sync::<LearnerBuilder>();
+        fn assert_send<T: Send>() {}
+        assert_send::<Batch>();
+        assert_send::<Scratch>();
+    }
+}

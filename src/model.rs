@@ -1,0 +1,500 @@
+//! Model: the set of features that are frequent in their group, how to use
+//! it to clean a document, and its versioned binary file format.
+//!
+//! File layout, all integers little-endian:
+//! ```text
+//! magic      8 bytes  "BOILRCUT"
+//! version    u32      1
+//! hash seed  u64      tokenize::HASH_SEED (a model is only valid with it)
+//! options    u32 shingle_words, u64 min_docs, f64 min_fraction, u32 max_gap,
+//!            u32 min_run, u32 snap_words, u32 short_lines (0/1), u32 max_affix_words
+//! groups     u32 count, then per group (sorted by name):
+//!            u32 name length, name bytes (UTF-8), u64 docs, u64 frequent keys
+//! keys       u64 count, then the keys sorted ascending
+//! checksum   u64 xxh3 (seeded) of every byte before it
+//! ```
+
+use crate::config::Config;
+use crate::cut::{apply, tidy};
+use crate::detect::detect;
+use crate::shingle::{group_hash, key, Feature};
+use crate::tokenize::{Tokenizer, Word, HASH_SEED};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::ops::Range;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+const MAGIC: &[u8; 8] = b"BOILRCUT";
+/// Version of the model file format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Open-addressing set of non-zero keys. Keys are mixed hashes, so their low
+/// bits index the table directly; lookups that miss (the common case when
+/// cleaning) touch one or two cache lines.
+#[derive(Clone, Debug)]
+struct KeySet {
+    slots: Vec<u64>,
+    mask: usize,
+    len: usize,
+}
+
+impl KeySet {
+    fn new(keys: &[u64]) -> KeySet {
+        let cap = (keys.len() * 2).max(16).next_power_of_two();
+        let mut set = KeySet {
+            slots: vec![0; cap],
+            mask: cap - 1,
+            len: 0,
+        };
+        for &k in keys {
+            set.insert(k);
+        }
+        set
+    }
+
+    fn insert(&mut self, k: u64) {
+        debug_assert!(k != 0);
+        let mut i = k as usize & self.mask;
+        loop {
+            let s = self.slots[i];
+            if s == k {
+                return;
+            }
+            if s == 0 {
+                self.slots[i] = k;
+                self.len += 1;
+                return;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    #[inline]
+    fn contains(&self, k: u64) -> bool {
+        let mut i = k as usize & self.mask;
+        loop {
+            let s = self.slots[i];
+            if s == k {
+                return true;
+            }
+            if s == 0 {
+                return false;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    fn sorted(&self) -> Vec<u64> {
+        let mut v: Vec<u64> = self.slots.iter().copied().filter(|&k| k != 0).collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// What a model knows about one group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupInfo {
+    /// The group's name (site, host, folder).
+    pub name: String,
+    /// Documents of the group that were learned.
+    pub docs: u64,
+    /// Frequent features of the group.
+    pub features: u64,
+}
+
+/// A learned model: immutable, `Send + Sync`, cheap to share by reference.
+#[derive(Clone, Debug)]
+pub struct Model {
+    config: Config,
+    groups: Vec<GroupInfo>,
+    /// Groups that have at least one frequent feature, by name hash.
+    active: HashMap<u64, ()>,
+    keys: KeySet,
+}
+
+/// The result of cleaning one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cleaned<'a> {
+    /// The text with the boilerplate cut out; borrowed when nothing was cut.
+    pub text: Cow<'a, str>,
+    /// Byte ranges of the original text that were removed, sorted and
+    /// disjoint. The output is exactly the input without these ranges.
+    pub removed: Vec<Range<usize>>,
+}
+
+/// Reusable buffers for [`Model::clean_with`]: one per thread avoids an
+/// allocation per document.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    tokenizer: Tokenizer,
+    words: Vec<Word>,
+    runs: Vec<crate::detect::Run>,
+}
+
+impl Scratch {
+    /// Empty buffers.
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+}
+
+impl Model {
+    pub(crate) fn from_parts(
+        config: Config,
+        groups: Vec<(String, u64, u64)>,
+        mut keys: Vec<u64>,
+    ) -> Model {
+        let mut groups: Vec<GroupInfo> = groups
+            .into_iter()
+            .map(|(name, docs, features)| GroupInfo {
+                name,
+                docs,
+                features,
+            })
+            .collect();
+        groups.sort_by(|a, b| a.name.cmp(&b.name));
+        keys.sort_unstable();
+        keys.dedup();
+        let active = groups
+            .iter()
+            .filter(|g| g.features > 0)
+            .map(|g| (group_hash(&g.name), ()))
+            .collect();
+        Model {
+            config,
+            groups,
+            active,
+            keys: KeySet::new(&keys),
+        }
+    }
+
+    /// The options the model was learned with; detection uses them too.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The groups that were learned, sorted by name.
+    pub fn groups(&self) -> &[GroupInfo] {
+        &self.groups
+    }
+
+    /// Number of frequent features, all groups together.
+    pub fn len(&self) -> usize {
+        self.keys.len
+    }
+
+    /// Whether no feature is frequent (nothing will ever be cut).
+    pub fn is_empty(&self) -> bool {
+        self.keys.len == 0
+    }
+
+    /// Whether the given word sequence is a frequent feature of `kind` in
+    /// `group`. For tests and inspection.
+    pub fn is_frequent(&self, group: &str, kind: Feature, words: &[&str]) -> bool {
+        let hashes: Vec<Word> = words
+            .iter()
+            .map(|w| Word {
+                start: 0,
+                end: 0,
+                hash: crate::tokenize::word_hash(w),
+            })
+            .collect();
+        let mut h = crate::shingle::seq_hash(&hashes);
+        if matches!(kind, Feature::Prefix | Feature::Suffix) {
+            // Affixes are hashed without the length tag, then tagged by length.
+            h ^= (words.len() as u64).wrapping_mul(0x2545_f491_4f6c_dd1d);
+            h ^= words.len() as u64;
+        }
+        self.keys.contains(key(group_hash(group), kind, h))
+    }
+
+    /// Clean one document of `group`: cut every repeated block out.
+    ///
+    /// ```
+    /// let learner = boilercut::LearnerBuilder::new().build().unwrap();
+    /// let appeal = "Dear readers, we depend on you. Please support independent reporting with a gift of $5 today.";
+    /// for i in 0..6 {
+    ///     learner.add(&format!("Story number {i} happened on a street. {appeal}"), "example.org");
+    /// }
+    /// let model = learner.finish();
+    /// let out = model.clean("A new story about the harbour. Dear readers, we depend on you. Please support independent reporting with a gift of $9 today.", "example.org");
+    /// assert_eq!(out.text, "A new story about the harbour.");
+    /// ```
+    pub fn clean<'a>(&self, text: &'a str, group: &str) -> Cleaned<'a> {
+        let mut scratch = Scratch::new();
+        let mut removed = Vec::new();
+        self.clean_with(&mut scratch, text, group, &mut removed);
+        Cleaned {
+            text: apply(text, &removed),
+            removed,
+        }
+    }
+
+    /// Find the byte ranges of `text` to remove, reusing `scratch`. `removed`
+    /// is cleared first; afterwards it is sorted and disjoint, on character
+    /// boundaries, and includes the whitespace tidied at each seam. Apply it
+    /// with [`crate::cut`].
+    pub fn clean_with(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        group: &str,
+        removed: &mut Vec<Range<usize>>,
+    ) {
+        removed.clear();
+        let gh = group_hash(group);
+        if !self.active.contains_key(&gh) {
+            return;
+        }
+        scratch.tokenizer.tokenize(text, &mut scratch.words);
+        detect(
+            &self.config,
+            text,
+            &scratch.words,
+            |kind, h| self.keys.contains(key(gh, kind, h)),
+            &mut scratch.runs,
+            removed,
+        );
+        tidy(text, removed);
+    }
+
+    /// The model as bytes in the file format described in this module.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let keys = self.keys.sorted();
+        let mut b = Vec::with_capacity(128 + keys.len() * 8);
+        b.extend_from_slice(MAGIC);
+        b.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        b.extend_from_slice(&HASH_SEED.to_le_bytes());
+        let c = &self.config;
+        b.extend_from_slice(&(c.shingle_words as u32).to_le_bytes());
+        b.extend_from_slice(&c.min_docs.to_le_bytes());
+        b.extend_from_slice(&c.min_fraction.to_bits().to_le_bytes());
+        b.extend_from_slice(&(c.max_gap as u32).to_le_bytes());
+        b.extend_from_slice(&(c.min_run as u32).to_le_bytes());
+        b.extend_from_slice(&(c.snap_words as u32).to_le_bytes());
+        b.extend_from_slice(&u32::from(c.short_lines).to_le_bytes());
+        b.extend_from_slice(&(c.max_affix_words as u32).to_le_bytes());
+        b.extend_from_slice(&(self.groups.len() as u32).to_le_bytes());
+        for g in &self.groups {
+            b.extend_from_slice(&(g.name.len() as u32).to_le_bytes());
+            b.extend_from_slice(g.name.as_bytes());
+            b.extend_from_slice(&g.docs.to_le_bytes());
+            b.extend_from_slice(&g.features.to_le_bytes());
+        }
+        b.extend_from_slice(&(keys.len() as u64).to_le_bytes());
+        for k in keys {
+            b.extend_from_slice(&k.to_le_bytes());
+        }
+        let sum = xxh3_64_with_seed(&b, HASH_SEED);
+        b.extend_from_slice(&sum.to_le_bytes());
+        b
+    }
+
+    /// Write the model file.
+    pub fn save<W: Write>(&self, mut w: W) -> io::Result<()> {
+        w.write_all(&self.to_bytes())?;
+        w.flush()
+    }
+
+    /// Read a model file written by [`Model::save`].
+    pub fn load<R: Read>(mut r: R) -> Result<Model, ModelError> {
+        let mut b = Vec::new();
+        r.read_to_end(&mut b).map_err(ModelError::Io)?;
+        Model::from_bytes(&b)
+    }
+
+    /// Parse a model from bytes. Never panics, whatever the bytes.
+    pub fn from_bytes(b: &[u8]) -> Result<Model, ModelError> {
+        if b.len() < 8 || &b[..8] != MAGIC {
+            return Err(ModelError::NotAModel);
+        }
+        let mut r = Cursor { b, at: 8 };
+        let version = r.u32()?;
+        if version != FORMAT_VERSION {
+            return Err(ModelError::Version(version));
+        }
+        if b.len() < 8 + 8 {
+            return Err(ModelError::Corrupt("truncated"));
+        }
+        let (body, sum) = b.split_at(b.len() - 8);
+        let sum = u64::from_le_bytes(
+            sum.try_into()
+                .map_err(|_| ModelError::Corrupt("truncated"))?,
+        );
+        if xxh3_64_with_seed(body, HASH_SEED) != sum {
+            return Err(ModelError::Corrupt(
+                "checksum mismatch (truncated or damaged file)",
+            ));
+        }
+        let mut r = Cursor { b: body, at: 12 };
+        if r.u64()? != HASH_SEED {
+            return Err(ModelError::Corrupt("written with another hash seed"));
+        }
+        let config = Config {
+            shingle_words: r.u32()? as usize,
+            min_docs: r.u64()?,
+            min_fraction: f64::from_bits(r.u64()?),
+            max_gap: r.u32()? as usize,
+            min_run: r.u32()? as usize,
+            snap_words: r.u32()? as usize,
+            short_lines: r.u32()? != 0,
+            max_affix_words: r.u32()? as usize,
+        };
+        let check = crate::LearnerBuilder::from_config(config.clone()).config();
+        if check.is_err() {
+            return Err(ModelError::Corrupt("options out of range"));
+        }
+        let n_groups = r.u32()? as usize;
+        let mut groups = Vec::with_capacity(n_groups.min(1 << 16));
+        for _ in 0..n_groups {
+            let len = r.u32()? as usize;
+            let name = std::str::from_utf8(r.take(len)?)
+                .map_err(|_| ModelError::Corrupt("group name is not UTF-8"))?;
+            groups.push((name.to_string(), r.u64()?, r.u64()?));
+        }
+        let n_keys = r.u64()?;
+        let rest = body.len() - r.at;
+        if n_keys.checked_mul(8) != Some(rest as u64) {
+            return Err(ModelError::Corrupt("key count does not match file size"));
+        }
+        let mut keys = Vec::with_capacity(n_keys as usize);
+        for _ in 0..n_keys {
+            let k = r.u64()?;
+            if k == 0 {
+                return Err(ModelError::Corrupt("zero key"));
+            }
+            keys.push(k);
+        }
+        Ok(Model::from_parts(config, groups, keys))
+    }
+}
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or(ModelError::Corrupt("truncated"))?;
+        let s = &self.b[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?
+                .try_into()
+                .map_err(|_| ModelError::Corrupt("truncated"))?,
+        ))
+    }
+    fn u64(&mut self) -> Result<u64, ModelError> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?
+                .try_into()
+                .map_err(|_| ModelError::Corrupt("truncated"))?,
+        ))
+    }
+}
+
+/// A model file could not be read.
+#[derive(Debug)]
+pub enum ModelError {
+    /// Reading failed.
+    Io(io::Error),
+    /// The bytes do not start with the model magic.
+    NotAModel,
+    /// The file was written by an unknown format version.
+    Version(u32),
+    /// The file is damaged.
+    Corrupt(&'static str),
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::Io(e) => write!(f, "cannot read model: {e}"),
+            ModelError::NotAModel => write!(f, "not a boilercut model file"),
+            ModelError::Version(v) => {
+                write!(f, "model format version {v} is not supported (this build reads version {FORMAT_VERSION})")
+            }
+            ModelError::Corrupt(why) => write!(f, "damaged model file: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::LearnerBuilder;
+
+    fn small_model() -> Model {
+        let learner = LearnerBuilder::new().build().unwrap();
+        for i in 0..8 {
+            learner.add(
+                &format!("Report {i} on the council vote.\nAdvertisement\nSign up for our morning newsletter to get the news first."),
+                if i % 2 == 0 { "a" } else { "b" },
+            );
+        }
+        learner.finish()
+    }
+
+    #[test]
+    fn round_trip() {
+        let m = small_model();
+        assert!(!m.is_empty());
+        let bytes = m.to_bytes();
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(back.to_bytes(), bytes);
+        assert_eq!(back.groups(), m.groups());
+        assert_eq!(back.config(), m.config());
+        let mut file = Vec::new();
+        m.save(&mut file).unwrap();
+        assert_eq!(Model::load(&file[..]).unwrap().len(), m.len());
+    }
+
+    #[test]
+    fn rejects_damaged_files() {
+        let bytes = small_model().to_bytes();
+        assert!(matches!(
+            Model::from_bytes(b"nope"),
+            Err(ModelError::NotAModel)
+        ));
+        assert!(matches!(
+            Model::from_bytes(&bytes[..bytes.len() - 1]),
+            Err(ModelError::Corrupt(_))
+        ));
+        let mut v2 = bytes.clone();
+        v2[8] = 2;
+        assert!(matches!(
+            Model::from_bytes(&v2),
+            Err(ModelError::Version(2))
+        ));
+        let mut flipped = bytes.clone();
+        let mid = flipped.len() / 2;
+        flipped[mid] ^= 1;
+        assert!(matches!(
+            Model::from_bytes(&flipped),
+            Err(ModelError::Corrupt(_))
+        ));
+        for n in 0..bytes.len() {
+            assert!(Model::from_bytes(&bytes[..n]).is_err());
+        }
+    }
+
+    #[test]
+    fn unknown_group_is_untouched() {
+        let m = small_model();
+        let text = "Sign up for our morning newsletter to get the news first.";
+        assert!(matches!(m.clean(text, "other").text, Cow::Borrowed(_)));
+        assert_eq!(m.clean(text, "a").text, "");
+    }
+}

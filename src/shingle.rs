@@ -1,0 +1,270 @@
+//! Shingle: hashes of word sequences (k-word shingles, short lines, document
+//! prefixes and suffixes), the features that are counted and looked up.
+//!
+//! Word hashes come from the tokenizer (xxh3, fixed seed). A sequence of words
+//! is hashed as a polynomial over its word hashes, so a k-word window rolls
+//! in O(1) per word. Every feature is turned into a *key* by mixing in its
+//! group and its kind, so one table holds all groups.
+
+use crate::tokenize::{Word, HASH_SEED};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// Multiplier of the polynomial sequence hash (odd, so invertible mod 2^64).
+const BASE: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// Kind of a counted feature. Part of the key, so a 3-word line and a
+/// 3-word prefix never collide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Feature {
+    /// k consecutive words anywhere.
+    Shingle = 1,
+    /// A whole line of fewer than k words.
+    Line = 2,
+    /// The first n words of a document, followed by a boundary.
+    Prefix = 3,
+    /// The last n words of a document, preceded by a boundary.
+    Suffix = 4,
+}
+
+/// Hash of a group name (site, host, folder).
+pub fn group_hash(name: &str) -> u64 {
+    xxh3_64_with_seed(name.as_bytes(), HASH_SEED ^ 0x67)
+}
+
+/// Final mixing step (from MurmurHash3's fmix64): spreads every input bit
+/// over the output, so keys can be used as their own hash.
+#[inline]
+pub fn fmix64(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^= h >> 33;
+    h
+}
+
+/// The table key of feature `h` of kind `kind` in group `group`.
+#[inline]
+pub fn key(group: u64, kind: Feature, h: u64) -> u64 {
+    let k = fmix64(h ^ group.rotate_left(17) ^ ((kind as u64) << 56).wrapping_mul(BASE));
+    // 0 marks an empty slot in the model's table.
+    if k == 0 {
+        1
+    } else {
+        k
+    }
+}
+
+/// Polynomial hash of a sequence of words, tagged with its length.
+#[inline]
+pub fn seq_hash(words: &[Word]) -> u64 {
+    let mut h = 0u64;
+    for w in words {
+        h = h.wrapping_mul(BASE).wrapping_add(w.hash);
+    }
+    h ^ (words.len() as u64).wrapping_mul(0x2545_f491_4f6c_dd1d)
+}
+
+/// Call `f(i, hash)` for every k-word window starting at word `i`, with the
+/// same hash as `seq_hash(&words[i..i + k])`.
+#[inline]
+pub fn for_each_shingle(words: &[Word], k: usize, mut f: impl FnMut(usize, u64)) {
+    if k == 0 || words.len() < k {
+        return;
+    }
+    // BASE^(k-1): the weight of the word that leaves the window.
+    let mut top = 1u64;
+    for _ in 1..k {
+        top = top.wrapping_mul(BASE);
+    }
+    let tag = (k as u64).wrapping_mul(0x2545_f491_4f6c_dd1d);
+    let mut h = 0u64;
+    for w in &words[..k] {
+        h = h.wrapping_mul(BASE).wrapping_add(w.hash);
+    }
+    f(0, h ^ tag);
+    for i in 1..=words.len() - k {
+        h = h
+            .wrapping_sub(words[i - 1].hash.wrapping_mul(top))
+            .wrapping_mul(BASE)
+            .wrapping_add(words[i + k - 1].hash);
+        f(i, h ^ tag);
+    }
+}
+
+/// Does the text between two words (or before the first / after the last)
+/// end a sentence, a line or a header? A newline, sentence punctuation, a
+/// colon, or a separator such as `|`, `»`, `—` or a spaced hyphen.
+pub fn is_boundary(gap: &str) -> bool {
+    let mut space = false;
+    let mut hyphen = false;
+    for c in gap.chars() {
+        match c {
+            '\n' | '.' | '!' | '?' | ':' | '|' | '•' | '·' | '»' | '–' | '—' | '。' | '！'
+            | '？' | '：' | '\u{2028}' | '\u{2029}' => return true,
+            '-' => hyphen = true,
+            c if c.is_whitespace() => space = true,
+            _ => {}
+        }
+    }
+    hyphen && space
+}
+
+/// The text before word `i` of `words` (before the first word when `i == 0`,
+/// after the last when `i == words.len()`).
+#[inline]
+pub fn gap<'t>(text: &'t str, words: &[Word], i: usize) -> &'t str {
+    let from = if i == 0 { 0 } else { words[i - 1].end as usize };
+    let to = if i == words.len() {
+        text.len()
+    } else {
+        words[i].start as usize
+    };
+    &text[from..to]
+}
+
+/// One occurrence of a countable feature in a document: its kind, its hash
+/// (not yet mixed with the group) and the words it covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Kind of feature.
+    pub kind: Feature,
+    /// Sequence hash.
+    pub hash: u64,
+    /// First word covered.
+    pub from: usize,
+    /// One past the last word covered.
+    pub to: usize,
+}
+
+/// Call `f` for every line, prefix and suffix feature of a document (the
+/// short-block features; shingles are enumerated by `for_each_shingle`).
+pub fn for_each_short(
+    text: &str,
+    words: &[Word],
+    k: usize,
+    lines: bool,
+    max_affix: usize,
+    mut f: impl FnMut(Occurrence),
+) {
+    let n = words.len();
+    if n == 0 {
+        return;
+    }
+    if lines && k > 1 {
+        let mut line_start = 0;
+        for i in 1..=n {
+            let ends_line =
+                i == n || memchr::memchr(b'\n', gap(text, words, i).as_bytes()).is_some();
+            if ends_line {
+                let len = i - line_start;
+                if len < k {
+                    f(Occurrence {
+                        kind: Feature::Line,
+                        hash: seq_hash(&words[line_start..i]),
+                        from: line_start,
+                        to: i,
+                    });
+                }
+                line_start = i;
+            }
+        }
+    }
+    let m = max_affix.min(n);
+    let mut h = 0u64;
+    for len in 1..=m {
+        h = h.wrapping_mul(BASE).wrapping_add(words[len - 1].hash);
+        if len < n && is_boundary(gap(text, words, len)) {
+            f(Occurrence {
+                kind: Feature::Prefix,
+                hash: h ^ len as u64,
+                from: 0,
+                to: len,
+            });
+        }
+    }
+    let mut h = 0u64;
+    let mut weight = 1u64;
+    for len in 1..=m {
+        h = h.wrapping_add(words[n - len].hash.wrapping_mul(weight));
+        weight = weight.wrapping_mul(BASE);
+        if len < n && is_boundary(gap(text, words, n - len)) {
+            f(Occurrence {
+                kind: Feature::Suffix,
+                hash: h ^ len as u64,
+                from: n - len,
+                to: n,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenize::Tokenizer;
+
+    fn toks(text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        Tokenizer::new().tokenize(text, &mut out);
+        out
+    }
+
+    #[test]
+    fn rolling_equals_direct() {
+        let w = toks("one two three four five six seven eight nine ten eleven");
+        for k in 1..=6 {
+            let mut got = Vec::new();
+            for_each_shingle(&w, k, |i, h| got.push((i, h)));
+            assert_eq!(got.len(), w.len() - k + 1);
+            for (i, h) in got {
+                assert_eq!(h, seq_hash(&w[i..i + k]), "k={k} i={i}");
+            }
+        }
+        let mut none = 0;
+        for_each_shingle(&w[..3], 4, |_, _| none += 1);
+        assert_eq!(none, 0);
+    }
+
+    #[test]
+    fn shingles_ignore_wrapping_case_and_numbers() {
+        let a = toks("Give $5 today.\nEvery gift helps us report");
+        let b = toks("give $20 TODAY. Every gift\nhelps us report");
+        let (mut ha, mut hb) = (Vec::new(), Vec::new());
+        for_each_shingle(&a, 4, |_, h| ha.push(h));
+        for_each_shingle(&b, 4, |_, h| hb.push(h));
+        assert_eq!(ha, hb);
+    }
+
+    #[test]
+    fn boundaries() {
+        assert!(is_boundary("."));
+        assert!(is_boundary(":\n"));
+        assert!(is_boundary(" - "));
+        assert!(is_boundary(" — "));
+        assert!(!is_boundary(" "));
+        assert!(!is_boundary("-"));
+        assert!(!is_boundary(", "));
+        assert!(!is_boundary("'"));
+    }
+
+    #[test]
+    fn short_features() {
+        let text =
+            "NEWSWIRE EXCLUSIVE: The mayor spoke.\nAdvertisement\nShe left. All rights reserved.";
+        let w = toks(text);
+        let mut got = Vec::new();
+        for_each_short(text, &w, 8, true, 3, |o| got.push((o.kind, o.from, o.to)));
+        // Lines: "NEWSWIRE EXCLUSIVE: The mayor spoke." (5 words), "Advertisement",
+        // "She left. All rights reserved." (5 words).
+        assert!(got.contains(&(Feature::Line, 5, 6)));
+        assert!(got.contains(&(Feature::Line, 0, 5)));
+        // Prefix "NEWSWIRE EXCLUSIVE" ends at a colon; "NEWSWIRE" alone does not.
+        assert!(got.contains(&(Feature::Prefix, 0, 2)));
+        assert!(!got.contains(&(Feature::Prefix, 0, 1)));
+        // Suffix "All rights reserved" follows a period.
+        assert!(got.contains(&(Feature::Suffix, 8, 11)));
+        assert!(!got.contains(&(Feature::Suffix, 9, 11)));
+    }
+}

@@ -1,0 +1,249 @@
+//! Tokenize: split a document into words with byte offsets and normalised hashes.
+//!
+//! A word is a run of letters and digits; every other character separates
+//! words, so `said.A` and `readers,We` are two words each. Each CJK ideograph
+//! (and kana character) is a word of its own, because those scripts do not
+//! put spaces between words. The text is never rewritten: normalisation
+//! (lowercase, every run of digits to one `0`) happens only on the bytes that are hashed.
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// The seed of every hash boilercut computes. Fixed, so that a model written
+/// on one machine is valid on another.
+pub const HASH_SEED: u64 = 0x626f_696c_6572_6375; // "boilercu"
+
+/// One word of a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// Byte offset of the first byte of the word.
+    pub start: u32,
+    /// Byte offset one past the last byte of the word.
+    pub end: u32,
+    /// Hash of the normalised word (lowercase, each run of digits as one `0`).
+    pub hash: u64,
+}
+
+/// ASCII bytes that belong to words.
+const fn ascii_word_table() -> [bool; 128] {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+}
+static ASCII_WORD: [bool; 128] = ascii_word_table();
+
+/// Is `c` an ideograph or kana, written without spaces between words?
+#[inline]
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF     // hiragana, katakana
+        | 0x3400..=0x4DBF   // CJK extension A
+        | 0x4E00..=0x9FFF   // CJK unified ideographs
+        | 0xF900..=0xFAFF   // CJK compatibility ideographs
+        | 0x20000..=0x3134F // CJK extensions B..G
+    )
+}
+
+/// Is `c` part of a word (and not a CJK character)?
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        ASCII_WORD[c as usize]
+    } else {
+        c.is_alphanumeric() && !is_cjk(c)
+    }
+}
+
+/// Is the character starting at byte `i` of `text` a word character
+/// (CJK included)? `i` must be on a character boundary.
+#[inline]
+pub fn word_char_at(text: &str, i: usize) -> bool {
+    let b = text.as_bytes()[i];
+    if b < 128 {
+        return ASCII_WORD[b as usize];
+    }
+    match text[i..].chars().next() {
+        Some(c) => c.is_alphanumeric() || is_cjk(c),
+        None => false,
+    }
+}
+
+/// Append the normalised form of `c` to `buf`.
+#[inline]
+fn push_normalised(c: char, buf: &mut Vec<u8>) {
+    if c.is_numeric() {
+        if buf.last() != Some(&b'0') {
+            buf.push(b'0');
+        }
+        return;
+    }
+    let mut tmp = [0u8; 4];
+    for l in c.to_lowercase() {
+        buf.extend_from_slice(l.encode_utf8(&mut tmp).as_bytes());
+    }
+}
+
+/// Splits documents into words. Holds a scratch buffer, so reuse one per
+/// thread.
+#[derive(Default, Debug)]
+pub struct Tokenizer {
+    norm: Vec<u8>,
+}
+
+impl Tokenizer {
+    /// A tokenizer with empty buffers.
+    pub fn new() -> Tokenizer {
+        Tokenizer::default()
+    }
+
+    /// Replace the contents of `out` with the words of `text`.
+    ///
+    /// Texts of 4 GiB or more are not split (offsets are 32-bit); `out` is
+    /// left empty for them, so they are never changed.
+    pub fn tokenize(&mut self, text: &str, out: &mut Vec<Word>) {
+        out.clear();
+        if text.len() > u32::MAX as usize {
+            return;
+        }
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut i = 0;
+        while i < n {
+            let b = bytes[i];
+            if b < 128 {
+                if !ASCII_WORD[b as usize] {
+                    i += 1;
+                    continue;
+                }
+            } else {
+                // SAFETY of indexing: `i` is always on a char boundary,
+                // because it only advances by whole characters.
+                let c = text[i..].chars().next().unwrap_or(' ');
+                let len = c.len_utf8();
+                if is_cjk(c) {
+                    self.norm.clear();
+                    push_normalised(c, &mut self.norm);
+                    out.push(Word {
+                        start: i as u32,
+                        end: (i + len) as u32,
+                        hash: xxh3_64_with_seed(&self.norm, HASH_SEED),
+                    });
+                    i += len;
+                    continue;
+                }
+                if !c.is_alphanumeric() {
+                    i += len;
+                    continue;
+                }
+            }
+            let start = i;
+            self.norm.clear();
+            while i < n {
+                let b = bytes[i];
+                if b < 128 {
+                    if !ASCII_WORD[b as usize] {
+                        break;
+                    }
+                    if b.is_ascii_digit() {
+                        // A run of digits becomes one `0`: `$2` and `$10`,
+                        // `2023` and `2024` hash alike.
+                        if self.norm.last() != Some(&b'0') {
+                            self.norm.push(b'0');
+                        }
+                    } else {
+                        self.norm.push(b.to_ascii_lowercase());
+                    }
+                    i += 1;
+                } else {
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    if !is_word_char(c) {
+                        break;
+                    }
+                    push_normalised(c, &mut self.norm);
+                    i += c.len_utf8();
+                }
+            }
+            out.push(Word {
+                start: start as u32,
+                end: i as u32,
+                hash: xxh3_64_with_seed(&self.norm, HASH_SEED),
+            });
+        }
+    }
+}
+
+/// Hash of one word after normalisation, as the tokenizer computes it.
+pub fn word_hash(word: &str) -> u64 {
+    let mut norm = Vec::with_capacity(word.len());
+    for c in word.chars() {
+        push_normalised(c, &mut norm);
+    }
+    xxh3_64_with_seed(&norm, HASH_SEED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        let mut t = Tokenizer::new();
+        let mut out = Vec::new();
+        t.tokenize(text, &mut out);
+        out.iter()
+            .map(|w| &text[w.start as usize..w.end as usize])
+            .collect()
+    }
+
+    #[test]
+    fn splits_at_punctuation() {
+        assert_eq!(words("said.A Message"), ["said", "A", "Message"]);
+        assert_eq!(words("readers,We are"), ["readers", "We", "are"]);
+        assert_eq!(words("  $2 a month!"), ["2", "a", "month"]);
+        assert_eq!(words(""), Vec::<&str>::new());
+        assert_eq!(words("..., --"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn unicode_letters_and_cjk() {
+        assert_eq!(words("Привет, мир"), ["Привет", "мир"]);
+        assert_eq!(words("café-naïve"), ["café", "naïve"]);
+        assert_eq!(
+            words("订阅我们的新闻"),
+            ["订", "阅", "我", "们", "的", "新", "闻"]
+        );
+        assert_eq!(words("abc中文def"), ["abc", "中", "文", "def"]);
+    }
+
+    #[test]
+    fn normalises_case_and_digits_for_hashing_only() {
+        let text = "Donate $25 TODAY 2024";
+        let mut t = Tokenizer::new();
+        let mut a = Vec::new();
+        t.tokenize(text, &mut a);
+        let mut b = Vec::new();
+        t.tokenize("donate $99 today 1999", &mut b);
+        let ha: Vec<u64> = a.iter().map(|w| w.hash).collect();
+        let hb: Vec<u64> = b.iter().map(|w| w.hash).collect();
+        assert_eq!(ha, hb);
+        assert_eq!(a[1].start, 8);
+        assert_eq!(word_hash("Today"), a[2].hash);
+        assert_ne!(word_hash("today"), word_hash("todax"));
+    }
+
+    #[test]
+    fn offsets_are_char_boundaries() {
+        let text = "é—x 中 ü1";
+        let mut t = Tokenizer::new();
+        let mut out = Vec::new();
+        t.tokenize(text, &mut out);
+        for w in &out {
+            assert!(text.is_char_boundary(w.start as usize));
+            assert!(text.is_char_boundary(w.end as usize));
+        }
+        assert_eq!(out.len(), 4);
+    }
+}

@@ -1,0 +1,5 @@
+//! Integration tests: one binary, a module per subject.
+
+mod cli;
+mod engine;
+mod util;
