@@ -264,12 +264,14 @@ impl Batch {
         for_each_shingle(&self.words, c.shingle_words, |_, h| {
             keys.push(key(gh, Feature::Shingle, h))
         });
+        let soft = crate::shingle::is_hard_wrapped(text);
         for_each_short(
             text,
             &self.words,
             c.shingle_words,
             c.short_lines,
             c.max_affix_words,
+            soft,
             |o| keys.push(key(gh, o.kind, o.hash)),
         );
         // Each document counts once per key.

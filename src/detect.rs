@@ -8,7 +8,7 @@
 //! document prefixes and suffixes are trusted as they are.
 
 use crate::config::Config;
-use crate::shingle::{for_each_shingle, for_each_short, gap, is_boundary, Feature};
+use crate::shingle::{for_each_shingle, for_each_short, gap, is_boundary, is_hard_wrapped, Feature};
 use crate::tokenize::{word_char_at, Word};
 use std::ops::Range;
 
@@ -34,6 +34,7 @@ pub(crate) fn detect(
 ) {
     runs.clear();
     let k = config.shingle_words;
+    let soft = is_hard_wrapped(text);
     for_each_shingle(words, k, |i, h| {
         if frequent(Feature::Shingle, h) {
             match runs.last_mut() {
@@ -52,6 +53,7 @@ pub(crate) fn detect(
         k,
         config.short_lines,
         config.max_affix_words,
+        soft,
         |o| {
             if frequent(o.kind, o.hash) {
                 runs.push(Run {
@@ -84,22 +86,37 @@ pub(crate) fn detect(
     let start_of = spans.len();
     for r in runs.iter() {
         let (mut from, mut to) = (r.from, r.to);
-        let at_start = |i: usize| is_boundary(gap(text, words, i)) || i == 0;
-        let at_end = |i: usize| i == words.len() || is_boundary(gap(text, words, i));
+        let at_start = |i: usize| i == 0 || is_boundary(gap(text, words, i), soft);
+        let at_end = |i: usize| i == words.len() || is_boundary(gap(text, words, i), soft);
+        // A run that begins inside a sentence and reaches a boundary within
+        // fewer than `min_run` words took in the tail of an article sentence
+        // that often precedes the block (`...said. Sign up`), or a common
+        // phrase that runs into it: drop that piece. The same at the end.
+        if !at_start(from) {
+            if let Some(b) = (from + 1..to).find(|&b| at_start(b)).filter(|&b| b - from < config.min_run) {
+                from = b;
+            }
+        }
+        if !at_end(to) {
+            if let Some(b) = (from + 1..to).rev().find(|&b| at_end(b)).filter(|&b| to - b < config.min_run) {
+                to = b;
+            }
+        }
         if r.trusted || to - from >= config.min_run {
+            // A long block whose first or last words vary (`Dear Emma,We...`):
+            // widen it to a boundary a word or two away.
             if !at_start(from) {
                 if let Some(d) = (1..=config.snap_words.min(from)).find(|&d| at_start(from - d)) {
                     from -= d;
                 }
             }
             if !at_end(to) {
-                if let Some(d) =
-                    (1..=config.snap_words.min(words.len() - to)).find(|&d| at_end(to + d))
-                {
+                if let Some(d) = (1..=config.snap_words.min(words.len() - to)).find(|&d| at_end(to + d)) {
                     to += d;
                 }
             }
         } else if !(at_start(from) && at_end(to)) {
+            // A short run inside a sentence is a common phrase, not a block.
             continue;
         }
         let start = widen_left(text, words[from].start as usize);

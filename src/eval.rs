@@ -125,26 +125,25 @@ fn ratio(a: u64, b: u64) -> f64 {
 }
 
 /// Which original words the output kept, and how many output words matched
-/// nothing.
+/// nothing. Each output word goes to the earliest original word (after the
+/// previous match) whose next words agree with the output's next words, as
+/// many as remain up to `CONTEXT`; failing that, to the earliest equal word.
+/// Kept text comes in long pieces, so the right copy of a common word (or
+/// of a CJK character) is the one whose neighbours match too.
 fn align(orig: &[Word], out: &[Word]) -> (Vec<bool>, u64) {
+    const CONTEXT: usize = 5;
     let mut kept = vec![false; orig.len()];
     let mut unmatched = 0;
     let mut i = 0;
     for j in 0..out.len() {
-        let want = out[j].hash;
-        let context = |p: usize| {
-            (1..=2).all(|d| match (orig.get(p + d), out.get(j + d)) {
-                (Some(a), Some(b)) => a.hash == b.hash,
-                (_, None) => true,
-                (None, Some(_)) => false,
-            })
-        };
+        let want = CONTEXT.min(out.len() - j);
+        let agree = |p: usize| (0..want).all(|d| orig.get(p + d).is_some_and(|w| w.hash == out[j + d].hash));
         let mut first = None;
         let mut best = None;
-        for (p, w) in orig.iter().enumerate().skip(i) {
-            if w.hash == want {
+        for p in i..orig.len() {
+            if orig[p].hash == out[j].hash {
                 first.get_or_insert(p);
-                if context(p) {
+                if agree(p) {
                     best = Some(p);
                     break;
                 }

@@ -95,20 +95,43 @@ pub fn for_each_shingle(words: &[Word], k: usize, mut f: impl FnMut(usize, u64))
 
 /// Does the text between two words (or before the first / after the last)
 /// end a sentence, a line or a header? A newline, sentence punctuation, a
-/// colon, or a separator such as `|`, `»`, `—` or a spaced hyphen.
-pub fn is_boundary(gap: &str) -> bool {
+/// colon, or a separator such as `|`, `»`, `—` or a spaced hyphen. In a
+/// hard-wrapped document (`soft_newlines`) a single newline is only a wrap
+/// and takes two to count.
+pub fn is_boundary(gap: &str, soft_newlines: bool) -> bool {
     let mut space = false;
     let mut hyphen = false;
+    let mut newlines = 0;
     for c in gap.chars() {
         match c {
-            '\n' | '.' | '!' | '?' | ':' | '|' | '•' | '·' | '»' | '–' | '—' | '。' | '！'
-            | '？' | '：' | '\u{2028}' | '\u{2029}' => return true,
+            '\n' => newlines += 1,
+            '.' | '!' | '?' | ':' | '|' | '•' | '·' | '»' | '–' | '—' | '。' | '！' | '？' | '：' | '\u{2028}'
+            | '\u{2029}' => return true,
             '-' => hyphen = true,
             c if c.is_whitespace() => space = true,
             _ => {}
         }
     }
-    hyphen && space
+    newlines > usize::from(soft_newlines) || (hyphen && space)
+}
+
+/// Whether a text is hard-wrapped at a fixed width: most of its lines end
+/// inside a sentence. Then single newlines say nothing about its structure.
+pub fn is_hard_wrapped(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (mut lines, mut open) = (0usize, 0usize);
+    for nl in memchr::memchr_iter(b'\n', b) {
+        let before = text[..nl].trim_end_matches([' ', '\t', '\r']);
+        let Some(c) = before.chars().next_back() else { continue };
+        if b.get(nl + 1) == Some(&b'\n') || before.ends_with('\n') {
+            continue;
+        }
+        lines += 1;
+        if c.is_alphanumeric() || c == ',' {
+            open += 1;
+        }
+    }
+    lines >= 3 && open * 2 >= lines
 }
 
 /// The text before word `i` of `words` (before the first word when `i == 0`,
@@ -146,6 +169,7 @@ pub fn for_each_short(
     k: usize,
     lines: bool,
     max_affix: usize,
+    soft_newlines: bool,
     mut f: impl FnMut(Occurrence),
 ) {
     let n = words.len();
@@ -175,7 +199,7 @@ pub fn for_each_short(
     let mut h = 0u64;
     for len in 1..=m {
         h = h.wrapping_mul(BASE).wrapping_add(words[len - 1].hash);
-        if len < n && is_boundary(gap(text, words, len)) {
+        if len < n && is_boundary(gap(text, words, len), soft_newlines) {
             f(Occurrence {
                 kind: Feature::Prefix,
                 hash: h ^ len as u64,
@@ -189,7 +213,7 @@ pub fn for_each_short(
     for len in 1..=m {
         h = h.wrapping_add(words[n - len].hash.wrapping_mul(weight));
         weight = weight.wrapping_mul(BASE);
-        if len < n && is_boundary(gap(text, words, n - len)) {
+        if len < n && is_boundary(gap(text, words, n - len), soft_newlines) {
             f(Occurrence {
                 kind: Feature::Suffix,
                 hash: h ^ len as u64,
@@ -239,14 +263,26 @@ mod tests {
 
     #[test]
     fn boundaries() {
-        assert!(is_boundary("."));
-        assert!(is_boundary(":\n"));
-        assert!(is_boundary(" - "));
-        assert!(is_boundary(" — "));
-        assert!(!is_boundary(" "));
-        assert!(!is_boundary("-"));
-        assert!(!is_boundary(", "));
-        assert!(!is_boundary("'"));
+        for soft in [false, true] {
+            assert!(is_boundary(".", soft));
+            assert!(is_boundary(":\n", soft));
+            assert!(is_boundary(" - ", soft));
+            assert!(is_boundary(" — ", soft));
+            assert!(is_boundary("\n\n", soft));
+            assert!(!is_boundary(" ", soft));
+            assert!(!is_boundary("-", soft));
+            assert!(!is_boundary(", ", soft));
+            assert!(!is_boundary("'", soft));
+        }
+        assert!(is_boundary("\n", false));
+        assert!(!is_boundary("\n", true));
+    }
+
+    #[test]
+    fn hard_wrapping() {
+        assert!(is_hard_wrapped("the cat sat on\nthe mat and the\ndog ran after it,\nand then it stopped."));
+        assert!(!is_hard_wrapped("One line.\nAnother line.\nAdvertisement\nA third line."));
+        assert!(!is_hard_wrapped("no newline at all"));
     }
 
     #[test]
@@ -255,7 +291,7 @@ mod tests {
             "NEWSWIRE EXCLUSIVE: The mayor spoke.\nAdvertisement\nShe left. All rights reserved.";
         let w = toks(text);
         let mut got = Vec::new();
-        for_each_short(text, &w, 8, true, 3, |o| got.push((o.kind, o.from, o.to)));
+        for_each_short(text, &w, 8, true, 3, false, |o| got.push((o.kind, o.from, o.to)));
         // Lines: "NEWSWIRE EXCLUSIVE: The mayor spoke." (5 words), "Advertisement",
         // "She left. All rights reserved." (5 words).
         assert!(got.contains(&(Feature::Line, 5, 6)));
