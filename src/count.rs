@@ -8,7 +8,7 @@
 
 use crate::config::Config;
 use crate::model::Model;
-use crate::shingle::{for_each_shingle, for_each_short, group_hash, key, Feature};
+use crate::shingle::{for_each_shingle, for_each_short, group_hash, key, Feature, Gaps};
 use crate::tokenize::{Tokenizer, Word};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -219,6 +219,7 @@ pub struct Batch {
     config: Config,
     tokenizer: Tokenizer,
     words: Vec<Word>,
+    gaps: Gaps,
     doc_keys: Vec<u64>,
     local_ids: HashMap<String, u32>,
     names: Vec<String>,
@@ -233,6 +234,7 @@ impl Batch {
             config: config.clone(),
             tokenizer: Tokenizer::new(),
             words: Vec::new(),
+            gaps: Gaps::default(),
             doc_keys: Vec::new(),
             local_ids: HashMap::new(),
             names: Vec::new(),
@@ -264,14 +266,13 @@ impl Batch {
         for_each_shingle(&self.words, c.shingle_words, |_, h| {
             keys.push(key(gh, Feature::Shingle, h))
         });
-        let soft = crate::shingle::is_hard_wrapped(text);
+        self.gaps.compute(text, &self.words);
         for_each_short(
-            text,
             &self.words,
+            &self.gaps,
             c.shingle_words,
             c.short_lines,
             c.max_affix_words,
-            soft,
             |o| keys.push(key(gh, o.kind, o.hash)),
         );
         // Each document counts once per key.

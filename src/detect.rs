@@ -8,7 +8,7 @@
 //! document prefixes and suffixes are trusted as they are.
 
 use crate::config::Config;
-use crate::shingle::{for_each_shingle, for_each_short, gap, is_boundary, is_hard_wrapped, Feature};
+use crate::shingle::{for_each_shingle, for_each_short, Feature, Gaps};
 use crate::tokenize::{word_char_at, Word};
 use std::ops::Range;
 
@@ -28,13 +28,13 @@ pub(crate) fn detect(
     config: &Config,
     text: &str,
     words: &[Word],
+    gaps: &Gaps,
     frequent: impl Fn(Feature, u64) -> bool,
     runs: &mut Vec<Run>,
     spans: &mut Vec<Range<usize>>,
 ) {
     runs.clear();
     let k = config.shingle_words;
-    let soft = is_hard_wrapped(text);
     for_each_shingle(words, k, |i, h| {
         if frequent(Feature::Shingle, h) {
             match runs.last_mut() {
@@ -48,12 +48,11 @@ pub(crate) fn detect(
         }
     });
     for_each_short(
-        text,
         words,
+        gaps,
         k,
         config.short_lines,
         config.max_affix_words,
-        soft,
         |o| {
             if frequent(o.kind, o.hash) {
                 runs.push(Run {
@@ -86,19 +85,26 @@ pub(crate) fn detect(
     let start_of = spans.len();
     for r in runs.iter() {
         let (mut from, mut to) = (r.from, r.to);
-        let at_start = |i: usize| i == 0 || is_boundary(gap(text, words, i), soft);
-        let at_end = |i: usize| i == words.len() || is_boundary(gap(text, words, i), soft);
+        let at_start = |i: usize| gaps.boundary(i);
+        let at_end = |i: usize| gaps.boundary(i);
         // A run that begins inside a sentence and reaches a boundary within
         // fewer than `min_run` words took in the tail of an article sentence
         // that often precedes the block (`...said. Sign up`), or a common
         // phrase that runs into it: drop that piece. The same at the end.
         if !at_start(from) {
-            if let Some(b) = (from + 1..to).find(|&b| at_start(b)).filter(|&b| b - from < config.min_run) {
+            if let Some(b) = (from + 1..to)
+                .find(|&b| at_start(b))
+                .filter(|&b| b - from < config.min_run)
+            {
                 from = b;
             }
         }
         if !at_end(to) {
-            if let Some(b) = (from + 1..to).rev().find(|&b| at_end(b)).filter(|&b| to - b < config.min_run) {
+            if let Some(b) = (from + 1..to)
+                .rev()
+                .find(|&b| at_end(b))
+                .filter(|&b| to - b < config.min_run)
+            {
                 to = b;
             }
         }
@@ -111,7 +117,9 @@ pub(crate) fn detect(
                 }
             }
             if !at_end(to) {
-                if let Some(d) = (1..=config.snap_words.min(words.len() - to)).find(|&d| at_end(to + d)) {
+                if let Some(d) =
+                    (1..=config.snap_words.min(words.len() - to)).find(|&d| at_end(to + d))
+                {
                     to += d;
                 }
             }

@@ -130,6 +130,7 @@ pub struct Cleaned<'a> {
 pub struct Scratch {
     tokenizer: Tokenizer,
     words: Vec<Word>,
+    gaps: crate::shingle::Gaps,
     runs: Vec<crate::detect::Run>,
 }
 
@@ -249,10 +250,12 @@ impl Model {
             return;
         }
         scratch.tokenizer.tokenize(text, &mut scratch.words);
+        scratch.gaps.compute(text, &scratch.words);
         detect(
             &self.config,
             text,
             &scratch.words,
+            &scratch.gaps,
             |kind, h| self.keys.contains(key(gh, kind, h)),
             &mut scratch.runs,
             removed,

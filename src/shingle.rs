@@ -25,6 +25,12 @@ pub enum Feature {
     Prefix = 3,
     /// The last n words of a document, preceded by a boundary.
     Suffix = 4,
+    /// Words between two boundaries, fewer than k.
+    Segment = 5,
+    /// The first words of a short line, up to a boundary.
+    LineHead = 6,
+    /// The last words of a document's first segment.
+    PrefixTail = 7,
 }
 
 /// Hash of a group name (site, host, folder).
@@ -105,8 +111,8 @@ pub fn is_boundary(gap: &str, soft_newlines: bool) -> bool {
     for c in gap.chars() {
         match c {
             '\n' => newlines += 1,
-            '.' | '!' | '?' | ':' | '|' | '•' | '·' | '»' | '–' | '—' | '。' | '！' | '？' | '：' | '\u{2028}'
-            | '\u{2029}' => return true,
+            '.' | '!' | '?' | ':' | '|' | '•' | '·' | '»' | '–' | '—' | '。' | '！' | '？'
+            | '：' | '\u{2028}' | '\u{2029}' => return true,
             '-' => hyphen = true,
             c if c.is_whitespace() => space = true,
             _ => {}
@@ -122,7 +128,9 @@ pub fn is_hard_wrapped(text: &str) -> bool {
     let (mut lines, mut open) = (0usize, 0usize);
     for nl in memchr::memchr_iter(b'\n', b) {
         let before = text[..nl].trim_end_matches([' ', '\t', '\r']);
-        let Some(c) = before.chars().next_back() else { continue };
+        let Some(c) = before.chars().next_back() else {
+            continue;
+        };
         if b.get(nl + 1) == Some(&b'\n') || before.ends_with('\n') {
             continue;
         }
@@ -161,51 +169,158 @@ pub struct Occurrence {
     pub to: usize,
 }
 
-/// Call `f` for every line, prefix and suffix feature of a document (the
-/// short-block features; shingles are enumerated by `for_each_shingle`).
+/// What separates each pair of neighbouring words of a document: entry `i`
+/// describes the text before word `i` (entry 0 the start of the document,
+/// entry `n` the end).
+#[derive(Clone, Debug, Default)]
+pub struct Gaps {
+    flags: Vec<u8>,
+}
+
+const BOUNDARY: u8 = 1;
+const NEWLINE: u8 = 2;
+const PARAGRAPH: u8 = 4;
+
+impl Gaps {
+    /// Describe the gaps of `text`, split into `words`.
+    pub fn compute(&mut self, text: &str, words: &[Word]) {
+        let soft = is_hard_wrapped(text);
+        self.flags.clear();
+        self.flags.reserve(words.len() + 1);
+        self.flags.push(BOUNDARY | NEWLINE | PARAGRAPH);
+        for i in 1..words.len() {
+            let g = gap(text, words, i);
+            let mut f = 0;
+            // `3.5`, `12:30` and `1,200` are numbers, not boundaries.
+            let in_number = matches!(g, "." | ":" | ",")
+                && text.as_bytes()[words[i - 1].end as usize - 1].is_ascii_digit()
+                && text.as_bytes()[words[i].start as usize].is_ascii_digit();
+            if !in_number && is_boundary(g, soft) {
+                f |= BOUNDARY;
+            }
+            let newlines = g.bytes().filter(|&b| b == b'\n').count();
+            if newlines > 0 {
+                f |= NEWLINE;
+            }
+            if newlines > 1 {
+                f |= PARAGRAPH;
+            }
+            self.flags.push(f);
+        }
+        self.flags.push(BOUNDARY | NEWLINE | PARAGRAPH);
+    }
+
+    /// Does a sentence, line or header end before word `i`?
+    #[inline]
+    pub fn boundary(&self, i: usize) -> bool {
+        self.flags[i] & BOUNDARY != 0
+    }
+
+    /// Is there a newline before word `i`?
+    #[inline]
+    pub fn newline(&self, i: usize) -> bool {
+        self.flags[i] & NEWLINE != 0
+    }
+
+    /// Is there a blank line before word `i`?
+    #[inline]
+    pub fn paragraph(&self, i: usize) -> bool {
+        self.flags[i] & PARAGRAPH != 0
+    }
+}
+
+/// Longest line (in words) whose repeated head makes the whole line
+/// boilerplate (`Read more: <a title>`).
+pub const MAX_HEADED_LINE: usize = 24;
+/// Longest head of such a line.
+const MAX_HEAD: usize = 4;
+
+/// Call `f` for every short-block feature of a document (shingles are
+/// enumerated by `for_each_shingle`): whole lines shorter than k words,
+/// heads of short lines, sentence-like segments of 2 to k-1 words, and
+/// prefixes and suffixes followed (preceded) by a boundary.
 pub fn for_each_short(
-    text: &str,
     words: &[Word],
+    gaps: &Gaps,
     k: usize,
     lines: bool,
     max_affix: usize,
-    soft_newlines: bool,
     mut f: impl FnMut(Occurrence),
 ) {
     let n = words.len();
     if n == 0 {
         return;
     }
+    let mut emit = |kind, hash, from, to| {
+        f(Occurrence {
+            kind,
+            hash,
+            from,
+            to,
+        })
+    };
     if lines && k > 1 {
-        let mut line_start = 0;
+        // Whole lines.
+        let mut start = 0;
         for i in 1..=n {
-            let ends_line =
-                i == n || memchr::memchr(b'\n', gap(text, words, i).as_bytes()).is_some();
-            if ends_line {
-                let len = i - line_start;
-                if len < k {
-                    f(Occurrence {
-                        kind: Feature::Line,
-                        hash: seq_hash(&words[line_start..i]),
-                        from: line_start,
-                        to: i,
-                    });
+            if gaps.newline(i) {
+                if i - start < k {
+                    emit(Feature::Line, seq_hash(&words[start..i]), start, i);
                 }
-                line_start = i;
+                start = i;
+            }
+        }
+        // Heads of short lines. In hard-wrapped text a line is only a piece
+        // of a paragraph, so only lines between blank lines count.
+        let wrapped = (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i));
+        let mut start = 0;
+        for i in 1..=n {
+            let ends = if wrapped {
+                gaps.paragraph(i)
+            } else {
+                gaps.newline(i)
+            };
+            if !ends {
+                continue;
+            }
+            let len = i - start;
+            if (2..=MAX_HEADED_LINE).contains(&len) {
+                if let Some(h) = (1..=MAX_HEAD.min(len - 1)).find(|&h| gaps.boundary(start + h)) {
+                    emit(
+                        Feature::LineHead,
+                        seq_hash(&words[start..start + h]),
+                        start,
+                        i,
+                    );
+                }
+            }
+            start = i;
+        }
+        // Segments between boundaries.
+        let mut start = 0;
+        for i in 1..=n {
+            if gaps.boundary(i) {
+                if (2..k).contains(&(i - start)) {
+                    emit(Feature::Segment, seq_hash(&words[start..i]), start, i);
+                }
+                start = i;
             }
         }
     }
     let m = max_affix.min(n);
     let mut h = 0u64;
+    let mut first_boundary = None;
     for len in 1..=m {
         h = h.wrapping_mul(BASE).wrapping_add(words[len - 1].hash);
-        if len < n && is_boundary(gap(text, words, len), soft_newlines) {
-            f(Occurrence {
-                kind: Feature::Prefix,
-                hash: h ^ len as u64,
-                from: 0,
-                to: len,
-            });
+        if len < n && gaps.boundary(len) {
+            emit(Feature::Prefix, h ^ len as u64, 0, len);
+            first_boundary.get_or_insert(len);
+        }
+    }
+    // The end of a prefix whose first words vary (`CITY, Jan 5 (Wire) -`).
+    if let Some(b) = first_boundary {
+        for tail in 1..b {
+            emit(Feature::PrefixTail, seq_hash(&words[b - tail..b]), 0, b);
         }
     }
     let mut h = 0u64;
@@ -213,13 +328,8 @@ pub fn for_each_short(
     for len in 1..=m {
         h = h.wrapping_add(words[n - len].hash.wrapping_mul(weight));
         weight = weight.wrapping_mul(BASE);
-        if len < n && is_boundary(gap(text, words, n - len), soft_newlines) {
-            f(Occurrence {
-                kind: Feature::Suffix,
-                hash: h ^ len as u64,
-                from: n - len,
-                to: n,
-            });
+        if len < n && gaps.boundary(n - len) {
+            emit(Feature::Suffix, h ^ len as u64, n - len, n);
         }
     }
 }
@@ -280,8 +390,12 @@ mod tests {
 
     #[test]
     fn hard_wrapping() {
-        assert!(is_hard_wrapped("the cat sat on\nthe mat and the\ndog ran after it,\nand then it stopped."));
-        assert!(!is_hard_wrapped("One line.\nAnother line.\nAdvertisement\nA third line."));
+        assert!(is_hard_wrapped(
+            "the cat sat on\nthe mat and the\ndog ran after it,\nand then it stopped."
+        ));
+        assert!(!is_hard_wrapped(
+            "One line.\nAnother line.\nAdvertisement\nA third line."
+        ));
         assert!(!is_hard_wrapped("no newline at all"));
     }
 
@@ -291,7 +405,9 @@ mod tests {
             "NEWSWIRE EXCLUSIVE: The mayor spoke.\nAdvertisement\nShe left. All rights reserved.";
         let w = toks(text);
         let mut got = Vec::new();
-        for_each_short(text, &w, 8, true, 3, false, |o| got.push((o.kind, o.from, o.to)));
+        let mut gaps = Gaps::default();
+        gaps.compute(text, &w);
+        for_each_short(&w, &gaps, 8, true, 3, |o| got.push((o.kind, o.from, o.to)));
         // Lines: "NEWSWIRE EXCLUSIVE: The mayor spoke." (5 words), "Advertisement",
         // "She left. All rights reserved." (5 words).
         assert!(got.contains(&(Feature::Line, 5, 6)));
