@@ -19,6 +19,9 @@ pub struct Run {
     to: usize,
     /// Found by a detector that needs no length or boundary check.
     trusted: bool,
+    /// The first (last) word comes from such a detector: that edge stays.
+    fixed_from: bool,
+    fixed_to: bool,
 }
 
 /// Append to `spans` the byte ranges of the boilerplate in `text`, sorted
@@ -43,6 +46,8 @@ pub(crate) fn detect(
                     from: i,
                     to: i + k,
                     trusted: false,
+                    fixed_from: false,
+                    fixed_to: false,
                 }),
             }
         }
@@ -59,6 +64,8 @@ pub(crate) fn detect(
                     from: o.from,
                     to: o.to,
                     trusted: true,
+                    fixed_from: true,
+                    fixed_to: true,
                 });
             }
         },
@@ -73,6 +80,14 @@ pub(crate) fn detect(
         let next = runs[i];
         let cur = &mut runs[joined];
         if next.from <= cur.to + config.max_gap {
+            if next.from == cur.from {
+                cur.fixed_from |= next.fixed_from;
+            }
+            if next.to > cur.to {
+                cur.fixed_to = next.fixed_to;
+            } else if next.to == cur.to {
+                cur.fixed_to |= next.fixed_to;
+            }
             cur.to = cur.to.max(next.to);
             cur.trusted |= next.trusted;
         } else {
@@ -91,7 +106,7 @@ pub(crate) fn detect(
         // fewer than `min_run` words took in the tail of an article sentence
         // that often precedes the block (`...said. Sign up`), or a common
         // phrase that runs into it: drop that piece. The same at the end.
-        if !at_start(from) {
+        if !at_start(from) && !r.fixed_from {
             if let Some(b) = (from + 1..to)
                 .find(|&b| at_start(b))
                 .filter(|&b| b - from < config.min_run)
@@ -99,7 +114,7 @@ pub(crate) fn detect(
                 from = b;
             }
         }
-        if !at_end(to) {
+        if !at_end(to) && !r.fixed_to {
             if let Some(b) = (from + 1..to)
                 .rev()
                 .find(|&b| at_end(b))
@@ -213,5 +228,37 @@ mod tests {
         assert_eq!(widen_right(t, 8), 9);
         let t = "said ©2024 Co";
         assert_eq!(widen_left(t, 7), 5);
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    /// A repeated line with a separator inside, in hard-wrapped text, goes
+    /// whole: the separator must not trim it.
+    #[test]
+    fn ad_line_with_separator_in_wrapped_text() {
+        let learner = crate::LearnerBuilder::new().build().unwrap();
+        let docs: Vec<String> = (0..10)
+            .map(|i| {
+                format!(
+                    "alpha{i} beta{} gamma{i} delta\nepsilon zeta{i} eta theta iota{}\nAdvertisement - scroll to continue\nkappa{i} lambda mu{i} nu\nxi omicron{i} pi rho{}.",
+                    i * 7 % 5,
+                    i * 3 % 7,
+                    i % 4
+                )
+            })
+            .collect();
+        for d in &docs {
+            learner.add(d, "");
+        }
+        let m = learner.finish();
+        for d in &docs {
+            let out = m.clean(d, "");
+            assert!(
+                !out.text.contains("Advertisement") && !out.text.contains("scroll"),
+                "{}",
+                out.text
+            );
+        }
     }
 }

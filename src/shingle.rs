@@ -195,7 +195,10 @@ impl Gaps {
             let in_number = matches!(g, "." | ":" | ",")
                 && text.as_bytes()[words[i - 1].end as usize - 1].is_ascii_digit()
                 && text.as_bytes()[words[i].start as usize].is_ascii_digit();
-            if !in_number && is_boundary(g, soft) {
+            // An empty gap inside letters is a glued sentence (`readsHadley`);
+            // between CJK characters it is nothing.
+            let glued = g.is_empty() && !crate::tokenize::is_cjk_at(text, words[i].start as usize);
+            if glued || (!in_number && is_boundary(g, soft)) {
                 f |= BOUNDARY;
             }
             let newlines = g.bytes().filter(|&b| b == b'\n').count();

@@ -1,7 +1,8 @@
 //! Tokenize: split a document into words with byte offsets and normalised hashes.
 //!
 //! A word is a run of letters and digits; every other character separates
-//! words, so `said.A` and `readers,We` are two words each. Each CJK ideograph
+//! words, so `said.A` and `readers,We` are two words each, and so is a
+//! lowercase letter followed by an uppercase one (`TroopsStarmer`). Each CJK ideograph
 //! (and kana character) is a word of its own, because those scripts do not
 //! put spaces between words. The text is never rewritten: normalisation
 //! (lowercase, every run of digits to one `0`) happens only on the bytes that are hashed.
@@ -46,6 +47,12 @@ pub fn is_cjk(c: char) -> bool {
         | 0xF900..=0xFAFF   // CJK compatibility ideographs
         | 0x20000..=0x3134F // CJK extensions B..G
     )
+}
+
+/// Is the character at byte `i` of `text` a CJK character? `i` must be on a
+/// character boundary.
+pub fn is_cjk_at(text: &str, i: usize) -> bool {
+    text[i..].chars().next().is_some_and(is_cjk)
 }
 
 /// Is `c` part of a word (and not a CJK character)?
@@ -142,12 +149,17 @@ impl Tokenizer {
             }
             let start = i;
             self.norm.clear();
+            // A lowercase letter followed by an uppercase one ends a word:
+            // scrapers glue sentences and headings (`readsHadley`,
+            // `TroopsStarmer`).
+            let mut lower = false;
             while i < n {
                 let b = bytes[i];
                 if b < 128 {
-                    if !ASCII_WORD[b as usize] {
+                    if !ASCII_WORD[b as usize] || (lower && b.is_ascii_uppercase()) {
                         break;
                     }
+                    lower = b.is_ascii_lowercase();
                     if b.is_ascii_digit() {
                         // A run of digits becomes one `0`: `$2` and `$10`,
                         // `2023` and `2024` hash alike.
@@ -160,9 +172,10 @@ impl Tokenizer {
                     i += 1;
                 } else {
                     let c = text[i..].chars().next().unwrap_or(' ');
-                    if !is_word_char(c) {
+                    if !is_word_char(c) || (lower && c.is_uppercase()) {
                         break;
                     }
+                    lower = c.is_lowercase();
                     push_normalised(c, &mut self.norm);
                     i += c.len_utf8();
                 }
@@ -203,6 +216,11 @@ mod tests {
         assert_eq!(words("said.A Message"), ["said", "A", "Message"]);
         assert_eq!(words("readers,We are"), ["readers", "We", "are"]);
         assert_eq!(words("  $2 a month!"), ["2", "a", "month"]);
+        assert_eq!(
+            words("readsHadley TroopsStarmer NASA"),
+            ["reads", "Hadley", "Troops", "Starmer", "NASA"]
+        );
+        assert_eq!(words("größeÄrger"), ["größe", "Ärger"]);
         assert_eq!(words(""), Vec::<&str>::new());
         assert_eq!(words("..., --"), Vec::<&str>::new());
     }

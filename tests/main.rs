@@ -2,4 +2,5 @@
 
 mod cli;
 mod engine;
+mod prop;
 mod util;

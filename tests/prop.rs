@@ -1,0 +1,1 @@
+//! Property tests: determinism across thread counts and invariants of cleaning on random corpora.
