@@ -199,7 +199,17 @@ pub fn write_str(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     let b = s.as_bytes();
     let mut at = 0;
-    for (i, &c) in b.iter().enumerate() {
+    let mut i = 0;
+    while i < b.len() {
+        // Skip eight plain bytes at a time.
+        if i + 8 <= b.len() {
+            let word = u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
+            if !needs_escape8(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let c = b[i];
         let esc: &[u8] = match c {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -213,17 +223,33 @@ pub fn write_str(s: &str, out: &mut Vec<u8>) {
                 out.extend_from_slice(b"\\u00");
                 out.push(HEX[(c >> 4) as usize]);
                 out.push(HEX[(c & 15) as usize]);
-                at = i + 1;
+                i += 1;
+                at = i;
                 continue;
             }
-            _ => continue,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.extend_from_slice(&b[at..i]);
         out.extend_from_slice(esc);
-        at = i + 1;
+        i += 1;
+        at = i;
     }
     out.extend_from_slice(&b[at..]);
     out.push(b'"');
+}
+
+/// Whether any of eight bytes is a control character, `"` or `\\`
+/// (bit tricks from "Bit Twiddling Hacks": a byte is zero / below n).
+#[inline]
+fn needs_escape8(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let below_32 = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    below_32 | has_zero(w ^ (ONES * b'"' as u64)) | has_zero(w ^ (ONES * b'\\' as u64)) != 0
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -336,6 +362,20 @@ mod tests {
         assert_eq!(host("http://user@news.site.com"), "news.site.com");
         assert_eq!(host("site.com/path"), "site.com");
         assert_eq!(host(""), "");
+    }
+
+    #[test]
+    fn escapes_at_every_position() {
+        for special in ['"', '\\', '\n', '\u{1}', '\u{1f}', 'é', '\u{7f}'] {
+            for at in 0..40 {
+                let mut s: String = "abcdefghijklmnopqrstuvwxyz0123456789ABCD".into();
+                s.insert(at, special);
+                let mut out = Vec::new();
+                write_str(&s, &mut out);
+                let back: String = serde_json::from_slice(&out).unwrap();
+                assert_eq!(back, s);
+            }
+        }
     }
 
     #[test]

@@ -190,6 +190,10 @@ impl Gaps {
         self.flags.push(BOUNDARY | NEWLINE | PARAGRAPH);
         for i in 1..words.len() {
             let g = gap(text, words, i);
+            if g == " " {
+                self.flags.push(0);
+                continue;
+            }
             let mut f = 0;
             // `3.5`, `12:30` and `1,200` are numbers, not boundaries.
             let in_number = matches!(g, "." | ":" | ",")

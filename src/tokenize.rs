@@ -148,6 +148,27 @@ impl Tokenizer {
                 }
             }
             let start = i;
+            if let Some(end) = ascii_word_end(bytes, i) {
+                let word = &bytes[start..end];
+                let hash = if word.iter().all(u8::is_ascii_lowercase) {
+                    xxh3_64_with_seed(word, HASH_SEED)
+                } else {
+                    self.norm.clear();
+                    for &b in word {
+                        if b.is_ascii_digit() {
+                            if self.norm.last() != Some(&b'0') {
+                                self.norm.push(b'0');
+                            }
+                        } else {
+                            self.norm.push(b.to_ascii_lowercase());
+                        }
+                    }
+                    xxh3_64_with_seed(&self.norm, HASH_SEED)
+                };
+                out.push(Word { start: start as u32, end: end as u32, hash });
+                i = end;
+                continue;
+            }
             self.norm.clear();
             // A lowercase letter followed by an uppercase one ends a word:
             // scrapers glue sentences and headings (`readsHadley`,
@@ -187,6 +208,25 @@ impl Tokenizer {
             });
         }
     }
+}
+
+/// The end of the all-ASCII word starting at `i`, or `None` when a
+/// non-ASCII character follows it (the general path handles those words).
+#[inline]
+fn ascii_word_end(bytes: &[u8], mut i: usize) -> Option<usize> {
+    let mut lower = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b >= 128 {
+            return None;
+        }
+        if !ASCII_WORD[b as usize] || (lower && b.is_ascii_uppercase()) {
+            break;
+        }
+        lower = b.is_ascii_lowercase();
+        i += 1;
+    }
+    Some(i)
 }
 
 /// Hash of one word after normalisation, as the tokenizer computes it.

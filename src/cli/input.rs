@@ -346,25 +346,13 @@ fn read_source(
     }
     let mut carry: Vec<u8> = Vec::new();
     loop {
-        let mut buf = std::mem::take(&mut carry);
+        let mut buf = Vec::with_capacity(carry.len() + CHUNK + 64 * 1024);
+        buf.append(&mut carry);
         let filled = buf.len();
-        buf.resize(filled.max(CHUNK) + CHUNK, 0);
-        let mut len = filled;
-        // Fill at least CHUNK bytes or to the end of the input.
-        let mut eof = false;
-        while len < filled + CHUNK {
-            match r.read(&mut buf[len..]) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(n) => len += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        buf.truncate(len);
-        if eof {
+        // Read up to CHUNK more bytes straight into spare capacity (no
+        // zero-filling of the buffer).
+        let got = (&mut r).take(CHUNK as u64).read_to_end(&mut buf)?;
+        if got == 0 {
             if !buf.is_empty() && !send(buf) {
                 return Ok(false);
             }
