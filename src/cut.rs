@@ -78,7 +78,8 @@ mod tests {
 
     fn cut(text: &str, block: &str) -> String {
         let s = text.find(block).unwrap();
-        let mut spans = vec![s..s + block.len()];
+        let mut spans = Vec::new();
+        spans.push(s..s + block.len());
         tidy(text, &mut spans);
         apply(text, &spans).into_owned()
     }

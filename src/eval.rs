@@ -238,8 +238,8 @@ fn align_greedy(orig: &[Word], out: &[Word]) -> (Vec<bool>, u64) {
         };
         let mut first = None;
         let mut best = None;
-        for p in i..orig.len() {
-            if orig[p].hash == out[j].hash {
+        for (p, w) in orig.iter().enumerate().skip(i) {
+            if w.hash == out[j].hash {
                 first.get_or_insert(p);
                 if agree(p) {
                     best = Some(p);

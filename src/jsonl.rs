@@ -272,9 +272,9 @@ pub fn splice(
             return;
         }
     };
-    out.extend_from_slice(line[..raw.start].as_bytes());
+    out.extend_from_slice(&line.as_bytes()[..raw.start]);
     write_str(cleaned, out);
-    out.extend_from_slice(line[raw.end..record.close].as_bytes());
+    out.extend_from_slice(&line.as_bytes()[raw.end..record.close]);
     if let Some((name, ranges)) = spans {
         out.push(b',');
         write_str(name, out);
@@ -291,7 +291,7 @@ pub fn splice(
         }
         out.push(b']');
     }
-    out.extend_from_slice(line[record.close..].as_bytes());
+    out.extend_from_slice(&line.as_bytes()[record.close..]);
 }
 
 #[cfg(test)]

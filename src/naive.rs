@@ -139,9 +139,41 @@ fn strs(w: &[String]) -> Vec<&str> {
 /// newlines and sentence ends.
 fn piece() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
-        "news", "News", "NEWS", "sign", "up", "today", "2024", "$5", "19", "Café", "ÉCOLE",
-        "straße", "мир", "订", "阅", "ー", "aB", "xY", "a1B", "½", " ", " ", " ", " ", ", ", ". ",
-        "\n", "\n\n", " — ", "-", "", "!", "\t", "\u{a0}", "é\u{301}",
+        "news",
+        "News",
+        "NEWS",
+        "sign",
+        "up",
+        "today",
+        "2024",
+        "$5",
+        "19",
+        "Café",
+        "ÉCOLE",
+        "straße",
+        "мир",
+        "订",
+        "阅",
+        "ー",
+        "aB",
+        "xY",
+        "a1B",
+        "½",
+        " ",
+        " ",
+        " ",
+        " ",
+        ", ",
+        ". ",
+        "\n",
+        "\n\n",
+        " — ",
+        "-",
+        "",
+        "!",
+        "\t",
+        "\u{a0}",
+        "é\u{301}",
     ])
 }
 
@@ -163,7 +195,13 @@ fn corpus() -> impl Strategy<Value = Vec<(String, usize)>> {
                 .map(|(parts, g)| {
                     let text = parts
                         .into_iter()
-                        .map(|(shared, t, b)| if shared { blocks[b % blocks.len()].clone() } else { t })
+                        .map(|(shared, t, b)| {
+                            if shared {
+                                blocks[b % blocks.len()].clone()
+                            } else {
+                                t
+                            }
+                        })
                         .collect();
                     (text, g)
                 })
@@ -172,7 +210,11 @@ fn corpus() -> impl Strategy<Value = Vec<(String, usize)>> {
 }
 
 fn any_text() -> impl Strategy<Value = String> {
-    prop_oneof![text(), any::<String>(), "[a-zA-Z0-9 .,\n\u{e9}\u{4e2d}\u{3000}]{0,60}"]
+    prop_oneof![
+        text(),
+        any::<String>(),
+        "[a-zA-Z0-9 .,\n\u{e9}\u{4e2d}\u{3000}]{0,60}"
+    ]
 }
 
 proptest! {

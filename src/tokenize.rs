@@ -165,7 +165,11 @@ impl Tokenizer {
                     }
                     xxh3_64_with_seed(&self.norm, HASH_SEED)
                 };
-                out.push(Word { start: start as u32, end: end as u32, hash });
+                out.push(Word {
+                    start: start as u32,
+                    end: end as u32,
+                    hash,
+                });
                 i = end;
                 continue;
             }

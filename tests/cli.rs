@@ -1,1 +1,453 @@
-//! The command line through the real binary.
+//! The command line through the real binary: every form of `clean`,
+//! `learn` + `apply`, `eval`, text folders, compression, errors.
+
+use crate::util::{run, seed_like_articles, words, TempDir};
+use serde_json::Value;
+use std::io::Write;
+
+/// JSONL records in the seed's pattern for two sites, with extra fields
+/// whose bytes must survive untouched.
+fn fixture_jsonl() -> (String, Vec<String>) {
+    let mut lines = Vec::new();
+    let mut articles = Vec::new();
+    for (i, (doc, article)) in seed_like_articles().into_iter().enumerate() {
+        for site in ["ledger.example", "other.example"] {
+            let rec = format!(
+                r#"{{"id": "{site}-{i}", "n": 1.50e2, "url": "https://www.{site}/a/{i}", "text": {}, "site": "{site}", "esc": "\u00e9\/"}}"#,
+                serde_json::to_string(&doc).unwrap()
+            );
+            lines.push(rec);
+            articles.push(article.clone());
+        }
+    }
+    (lines.join("\n") + "\n", articles)
+}
+
+fn parse_lines(s: &str) -> Vec<Value> {
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn ok(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "status {:?}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn clean_file_to_file_keeps_records_and_other_fields() {
+    let t = TempDir::new("clean-file");
+    let (input, articles) = fixture_jsonl();
+    std::fs::write(t.join("in.jsonl"), &input).unwrap();
+    let out = run(
+        &[
+            "clean",
+            &t.s("in.jsonl"),
+            "-o",
+            &t.s("out.jsonl"),
+            "--group-field",
+            "site",
+            "--spans-field",
+            "cut",
+            "-q",
+        ],
+        b"",
+    );
+    ok(&out);
+    let got = std::fs::read_to_string(t.join("out.jsonl")).unwrap();
+    let (ins, outs) = (
+        input.lines().collect::<Vec<_>>(),
+        got.lines().collect::<Vec<_>>(),
+    );
+    assert_eq!(ins.len(), outs.len());
+    for ((i, o), article) in ins.iter().zip(&outs).zip(&articles) {
+        let (vi, vo) = (
+            serde_json::from_str::<Value>(i).unwrap(),
+            serde_json::from_str::<Value>(o).unwrap(),
+        );
+        assert_eq!(words(vo["text"].as_str().unwrap()), words(article));
+        // Every other field is byte-for-byte what it was, in the same order.
+        assert!(
+            o.starts_with(r#"{"id": ""#) && o.contains(r#""n": 1.50e2, "url""#),
+            "{o}"
+        );
+        assert!(o.contains(r#""esc": "\u00e9\/""#), "{o}");
+        assert_eq!(vi["id"], vo["id"]);
+        // The reported spans delete exactly what is gone.
+        let text = vi["text"].as_str().unwrap();
+        let mut rebuilt = String::new();
+        let mut at = 0;
+        for s in vo["cut"].as_array().unwrap() {
+            let (a, b) = (
+                s[0].as_u64().unwrap() as usize,
+                s[1].as_u64().unwrap() as usize,
+            );
+            rebuilt.push_str(&text[at..a]);
+            at = b;
+        }
+        rebuilt.push_str(&text[at..]);
+        assert_eq!(rebuilt, vo["text"].as_str().unwrap());
+    }
+    // The summary goes to stderr only when not quiet; stdout stays empty.
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn stdin_to_stdout_and_summary_on_stderr() {
+    let (input, articles) = fixture_jsonl();
+    let out = run(
+        &["clean", "-", "-o", "-", "--group-by-host", "url"],
+        input.as_bytes(),
+    );
+    ok(&out);
+    let recs = parse_lines(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(recs.len(), articles.len());
+    for (r, a) in recs.iter().zip(&articles) {
+        assert_eq!(words(r["text"].as_str().unwrap()), words(a));
+    }
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("cleaned 12 documents in 2 groups"), "{err}");
+    assert!(err.contains("ledger.example"), "{err}");
+}
+
+#[test]
+fn learn_then_apply_equals_clean() {
+    let t = TempDir::new("learn-apply");
+    let (input, _) = fixture_jsonl();
+    std::fs::write(t.join("in.jsonl"), &input).unwrap();
+    ok(&run(
+        &[
+            "clean",
+            &t.s("in.jsonl"),
+            "-o",
+            &t.s("a.jsonl"),
+            "--group-field",
+            "site",
+            "-q",
+        ],
+        b"",
+    ));
+    ok(&run(
+        &[
+            "learn",
+            &t.s("in.jsonl"),
+            "-o",
+            &t.s("model.bcm"),
+            "--group-field",
+            "site",
+            "-q",
+        ],
+        b"",
+    ));
+    ok(&run(
+        &[
+            "apply",
+            "--model",
+            &t.s("model.bcm"),
+            &t.s("in.jsonl"),
+            "-o",
+            &t.s("b.jsonl"),
+            "--group-field",
+            "site",
+            "-q",
+        ],
+        b"",
+    ));
+    assert_eq!(
+        std::fs::read(t.join("a.jsonl")).unwrap(),
+        std::fs::read(t.join("b.jsonl")).unwrap()
+    );
+    // A damaged model is refused with exit status 2.
+    let mut m = std::fs::read(t.join("model.bcm")).unwrap();
+    m.truncate(m.len() - 3);
+    std::fs::write(t.join("bad.bcm"), m).unwrap();
+    let out = run(
+        &[
+            "apply",
+            "--model",
+            &t.s("bad.bcm"),
+            &t.s("in.jsonl"),
+            "-o",
+            &t.s("c.jsonl"),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("damaged model file"));
+    assert!(!t.join("c.jsonl").exists());
+}
+
+#[test]
+fn compressed_inputs_and_directory_output_mirror_names() {
+    let t = TempDir::new("dirs");
+    let (input, articles) = fixture_jsonl();
+    std::fs::create_dir_all(t.join("in/sub")).unwrap();
+    let half = input.lines().count() / 2;
+    let (a, b): (Vec<&str>, Vec<&str>) = (
+        input.lines().take(half).collect(),
+        input.lines().skip(half).collect(),
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all((a.join("\n") + "\n").as_bytes()).unwrap();
+    std::fs::write(t.join("in/part1.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    let zst = zstd::encode_all((b.join("\n") + "\n").as_bytes(), 3).unwrap();
+    std::fs::write(t.join("in/sub/part2.jsonl.zst"), zst).unwrap();
+    std::fs::write(t.join("in/notes.md"), "not data").unwrap();
+    ok(&run(
+        &[
+            "clean",
+            &t.s("in"),
+            "-o",
+            &t.s("out"),
+            "--group-field",
+            "site",
+            "-q",
+        ],
+        b"",
+    ));
+    let one = String::from_utf8(
+        std::fs::read(t.join("out/part1.jsonl.gz"))
+            .map(|d| {
+                let mut s = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&d[..]), &mut s)
+                    .unwrap();
+                s
+            })
+            .unwrap(),
+    )
+    .unwrap();
+    let two = String::from_utf8(
+        zstd::decode_all(&std::fs::read(t.join("out/sub/part2.jsonl.zst")).unwrap()[..]).unwrap(),
+    )
+    .unwrap();
+    let recs: Vec<Value> = parse_lines(&one)
+        .into_iter()
+        .chain(parse_lines(&two))
+        .collect();
+    assert_eq!(recs.len(), articles.len());
+    for (r, a) in recs.iter().zip(&articles) {
+        assert_eq!(words(r["text"].as_str().unwrap()), words(a));
+    }
+    assert!(!t.join("out/notes.md").exists());
+    // No temporary files are left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(t.join("out"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn folder_of_text_files_one_document_per_file() {
+    let t = TempDir::new("txt");
+    let docs = seed_like_articles();
+    for sub in ["ledger", "other"] {
+        std::fs::create_dir_all(t.join(&format!("in/{sub}"))).unwrap();
+        for (i, (doc, _)) in docs.iter().enumerate() {
+            std::fs::write(t.join(&format!("in/{sub}/{i:03}.txt")), doc).unwrap();
+        }
+    }
+    ok(&run(&["clean", &t.s("in"), "-o", &t.s("out"), "-q"], b""));
+    for sub in ["ledger", "other"] {
+        for (i, (_, article)) in docs.iter().enumerate() {
+            let got = std::fs::read_to_string(t.join(&format!("out/{sub}/{i:03}.txt"))).unwrap();
+            assert_eq!(words(&got), words(article), "{got}");
+        }
+    }
+}
+
+#[test]
+fn bad_records_follow_the_policy() {
+    let t = TempDir::new("bad");
+    let (input, _) = fixture_jsonl();
+    let mut lines: Vec<String> = input.lines().map(String::from).collect();
+    lines.insert(3, "{\"id\": 99, \"text\": \"broken".into());
+    lines.insert(5, "{\"id\": 98, \"text\": null, \"site\": \"x\"}".into());
+    lines.insert(6, String::new());
+    let data = lines.join("\n") + "\n";
+    std::fs::write(t.join("in.jsonl"), &data).unwrap();
+    std::fs::write(t.join("out.jsonl"), "previous output\n").unwrap();
+
+    let out = run(
+        &[
+            "clean",
+            &t.s("in.jsonl"),
+            "-o",
+            &t.s("out.jsonl"),
+            "--group-field",
+            "site",
+            "-q",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("boilercut: {}:4: invalid JSON", t.s("in.jsonl"))),
+        "{err}"
+    );
+    // The previous output is untouched.
+    assert_eq!(
+        std::fs::read_to_string(t.join("out.jsonl")).unwrap(),
+        "previous output\n"
+    );
+
+    let out = run(
+        &[
+            "clean",
+            &t.s("in.jsonl"),
+            "-o",
+            &t.s("skip.jsonl"),
+            "--group-field",
+            "site",
+            "--on-error",
+            "skip",
+        ],
+        b"",
+    );
+    ok(&out);
+    let got = std::fs::read_to_string(t.join("skip.jsonl")).unwrap();
+    assert_eq!(got.lines().count(), lines.len() - 1);
+    assert!(got.contains("{\"id\": 98, \"text\": null, \"site\": \"x\"}"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1 without a string text field")
+            && err.contains("1 blank lines")
+            && err.contains("1 skipped"),
+        "{err}"
+    );
+
+    ok(&run(
+        &[
+            "clean",
+            &t.s("in.jsonl"),
+            "-o",
+            &t.s("keep.jsonl"),
+            "--group-field",
+            "site",
+            "--on-error",
+            "keep",
+            "-q",
+        ],
+        b"",
+    ));
+    let got = std::fs::read_to_string(t.join("keep.jsonl")).unwrap();
+    assert_eq!(got.lines().count(), lines.len());
+    assert_eq!(got.lines().nth(3), Some("{\"id\": 99, \"text\": \"broken"));
+}
+
+#[test]
+fn usage_errors_exit_1() {
+    assert_eq!(run(&["clean"], b"").status.code(), Some(1));
+    assert_eq!(
+        run(&["clean", "x.jsonl", "-o", "y", "--min-docs", "1"], b"")
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(run(&["frobnicate"], b"").status.code(), Some(1));
+    let help = run(&["--help"], b"");
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        text.contains("Exit status: 0 success; 1 usage error; 2 data or I/O error"),
+        "{text}"
+    );
+    let out = run(&["clean", "/nonexistent/in.jsonl", "-o", "-"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/in.jsonl: cannot read"));
+}
+
+#[test]
+fn closed_stdout_pipe_ends_quietly() {
+    use std::process::{Command, Stdio};
+    let line = r#"{"text": "Some words that repeat in every document of this corpus here."}"#;
+    let input = (line.to_string() + "\n").repeat(200_000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boilercut"))
+        .args(["clean", "-", "-o", "-", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The README's main command runs as written on the shipped sample, and the
+/// sample's labels score well: a quality regression test.
+#[test]
+fn readme_command_and_sample_quality() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let cmd = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run --release -- clean"))
+        .expect("README gives the main command");
+    assert!(
+        readme.lines().any(|l| l.trim() == "cargo test"),
+        "README gives the test command"
+    );
+    let t = TempDir::new("readme");
+    let args: Vec<String> = cmd
+        .trim_start_matches("cargo run --release -- ")
+        .split_whitespace()
+        .map(|a| {
+            if a.starts_with("/tmp/") {
+                t.s("out.jsonl")
+            } else {
+                a.to_string()
+            }
+        })
+        .collect();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| {
+            if a.starts_with("corpus/") {
+                format!("{root}/{a}")
+            } else {
+                a
+            }
+        })
+        .collect();
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(&run(&argv, b""));
+    let out = run(
+        &[
+            "eval",
+            "--labels",
+            &format!("{root}/corpus/sample/labels.jsonl"),
+            &t.s("out.jsonl"),
+            "--json",
+        ],
+        b"",
+    );
+    ok(&out);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (f1, lost) = (
+        v["f1"].as_f64().unwrap(),
+        v["article_lost"].as_f64().unwrap(),
+    );
+    assert!(f1 >= 0.96, "F1 {f1}");
+    assert!(lost <= 0.003, "article words lost {lost}");
+}

@@ -1,7 +1,7 @@
 //! Shared helpers: temporary folders, running the real binary, fixtures in
 //! the pattern of scraped articles.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 /// The built `boilercut` binary.
@@ -38,9 +38,6 @@ impl TempDir {
         let _ = std::fs::remove_dir_all(&p);
         std::fs::create_dir_all(&p).unwrap();
         TempDir(p)
-    }
-    pub fn path(&self) -> &Path {
-        &self.0
     }
     pub fn join(&self, p: &str) -> PathBuf {
         self.0.join(p)
