@@ -5,7 +5,7 @@
 //! a character-by-character tokenizer, shingles hashed window by window from
 //! scratch, and document frequencies kept as sets of document ids.
 
-use crate::shingle::{for_each_shingle, seq_hash, Feature};
+use crate::shingle::{for_each_shingle, seq_hash, Feature, Gaps, MAX_HEADED_LINE};
 use crate::tokenize::{is_cjk, word_hash, Tokenizer, Word, HASH_SEED};
 use crate::{LearnerBuilder, Model};
 use proptest::prelude::*;
@@ -81,40 +81,116 @@ fn naive_shingles(words: &[Word], k: usize) -> Vec<(usize, u64)> {
 /// A feature as the words it covers, normalised: what the model keys on.
 type Words = Vec<String>;
 
-/// Document frequencies kept the obvious way: for each group and word
+/// The feature kinds, in an order that can key a map (`Feature` is not `Hash`).
+const KINDS: [Feature; 7] = [
+    Feature::Shingle,
+    Feature::Line,
+    Feature::Prefix,
+    Feature::Suffix,
+    Feature::Segment,
+    Feature::LineHead,
+    Feature::PrefixTail,
+];
+
+/// The options the reference needs.
+#[derive(Clone, Copy, Debug)]
+struct Opts {
+    k: usize,
+    short_lines: bool,
+    max_affix: usize,
+}
+
+/// Document frequencies kept the obvious way: for each kind, group and word
 /// sequence, the set of documents that contain it.
 #[derive(Default)]
 struct NaiveCounts {
     docs: HashMap<String, usize>,
-    shingles: HashMap<(String, Words), HashSet<usize>>,
-    lines: HashMap<(String, Words), HashSet<usize>>,
+    features: HashMap<(usize, String, Words), HashSet<usize>>,
 }
 
 impl NaiveCounts {
-    fn add(&mut self, id: usize, text: &str, group: &str, k: usize) {
+    fn add(&mut self, id: usize, text: &str, group: &str, o: Opts) {
         *self.docs.entry(group.to_string()).or_default() += 1;
-        let words: Words = naive_words(text)
+        let mut found: Vec<(Feature, Words)> = Vec::new();
+        let norm: Words = naive_words(text)
             .into_iter()
             .map(|(s, e)| normalise(&text[s..e]))
             .collect();
-        for w in words.windows(k) {
-            self.shingles
-                .entry((group.to_string(), w.to_vec()))
+        let n = norm.len();
+        for w in norm.windows(o.k) {
+            found.push((Feature::Shingle, w.to_vec()));
+        }
+        // Where sentences and lines end is the real `Gaps`' call (it is
+        // tested on its own); what is counted between them is spelled out.
+        let words = real_words(text);
+        let mut gaps = Gaps::default();
+        gaps.compute(text, &words);
+        if o.short_lines {
+            // Whole lines of fewer than k words. A line cannot hold part of
+            // a word, so each line splits on its own.
+            for line in text.split('\n') {
+                let w: Words = naive_words(line)
+                    .into_iter()
+                    .map(|(s, e)| normalise(&line[s..e]))
+                    .collect();
+                if !w.is_empty() && w.len() < o.k {
+                    found.push((Feature::Line, w));
+                }
+            }
+            // Heads (up to 4 words, ending at a boundary) of lines of 2 to
+            // MAX_HEADED_LINE words; in hard-wrapped text a line runs to a
+            // blank line.
+            let wrapped = (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i));
+            let mut start = 0;
+            for end in 1..=n {
+                let ends = if wrapped {
+                    gaps.paragraph(end)
+                } else {
+                    gaps.newline(end)
+                };
+                if !ends {
+                    continue;
+                }
+                let len = end - start;
+                if (2..=MAX_HEADED_LINE).contains(&len) {
+                    if let Some(h) = (1..len.min(5)).find(|&h| gaps.boundary(start + h)) {
+                        found.push((Feature::LineHead, norm[start..start + h].to_vec()));
+                    }
+                }
+                start = end;
+            }
+            // Segments of 2 to k-1 words between boundaries.
+            let cuts: Vec<usize> = (0..=n).filter(|&i| i == 0 || gaps.boundary(i)).collect();
+            for pair in cuts.windows(2) {
+                if (2..o.k).contains(&(pair[1] - pair[0])) {
+                    found.push((Feature::Segment, norm[pair[0]..pair[1]].to_vec()));
+                }
+            }
+        }
+        // Prefixes and suffixes of up to max_affix words that end (start) at
+        // a boundary inside the document, and the tails of the shortest such
+        // prefix.
+        let m = o.max_affix.min(n);
+        let prefixes: Vec<usize> = (1..=m)
+            .filter(|&len| len < n && gaps.boundary(len))
+            .collect();
+        for &len in &prefixes {
+            found.push((Feature::Prefix, norm[..len].to_vec()));
+        }
+        if let Some(&b) = prefixes.first() {
+            for tail in 1..b {
+                found.push((Feature::PrefixTail, norm[b - tail..b].to_vec()));
+            }
+        }
+        for len in (1..=m).filter(|&len| len < n && gaps.boundary(n - len)) {
+            found.push((Feature::Suffix, norm[n - len..].to_vec()));
+        }
+        for (kind, w) in found {
+            let kind = KINDS.iter().position(|&k| k == kind).unwrap();
+            self.features
+                .entry((kind, group.to_string(), w))
                 .or_default()
                 .insert(id);
-        }
-        // A line cannot hold part of a word, so each line splits on its own.
-        for line in text.split('\n') {
-            let words: Words = naive_words(line)
-                .into_iter()
-                .map(|(s, e)| normalise(&line[s..e]))
-                .collect();
-            if !words.is_empty() && words.len() < k {
-                self.lines
-                    .entry((group.to_string(), words))
-                    .or_default()
-                    .insert(id);
-            }
         }
     }
 
@@ -253,6 +329,7 @@ proptest! {
         min_docs in 2u64..5,
         min_fraction in prop_oneof![Just(0.0), Just(0.02), Just(0.5), 0.0f64..=1.0],
         short_lines in any::<bool>(),
+        max_affix in prop_oneof![Just(0usize), Just(7), 1usize..10],
     ) {
         const GROUPS: [&str; 3] = ["a", "b", ""];
         let learner = LearnerBuilder::new()
@@ -260,46 +337,37 @@ proptest! {
             .min_docs(min_docs)
             .min_fraction(min_fraction)
             .short_lines(short_lines)
+            .max_affix_words(max_affix)
             .build()
             .unwrap();
+        let opts = Opts { k, short_lines, max_affix };
         let mut naive = NaiveCounts::default();
         for (id, (text, g)) in docs.iter().enumerate() {
             learner.add(text, GROUPS[*g]);
-            naive.add(id, text, GROUPS[*g], k);
+            naive.add(id, text, GROUPS[*g], opts);
         }
         let model: Model = learner.finish();
 
         let mut frequent = 0;
-        for ((group, words), ids) in &naive.shingles {
+        for ((kind, group, words), ids) in &naive.features {
             let want = ids.len() >= naive.needed(group, min_docs, min_fraction);
             frequent += usize::from(want);
             prop_assert_eq!(
-                model.is_frequent(group, Feature::Shingle, &strs(words)),
+                model.is_frequent(group, KINDS[*kind], &strs(words)),
                 want,
-                "shingle {:?} of group {:?} in {} of {} docs",
-                words, group, ids.len(), naive.docs[group]
+                "{:?} {:?} of group {:?} in {} of {} docs",
+                KINDS[*kind], words, group, ids.len(), naive.docs[group]
             );
+            // A seen sequence is not frequent in a group that never saw it.
+            prop_assert!(!model.is_frequent("zz", KINDS[*kind], &strs(words)));
         }
-        for ((group, words), ids) in &naive.lines {
-            let want = short_lines && ids.len() >= naive.needed(group, min_docs, min_fraction);
-            prop_assert_eq!(
-                model.is_frequent(group, Feature::Line, &strs(words)),
-                want,
-                "line {:?} of group {:?} in {} of {} docs",
-                words, group, ids.len(), naive.docs[group]
-            );
-        }
-        // A sequence never seen is never frequent, and neither is a seen one
-        // in a group that did not see it.
-        prop_assert!(!model.is_frequent("a", Feature::Shingle, &["never", "seen", "words", "here", "at", "all"][..k]));
-        for (_, words) in naive.shingles.keys().take(20) {
-            prop_assert!(!model.is_frequent("zz", Feature::Shingle, &strs(words)));
-        }
-        // The model's per-group counts agree with the reference.
+        // The reference found every frequent key the model has, and the
+        // model's per-group counts agree with it.
+        prop_assert_eq!(model.len(), frequent);
         for g in model.groups() {
             prop_assert_eq!(g.docs as usize, naive.docs[&g.name]);
         }
-        prop_assert!(model.len() >= frequent);
+        prop_assert_eq!(model.groups().len(), naive.docs.len());
     }
 }
 

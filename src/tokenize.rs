@@ -55,16 +55,6 @@ pub fn is_cjk_at(text: &str, i: usize) -> bool {
     text[i..].chars().next().is_some_and(is_cjk)
 }
 
-/// Is `c` part of a word (and not a CJK character)?
-#[inline]
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        ASCII_WORD[c as usize]
-    } else {
-        c.is_alphanumeric() && !is_cjk(c)
-    }
-}
-
 /// Is the character starting at byte `i` of `text` a word character
 /// (CJK included)? `i` must be on a character boundary.
 #[inline]
@@ -94,11 +84,74 @@ fn push_normalised(c: char, buf: &mut Vec<u8>) {
     }
 }
 
-/// Splits documents into words. Holds a scratch buffer, so reuse one per
+const WORD: u8 = 1;
+const NUMERIC: u8 = 2;
+const CJK: u8 = 4;
+const UPPER: u8 = 8;
+const LOWER: u8 = 16;
+const MULTI_LOWER: u8 = 32;
+
+/// What the tokenizer needs to know of a non-ASCII character.
+#[derive(Clone, Copy, Debug)]
+struct CharInfo {
+    c: char,
+    flags: u8,
+    lower: char,
+}
+
+/// A direct-mapped cache of Unicode property lookups, which are slow
+/// (binary searches in tables) and repeat endlessly in a script's text.
+#[derive(Debug)]
+struct CharCache {
+    slots: Box<[CharInfo]>,
+}
+
+impl Default for CharCache {
+    fn default() -> CharCache {
+        let empty = CharInfo { c: '\0', flags: 0, lower: '\0' };
+        CharCache { slots: vec![empty; 2048].into_boxed_slice() }
+    }
+}
+
+impl CharCache {
+    #[inline]
+    fn get(&mut self, c: char) -> CharInfo {
+        let slot = &mut self.slots[c as usize & 2047];
+        if slot.c == c {
+            return *slot;
+        }
+        let mut flags = 0;
+        if is_cjk(c) {
+            flags |= CJK;
+        }
+        if c.is_alphanumeric() {
+            flags |= WORD;
+        }
+        if c.is_numeric() {
+            flags |= NUMERIC;
+        }
+        if c.is_uppercase() {
+            flags |= UPPER;
+        }
+        if c.is_lowercase() {
+            flags |= LOWER;
+        }
+        let mut lowers = c.to_lowercase();
+        let lower = lowers.next().unwrap_or(c);
+        if lowers.next().is_some() {
+            flags |= MULTI_LOWER;
+        }
+        *slot = CharInfo { c, flags, lower };
+        *slot
+    }
+}
+
+/// Splits documents into words. Holds scratch buffers, so reuse one per
 /// thread.
 #[derive(Default, Debug)]
 pub struct Tokenizer {
     norm: Vec<u8>,
+    cache: CharCache,
 }
 
 impl Tokenizer {
@@ -127,22 +180,22 @@ impl Tokenizer {
                     continue;
                 }
             } else {
-                // SAFETY of indexing: `i` is always on a char boundary,
-                // because it only advances by whole characters.
+                // `i` is always on a char boundary: it only advances by whole
+                // characters.
                 let c = text[i..].chars().next().unwrap_or(' ');
                 let len = c.len_utf8();
-                if is_cjk(c) {
-                    self.norm.clear();
-                    push_normalised(c, &mut self.norm);
+                let info = self.cache.get(c);
+                if info.flags & CJK != 0 {
+                    // Ideographs have no case and no digits: hash as written.
                     out.push(Word {
                         start: i as u32,
                         end: (i + len) as u32,
-                        hash: xxh3_64_with_seed(&self.norm, HASH_SEED),
+                        hash: xxh3_64_with_seed(&bytes[i..i + len], HASH_SEED),
                     });
                     i += len;
                     continue;
                 }
-                if !c.is_alphanumeric() {
+                if info.flags & WORD == 0 {
                     i += len;
                     continue;
                 }
@@ -197,11 +250,21 @@ impl Tokenizer {
                     i += 1;
                 } else {
                     let c = text[i..].chars().next().unwrap_or(' ');
-                    if !is_word_char(c) || (lower && c.is_uppercase()) {
+                    let info = self.cache.get(c);
+                    if info.flags & (WORD | CJK) != WORD || (lower && info.flags & UPPER != 0) {
                         break;
                     }
-                    lower = c.is_lowercase();
-                    push_normalised(c, &mut self.norm);
+                    lower = info.flags & LOWER != 0;
+                    if info.flags & NUMERIC != 0 {
+                        if self.norm.last() != Some(&b'0') {
+                            self.norm.push(b'0');
+                        }
+                    } else if info.flags & MULTI_LOWER != 0 {
+                        push_normalised(c, &mut self.norm);
+                    } else {
+                        let mut tmp = [0u8; 4];
+                        self.norm.extend_from_slice(info.lower.encode_utf8(&mut tmp).as_bytes());
+                    }
                     i += c.len_utf8();
                 }
             }

@@ -4,19 +4,34 @@
 //! splicing in a new text (with quotes, backslashes, control and non-ASCII
 //! characters) must give valid JSON whose `text` is the new text, whose other
 //! top-level fields equal the original's, and which parses back to the same
-//! group. The same with a spans field added.
+//! group. The same with a spans field added. Also: `host` of the line and a
+//! parse grouped by the host of a `url` field never panic.
 #![no_main]
 
-use boilercut::jsonl::{parse, splice, Fields, Text};
+use boilercut::jsonl::{host, parse, splice, Fields, Text};
 use libfuzzer_sys::fuzz_target;
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
-fn object(s: &[u8]) -> Map<String, Value> {
-    match serde_json::from_slice::<Value>(s) {
-        Ok(Value::Object(m)) => m,
-        Ok(v) => panic!("not an object: {v}"),
-        Err(e) => panic!("invalid JSON ({e}): {:?}", String::from_utf8_lossy(s)),
+/// The top-level fields of a JSON object as their raw JSON text (a repeated
+/// key keeps its last value, as `parse` does). Raw text, not `Value`: `Value`
+/// rejects valid JSON such as `1e400`, and raw text must survive a splice
+/// byte for byte anyway.
+fn object(s: &str) -> HashMap<String, &RawValue> {
+    match serde_json::from_str::<HashMap<String, &RawValue>>(s) {
+        Ok(m) => m,
+        Err(e) => panic!("not a valid JSON object ({e}): {s:?}"),
     }
+}
+
+fn skip_known() -> bool {
+    static SKIP: OnceLock<bool> = OnceLock::new();
+    *SKIP.get_or_init(|| std::env::var_os("BOILERCUT_FUZZ_SKIP_KNOWN").is_some_and(|v| v == "1"))
+}
+
+fn string(raw: Option<&&RawValue>) -> Option<String> {
+    serde_json::from_str(raw?.get()).ok()
 }
 
 fuzz_target!(|line: &str| {
@@ -25,6 +40,21 @@ fuzz_target!(|line: &str| {
         group: Some("site".into()),
         host_of: None,
     };
+    // The host of any string, and a record grouped by the host of its URL.
+    // BOILERCUT_FUZZ_SKIP_KNOWN=1 skips this while the known panic in `host`
+    // (fuzz/regressions/jsonl/host-multibyte-at-byte-4) is not fixed, so a
+    // long run can look for other bugs.
+    if !skip_known() {
+        let h = host(line);
+        assert!(h.len() <= line.len());
+        let by_host = Fields {
+            text: "text".into(),
+            group: None,
+            host_of: Some("url".into()),
+        };
+        let _ = parse(line, &by_host);
+    }
+
     let Ok(record) = parse(line, &fields) else {
         return;
     };
@@ -36,11 +66,13 @@ fuzz_target!(|line: &str| {
         return;
     };
     assert_eq!(
-        serde_json::from_str::<String>(&line[raw.clone()]).ok().as_deref(),
+        serde_json::from_str::<String>(&line[raw.clone()])
+            .ok()
+            .as_deref(),
         Some(value.as_ref()),
         "raw range is the text literal"
     );
-    let original = object(line.as_bytes());
+    let original = object(line);
 
     // The new text: part of the old one plus characters that need escaping.
     let keep: String = value.chars().step_by(2).collect();
@@ -59,25 +91,29 @@ fuzz_target!(|line: &str| {
             with_spans.then_some((name, &spans[..])),
             &mut out,
         );
-        let mut spliced = object(&out);
+        let out = std::str::from_utf8(&out).expect("output is UTF-8");
+        let mut spliced = object(out);
         assert_eq!(
-            spliced.get("text"),
-            Some(&Value::String(new_text.clone())),
+            string(spliced.get("text")).as_ref(),
+            Some(&new_text),
             "the text field holds the new text"
         );
         if with_spans {
             let got = spliced.remove(name).expect("spans field added");
-            let want = serde_json::json!([[0, 1], [3, usize::MAX]]);
-            assert_eq!(got, want);
+            let want = format!("[[0,1],[3,{}]]", usize::MAX);
+            assert_eq!(got.get(), want);
         }
         for (k, v) in &original {
             if k != "text" {
-                assert_eq!(spliced.get(k), Some(v), "field {k:?} unchanged");
+                assert_eq!(
+                    spliced.get(k).map(|r| r.get()),
+                    Some(v.get()),
+                    "field {k:?} unchanged"
+                );
             }
         }
         assert_eq!(spliced.len(), original.len(), "no field added or lost");
 
-        let out = std::str::from_utf8(&out).expect("output is UTF-8");
         let back = parse(out, &fields).expect("spliced line parses");
         assert_eq!(back.group, record.group);
         match back.text {

@@ -55,14 +55,21 @@ fn check_spans(text: &str, removed: &[Range<usize>]) {
     let mut prev: Option<&Range<usize>> = None;
     for r in removed {
         assert!(r.start < r.end, "empty span {r:?}");
-        assert!(r.end <= text.len(), "span {r:?} past the end ({})", text.len());
+        assert!(
+            r.end <= text.len(),
+            "span {r:?} past the end ({})",
+            text.len()
+        );
         assert!(
             text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
             "span {r:?} splits a char"
         );
         if let Some(p) = prev {
             // Touching spans are merged by the tidy-up, so the gap is never empty.
-            assert!(p.end < r.start, "spans {p:?} and {r:?} overlap, touch or are unsorted");
+            assert!(
+                p.end < r.start,
+                "spans {p:?} and {r:?} overlap, touch or are unsorted"
+            );
         }
         prev = Some(r);
     }
@@ -120,7 +127,11 @@ fuzz_target!(|input: Input| {
     for (text, group) in &docs {
         let out = model.clean(text, group);
         check_spans(text, &out.removed);
-        assert_eq!(out.text, minus(text, &out.removed), "output is the input minus the spans");
+        assert_eq!(
+            out.text,
+            minus(text, &out.removed),
+            "output is the input minus the spans"
+        );
         assert_eq!(out.removed.is_empty(), out.text == text.as_str());
 
         model.clean_with(&mut scratch, text, group, &mut spans);

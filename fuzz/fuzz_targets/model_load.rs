@@ -25,14 +25,21 @@ fn check(bytes: &[u8]) {
     };
     let saved = model.to_bytes();
     let again = Model::from_bytes(&saved).expect("a model's own bytes load");
-    assert_eq!(again.to_bytes(), saved, "bytes of a loaded model round-trip");
+    assert_eq!(
+        again.to_bytes(),
+        saved,
+        "bytes of a loaded model round-trip"
+    );
     assert_eq!(again.groups(), model.groups());
     assert_eq!(again.config(), model.config());
     assert_eq!(again.len(), model.len());
     for g in model.groups().iter().take(4) {
         for t in TEXTS {
             let out = model.clean(t, &g.name);
-            assert!(out.removed.iter().all(|r| r.start < r.end && r.end <= t.len()));
+            assert!(out
+                .removed
+                .iter()
+                .all(|r| r.start < r.end && r.end <= t.len()));
         }
     }
 }

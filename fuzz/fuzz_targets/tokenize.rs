@@ -23,7 +23,10 @@ fuzz_target!(|text: &str| {
         assert!(s < e, "empty word {n}: {w:?}");
         assert!(prev_end <= s, "word {n} overlaps or is out of order: {w:?}");
         assert!(e <= text.len(), "word {n} past the end: {w:?}");
-        assert!(text.is_char_boundary(s) && text.is_char_boundary(e), "word {n} splits a char");
+        assert!(
+            text.is_char_boundary(s) && text.is_char_boundary(e),
+            "word {n} splits a char"
+        );
         let word = &text[s..e];
         assert_eq!(w.hash, word_hash(word), "hash of {word:?}");
 
@@ -31,13 +34,23 @@ fuzz_target!(|text: &str| {
         // digits with no lowercase letter followed by an uppercase one.
         let first = word.chars().next().unwrap();
         if is_cjk(first) {
-            assert_eq!(first.len_utf8(), word.len(), "CJK word {word:?} is one char");
+            assert_eq!(
+                first.len_utf8(),
+                word.len(),
+                "CJK word {word:?} is one char"
+            );
         } else {
             let mut last: Option<char> = None;
             for c in word.chars() {
-                assert!(c.is_alphanumeric() && !is_cjk(c), "{c:?} inside word {word:?}");
+                assert!(
+                    c.is_alphanumeric() && !is_cjk(c),
+                    "{c:?} inside word {word:?}"
+                );
                 if let Some(p) = last {
-                    assert!(!(p.is_lowercase() && c.is_uppercase()), "camel case inside {word:?}");
+                    assert!(
+                        !(p.is_lowercase() && c.is_uppercase()),
+                        "camel case inside {word:?}"
+                    );
                 }
                 last = Some(c);
             }
@@ -60,6 +73,9 @@ fuzz_target!(|text: &str| {
         prev_end = e;
     }
     for c in text[prev_end..].chars() {
-        assert!(!c.is_alphanumeric() && !is_cjk(c), "{c:?} after the last word");
+        assert!(
+            !c.is_alphanumeric() && !is_cjk(c),
+            "{c:?} after the last word"
+        );
     }
 });
