@@ -98,6 +98,8 @@ impl std::error::Error for BuildError {}
 #[derive(Clone, Debug, Default)]
 pub struct LearnerBuilder {
     config: Config,
+    memory: Option<u64>,
+    spill_dir: Option<std::path::PathBuf>,
 }
 
 impl LearnerBuilder {
@@ -166,12 +168,35 @@ impl LearnerBuilder {
     }
 
     pub(crate) fn from_config(config: Config) -> LearnerBuilder {
-        LearnerBuilder { config }
+        LearnerBuilder {
+            config,
+            memory: None,
+            spill_dir: None,
+        }
+    }
+
+    /// Memory budget of the learner's count tables, in bytes. Beyond it the
+    /// counts are spilled to sorted runs on disk (exact, so the model does
+    /// not change) and merged at the end. Default: no budget.
+    pub fn memory_limit(&mut self, bytes: Option<u64>) -> &mut LearnerBuilder {
+        self.memory = bytes;
+        self
+    }
+
+    /// Folder for spilled runs (a subfolder is created and removed at the
+    /// end, on error too). Default: the system's temporary folder.
+    pub fn spill_dir(&mut self, dir: Option<std::path::PathBuf>) -> &mut LearnerBuilder {
+        self.spill_dir = dir;
+        self
     }
 
     /// Check the options and build a learner.
     pub fn build(&self) -> Result<crate::Learner, BuildError> {
-        Ok(crate::Learner::new(self.config()?))
+        Ok(crate::Learner::new(
+            self.config()?,
+            self.memory,
+            self.spill_dir.clone(),
+        ))
     }
 
     /// Check the options and return them.

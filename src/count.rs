@@ -7,11 +7,18 @@
 //! result does not depend on the order in which batches arrive.
 
 use crate::config::Config;
+use crate::counts::{
+    threshold, union_groups, write_count_file, write_run, Count, CountsError, MemSource, RunSource,
+    Source,
+};
 use crate::model::Model;
 use crate::shingle::{for_each_shingle, for_each_short, group_hash, key, Feature, Gaps};
 use crate::tokenize::{Tokenizer, Word};
 use std::collections::HashMap;
+use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// Keys are already well-mixed 64-bit hashes; hash them as themselves.
@@ -95,14 +102,79 @@ pub struct Learner {
     config: Config,
     groups: Mutex<Groups>,
     parts: Box<[Mutex<KeyMap<Entry>>]>,
+    /// Keys held in memory now, across partitions.
+    in_memory: AtomicU64,
+    /// Spill to disk beyond this many keys in memory.
+    limit: Option<u64>,
+    spill_dir: PathBuf,
+    spill: Mutex<Spill>,
+}
+
+/// Bytes one counted key takes in memory: 16 for the entry, one control
+/// byte, and the slack of a hash table that doubles when it grows.
+pub const BYTES_PER_KEY: u64 = 40;
+
+/// Sorted runs of counts written to disk when the memory budget is reached.
+#[derive(Debug, Default)]
+struct Spill {
+    dir: Option<SpillDir>,
+    runs: Vec<PathBuf>,
+    keys: u64,
+    error: Option<String>,
+}
+
+/// A temporary folder removed with everything in it when dropped, on success
+/// and on error alike.
+#[derive(Debug)]
+struct SpillDir(PathBuf);
+
+impl Drop for SpillDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What a learner did with its memory, for the end summary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LearnStats {
+    /// Documents counted.
+    pub docs: u64,
+    /// Distinct keys in memory now.
+    pub keys_in_memory: u64,
+    /// Runs of sorted counts spilled to disk.
+    pub spill_runs: u64,
+    /// Keys written to those runs (a key may be in several).
+    pub spilled_keys: u64,
+}
+
+/// Learning failed: a spill to disk could not be written or read back.
+#[derive(Debug)]
+pub struct LearnError(pub(crate) String);
+
+impl fmt::Display for LearnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LearnError {}
+
+impl From<CountsError> for LearnError {
+    fn from(e: CountsError) -> LearnError {
+        LearnError(format!("spill: {e}"))
+    }
 }
 
 impl Learner {
-    pub(crate) fn new(config: Config) -> Learner {
+    pub(crate) fn new(config: Config, memory: Option<u64>, spill_dir: Option<PathBuf>) -> Learner {
         Learner {
             config,
             groups: Mutex::new(Groups::default()),
             parts: (0..PARTS).map(|_| Mutex::new(KeyMap::default())).collect(),
+            in_memory: AtomicU64::new(0),
+            limit: memory.map(|m| (m / BYTES_PER_KEY).max(1024)),
+            spill_dir: spill_dir.unwrap_or_else(std::env::temp_dir),
+            spill: Mutex::new(Spill::default()),
         }
     }
 
@@ -145,6 +217,7 @@ impl Learner {
                 continue;
             }
             let mut table = lock(&self.parts[p]);
+            let before = table.len();
             table.reserve(keys.len() / 4);
             for &(k, g) in keys.iter() {
                 let e = table.entry(k).or_insert(Entry {
@@ -153,7 +226,14 @@ impl Learner {
                 });
                 e.df = e.df.saturating_add(1);
             }
+            self.in_memory
+                .fetch_add((table.len() - before) as u64, Ordering::Relaxed);
             keys.clear();
+        }
+        if let Some(limit) = self.limit {
+            if self.in_memory.load(Ordering::Relaxed) > limit {
+                self.spill_now();
+            }
         }
         batch.names.clear();
         batch.docs.clear();
@@ -166,14 +246,122 @@ impl Learner {
         lock(&self.groups).docs.iter().sum()
     }
 
-    /// Distinct (group, feature) keys counted so far.
-    pub fn distinct_keys(&self) -> u64 {
-        self.parts.iter().map(|p| lock(p).len() as u64).sum()
+    /// What the learner holds in memory and has spilled to disk.
+    pub fn stats(&self) -> LearnStats {
+        let spill = lock(&self.spill);
+        LearnStats {
+            docs: self.docs(),
+            keys_in_memory: self.in_memory.load(Ordering::Relaxed),
+            spill_runs: spill.runs.len() as u64,
+            spilled_keys: spill.keys,
+        }
+    }
+
+    /// Write every key in memory to a sorted run on disk and empty the
+    /// tables. Another thread already spilling makes this a no-op.
+    fn spill_now(&self) {
+        let Ok(mut spill) = self.spill.try_lock() else {
+            return;
+        };
+        if spill.error.is_some() {
+            return;
+        }
+        let mut counts: Vec<Count> =
+            Vec::with_capacity(self.in_memory.load(Ordering::Relaxed) as usize);
+        for p in self.parts.iter() {
+            let table = std::mem::take(&mut *lock(p));
+            self.in_memory
+                .fetch_sub(table.len() as u64, Ordering::Relaxed);
+            counts.extend(table.into_iter().map(|(k, e)| (k, e.df, e.group)));
+        }
+        counts.sort_unstable_by_key(|c| c.0);
+        let result = (|| -> std::io::Result<PathBuf> {
+            if spill.dir.is_none() {
+                let dir = self.spill_dir.join(format!(
+                    "boilercut-spill-{}-{:p}",
+                    std::process::id(),
+                    self
+                ));
+                std::fs::create_dir_all(&dir)?;
+                spill.dir = Some(SpillDir(dir));
+            }
+            let dir = &spill.dir.as_ref().map(|d| d.0.clone()).unwrap_or_default();
+            let path = dir.join(format!("run-{:05}.bin", spill.runs.len()));
+            write_run(&path, &counts)?;
+            Ok(path)
+        })();
+        match result {
+            Ok(path) => {
+                spill.runs.push(path);
+                spill.keys += counts.len() as u64;
+            }
+            Err(e) => {
+                spill.error = Some(format!(
+                    "cannot spill counts to {}: {e}",
+                    self.spill_dir.display()
+                ));
+                // Keep counting in memory rather than lose these counts.
+                for (k, df, g) in counts {
+                    lock(&self.parts[part_of(k)]).insert(k, Entry { df, group: g });
+                    self.in_memory.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
+    /// Every count (in memory and spilled), merged and in key order.
+    fn sources(&self) -> Result<Vec<Box<dyn Source + '_>>, LearnError> {
+        let spill = lock(&self.spill);
+        if let Some(e) = &spill.error {
+            return Err(LearnError(e.clone()));
+        }
+        let mut mem: Vec<Count> = Vec::new();
+        for p in self.parts.iter() {
+            mem.extend(lock(p).iter().map(|(&k, e)| (k, e.df, e.group)));
+        }
+        mem.sort_unstable_by_key(|c| c.0);
+        let mut sources: Vec<Box<dyn Source>> = vec![Box::new(MemSource(mem.into_iter()))];
+        for run in &spill.runs {
+            let f = std::fs::File::open(run)
+                .map_err(|e| LearnError(format!("{}: {e}", run.display())))?;
+            sources.push(Box::new(RunSource(std::io::BufReader::with_capacity(
+                1 << 20,
+                f,
+            ))));
+        }
+        Ok(sources)
     }
 
     /// The model of everything counted so far. The learner can go on
     /// counting (online learning) and yield a newer model later.
+    ///
+    /// Never fails without a memory limit. With one, a spill that could not
+    /// be written or read back yields an empty model (that cuts nothing)
+    /// rather than a wrong one: use [`Learner::try_model`] to see the error.
     pub fn model(&self) -> Model {
+        self.try_model()
+            .unwrap_or_else(|_| Model::from_parts(self.config.clone(), Vec::new(), Vec::new()))
+    }
+
+    /// The model of everything counted so far, or why it cannot be made.
+    pub fn try_model(&self) -> Result<Model, LearnError> {
+        let spilled = !lock(&self.spill).runs.is_empty();
+        if spilled {
+            let groups: Vec<(String, u64)> = {
+                let g = lock(&self.groups);
+                g.names
+                    .iter()
+                    .cloned()
+                    .zip(g.docs.iter().copied())
+                    .collect()
+            };
+            return Ok(threshold(
+                self.config.clone(),
+                groups,
+                self.sources()?,
+                &[],
+            )?);
+        }
         let groups = lock(&self.groups);
         let thresholds: Vec<u64> = groups
             .docs
@@ -197,12 +385,37 @@ impl Learner {
             .zip(&per_group)
             .map(|((n, &d), &f)| (n.clone(), d, f))
             .collect();
-        Model::from_parts(self.config.clone(), stats, keys)
+        Ok(Model::from_parts(self.config.clone(), stats, keys))
     }
 
-    /// The model of everything counted.
+    /// The model of everything counted (see [`Learner::model`]).
     pub fn finish(self) -> Model {
         self.model()
+    }
+
+    /// The model of everything counted, or why it cannot be made.
+    pub fn try_finish(self) -> Result<Model, LearnError> {
+        self.try_model()
+    }
+
+    /// Write the exact counts of everything counted as a count file, the
+    /// shard output of a distributed learn; [`crate::merge_count_files`]
+    /// turns count files into a model identical to one learned over all
+    /// their inputs at once.
+    pub fn write_counts<W: std::io::Write>(&self, w: W) -> Result<(), LearnError> {
+        let table: Vec<(String, u64)> = {
+            let g = lock(&self.groups);
+            g.names
+                .iter()
+                .cloned()
+                .zip(g.docs.iter().copied())
+                .collect()
+        };
+        let (names, remap) = union_groups(std::iter::once(table.as_slice()));
+        let sources = self.sources()?;
+        let remaps: Vec<Vec<u32>> = (0..sources.len()).map(|_| remap[0].clone()).collect();
+        write_count_file(w, &self.config, &names, sources, &remaps)?;
+        Ok(())
     }
 }
 
@@ -320,6 +533,77 @@ mod tests {
             crate::shingle::Feature::Shingle,
             &["blue", "fox", "runs"]
         ));
+    }
+
+    fn corpus() -> Vec<(String, &'static str)> {
+        (0..60)
+            .map(|i| {
+                let site = ["a", "b", "c"][i % 3];
+                let letters = |mut n: usize| {
+                    let mut w = String::new();
+                    for _ in 0..4 {
+                        w.push((b'a' + (n % 26) as u8) as char);
+                        n /= 26;
+                    }
+                    w
+                };
+                let story: String = (0..40).map(|w| letters(i * 7919 + w * 104_729) + " ").collect();
+                (format!("EXCLUSIVE: {story}\nAdvertisement\nSupport site {site} with a gift today, every reader counts and we thank you."), site)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spilling_to_disk_gives_the_same_model() {
+        let docs = corpus();
+        let plain = LearnerBuilder::new().build().unwrap();
+        let tight = LearnerBuilder::new().memory_limit(Some(1)).build().unwrap();
+        for (d, g) in &docs {
+            plain.add(d, g);
+            tight.add(d, g);
+        }
+        let stats = tight.stats();
+        assert!(stats.spill_runs >= 2, "{stats:?}");
+        let want = plain.finish().to_bytes();
+        assert!(want.len() > 200);
+        assert_eq!(tight.try_finish().unwrap().to_bytes(), want);
+    }
+
+    #[test]
+    fn merged_shards_equal_one_run() {
+        let docs = corpus();
+        let one = LearnerBuilder::new().build().unwrap();
+        for (d, g) in &docs {
+            one.add(d, g);
+        }
+        let want = one.finish().to_bytes();
+        // Three shards of different sizes; one spills.
+        let mut files = Vec::new();
+        for (s, range) in [(0..7), (7..40), (40..60)].into_iter().enumerate() {
+            let l = LearnerBuilder::new()
+                .memory_limit(if s == 1 { Some(1) } else { None })
+                .build()
+                .unwrap();
+            for (d, g) in &docs[range] {
+                l.add(d, g);
+            }
+            let mut buf = Vec::new();
+            l.write_counts(&mut buf).unwrap();
+            files.push(buf);
+        }
+        let merged = crate::merge_count_files(files.iter().map(|f| &f[..]).collect()).unwrap();
+        assert_eq!(merged.to_bytes(), want);
+        // Order does not matter.
+        files.reverse();
+        let merged = crate::merge_count_files(files.iter().map(|f| &f[..]).collect()).unwrap();
+        assert_eq!(merged.to_bytes(), want);
+        // A damaged count file is refused, never merged.
+        let mut bad = files[0].clone();
+        let at = bad.len() - 20;
+        bad[at] ^= 1;
+        assert!(crate::merge_count_files(vec![&bad[..], &files[1][..]]).is_err());
+        let short = &files[0][..files[0].len() - 5];
+        assert!(crate::merge_count_files(vec![short]).is_err());
     }
 
     #[test]

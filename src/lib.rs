@@ -42,6 +42,7 @@
 
 pub mod config;
 pub mod count;
+pub mod counts;
 pub mod cut;
 pub mod detect;
 pub mod eval;
@@ -54,7 +55,8 @@ pub mod tokenize;
 mod naive;
 
 pub use config::{BuildError, Config, LearnerBuilder};
-pub use count::{Batch, Learner};
+pub use count::{Batch, LearnError, LearnStats, Learner};
+pub use counts::{merge_count_files, CountsError};
 pub use model::{Cleaned, GroupInfo, Model, ModelError, Scratch};
 
 #[cfg(test)]

@@ -108,8 +108,14 @@ struct CharCache {
 
 impl Default for CharCache {
     fn default() -> CharCache {
-        let empty = CharInfo { c: '\0', flags: 0, lower: '\0' };
-        CharCache { slots: vec![empty; 2048].into_boxed_slice() }
+        let empty = CharInfo {
+            c: '\0',
+            flags: 0,
+            lower: '\0',
+        };
+        CharCache {
+            slots: vec![empty; 2048].into_boxed_slice(),
+        }
     }
 }
 
@@ -263,7 +269,8 @@ impl Tokenizer {
                         push_normalised(c, &mut self.norm);
                     } else {
                         let mut tmp = [0u8; 4];
-                        self.norm.extend_from_slice(info.lower.encode_utf8(&mut tmp).as_bytes());
+                        self.norm
+                            .extend_from_slice(info.lower.encode_utf8(&mut tmp).as_bytes());
                     }
                     i += c.len_utf8();
                 }

@@ -451,3 +451,118 @@ fn readme_command_and_sample_quality() {
     assert!(f1 >= 0.96, "F1 {f1}");
     assert!(lost <= 0.003, "article words lost {lost}");
 }
+
+/// Issue 4: count files of shards merge into the model of one run, byte for
+/// byte, whatever the order; a tiny memory budget spills and changes nothing.
+#[test]
+fn shards_merge_to_the_same_model_and_tiny_memory_changes_nothing() {
+    let t = TempDir::new("shards");
+    let (input, _) = fixture_jsonl();
+    let lines: Vec<&str> = input.lines().collect();
+    std::fs::write(t.join("all.jsonl"), &input).unwrap();
+    std::fs::write(t.join("a.jsonl"), lines[..5].join("\n") + "\n").unwrap();
+    std::fs::write(t.join("b.jsonl"), lines[5..].join("\n") + "\n").unwrap();
+    ok(&run(
+        &[
+            "learn",
+            &t.s("all.jsonl"),
+            "-o",
+            &t.s("one.bcm"),
+            "--group-field",
+            "site",
+            "-q",
+        ],
+        b"",
+    ));
+    ok(&run(
+        &[
+            "learn",
+            "--shard-out",
+            &t.s("a.cnt"),
+            &t.s("a.jsonl"),
+            "--group-field",
+            "site",
+            "-q",
+        ],
+        b"",
+    ));
+    ok(&run(
+        &[
+            "learn",
+            "--shard-out",
+            &t.s("b.cnt"),
+            &t.s("b.jsonl"),
+            "--group-field",
+            "site",
+            "-q",
+            "--memory",
+            "1K",
+        ],
+        b"",
+    ));
+    ok(&run(
+        &[
+            "merge",
+            &t.s("b.cnt"),
+            &t.s("a.cnt"),
+            "-o",
+            &t.s("merged.bcm"),
+            "-q",
+        ],
+        b"",
+    ));
+    let one = std::fs::read(t.join("one.bcm")).unwrap();
+    assert_eq!(std::fs::read(t.join("merged.bcm")).unwrap(), one);
+
+    ok(&run(
+        &[
+            "clean",
+            &t.s("all.jsonl"),
+            "-o",
+            &t.s("big.jsonl"),
+            "--group-field",
+            "site",
+            "-q",
+        ],
+        b"",
+    ));
+    let out = run(
+        &[
+            "clean",
+            &t.s("all.jsonl"),
+            "-o",
+            &t.s("tiny.jsonl"),
+            "--group-field",
+            "site",
+            "--memory",
+            "1K",
+        ],
+        b"",
+    );
+    ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("spilled to disk"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(t.join("big.jsonl")).unwrap(),
+        std::fs::read(t.join("tiny.jsonl")).unwrap()
+    );
+    // A damaged count file stops the merge with status 2 and no model.
+    let mut cnt = std::fs::read(t.join("a.cnt")).unwrap();
+    cnt.truncate(cnt.len() / 2);
+    std::fs::write(t.join("bad.cnt"), cnt).unwrap();
+    let out = run(
+        &[
+            "merge",
+            &t.s("bad.cnt"),
+            &t.s("b.cnt"),
+            "-o",
+            &t.s("bad.bcm"),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!t.join("bad.bcm").exists());
+}

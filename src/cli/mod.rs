@@ -53,14 +53,24 @@ enum Command {
         #[command(flatten)]
         clean: CleanArgs,
     },
-    /// Learn a model from the inputs and save it.
+    /// Learn a model from the inputs and save it, or (with --shard-out)
+    /// write the exact counts of a shard of the inputs for `merge`.
     Learn {
         /// Input files or directories, or - for standard input.
         #[arg(required = true)]
         inputs: Vec<String>,
         /// The model file to write.
-        #[arg(short, long)]
-        output: PathBuf,
+        #[arg(
+            short,
+            long,
+            required_unless_present = "shard_out",
+            conflicts_with = "shard_out"
+        )]
+        output: Option<PathBuf>,
+        /// Write a count file of these inputs instead of a model; `boilercut
+        /// merge` combines count files into the model of all their inputs.
+        #[arg(long, value_name = "COUNTS")]
+        shard_out: Option<PathBuf>,
         #[command(flatten)]
         fields: FieldArgs,
         #[command(flatten)]
@@ -77,6 +87,19 @@ enum Command {
         io: IoArgs,
         #[command(flatten)]
         clean: CleanArgs,
+    },
+    /// Merge count files written by `learn --shard-out` into a model, the
+    /// same, byte for byte, as one `learn` over all their inputs.
+    Merge {
+        /// Count files, in any order.
+        #[arg(required = true)]
+        counts: Vec<PathBuf>,
+        /// The model file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// No summary on stderr.
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Score a cleaned output against the labels of a generated corpus.
     Eval {
@@ -153,6 +176,37 @@ struct LearnArgs {
     /// Words per shingle (k).
     #[arg(long, default_value_t = 8)]
     shingle_words: usize,
+    /// Memory budget of the learner's count tables (K, M, G suffixes).
+    /// Beyond it counts spill to sorted runs on disk, exactly, and are
+    /// merged at the end; the output does not change.
+    #[arg(long, default_value = "1G", value_parser = parse_size)]
+    memory: u64,
+    /// Folder for spilled counts (default: the system's temporary folder).
+    #[arg(long, value_name = "DIR")]
+    spill_dir: Option<PathBuf>,
+}
+
+/// `2G`, `256M`, `512k`, `1000`: a size in bytes.
+fn parse_size(s: &str) -> std::result::Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m = match c.to_ascii_uppercase() {
+                'K' => 1u64 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                'T' => 1 << 40,
+                _ => return Err(format!("unknown size suffix in {s:?} (use K, M, G or T)")),
+            };
+            (&s[..i], m)
+        }
+        _ => (s, 1),
+    };
+    let n: f64 = num.parse().map_err(|_| format!("not a size: {s:?}"))?;
+    if !(n > 0.0) {
+        return Err(format!("size must be positive: {s:?}"));
+    }
+    Ok((n * mult as f64) as u64)
 }
 
 #[derive(Args, Debug)]
@@ -205,14 +259,38 @@ pub fn run() -> Result<ExitCode> {
         Command::Learn {
             inputs,
             output,
+            shard_out,
             fields,
             learn,
             run,
         } => {
             let builder = builder(&learn)?;
             let opts = options(&fields, &run, None);
-            let plan = input::Plan::new(&inputs, output.to_str().unwrap_or("model"))?;
-            let model = pool(run.threads)?.install(|| pipeline::learn(&plan, &opts, &builder))?;
+            let target = output
+                .as_ref()
+                .or(shard_out.as_ref())
+                .expect("clap requires one");
+            let plan = input::Plan::new(&inputs, &target.to_string_lossy())?;
+            let pool = pool(run.threads)?;
+            if let Some(counts) = shard_out {
+                let learner = pool.install(|| pipeline::count(&plan, &opts, &builder))?;
+                let mut f = output::AtomicFile::create_plain(&counts)?;
+                learner
+                    .write_counts(&mut f)
+                    .with_context(|| format!("{}: cannot write counts", counts.display()))?;
+                f.commit()?;
+                if !opts.quiet {
+                    eprintln!(
+                        "boilercut: counts of {} documents written to {} ({})",
+                        learner.docs(),
+                        counts.display(),
+                        pipeline::memory_note(&learner.stats())
+                    );
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let output = output.expect("clap requires one");
+            let model = pool.install(|| pipeline::learn(&plan, &opts, &builder))?;
             output::write_atomic(&output, &model.to_bytes())
                 .with_context(|| format!("{}: cannot write model", output.display()))?;
             if !opts.quiet {
@@ -233,6 +311,33 @@ pub fn run() -> Result<ExitCode> {
             let plan = input::Plan::new(&io.inputs, &io.output)?;
             pool(io.run.threads)?.install(|| pipeline::clean(&plan, &opts, &model))
         }
+        Command::Merge {
+            counts,
+            output,
+            quiet,
+        } => {
+            let mut files = Vec::new();
+            for c in &counts {
+                files.push(
+                    std::fs::File::open(c)
+                        .with_context(|| format!("{}: cannot read", c.display()))?,
+                );
+            }
+            let model = boilercut::merge_count_files(files)
+                .with_context(|| format!("merging {} count files", counts.len()))?;
+            output::write_atomic(&output, &model.to_bytes())
+                .with_context(|| format!("{}: cannot write model", output.display()))?;
+            if !quiet {
+                eprintln!(
+                    "boilercut: merged {} count files into a model with {} frequent features over {} groups: {}",
+                    counts.len(),
+                    model.len(),
+                    model.groups().len(),
+                    output.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval {
             labels,
             output,
@@ -250,7 +355,9 @@ fn builder(a: &LearnArgs) -> Result<LearnerBuilder> {
     let mut b = LearnerBuilder::new();
     b.min_docs(a.min_docs)
         .min_fraction(a.min_fraction)
-        .shingle_words(a.shingle_words);
+        .shingle_words(a.shingle_words)
+        .memory_limit(Some(a.memory))
+        .spill_dir(a.spill_dir.clone());
     if let Err(e) = b.config() {
         bail!(UsageError(e.to_string()));
     }

@@ -28,6 +28,11 @@ impl AtomicFile {
         AtomicFile::create_with(target, true)
     }
 
+    /// Start writing `target` uncompressed, whatever its name.
+    pub fn create_plain(target: &Path) -> Result<AtomicFile> {
+        AtomicFile::create_with(target, false)
+    }
+
     fn create_with(target: &Path, compress: bool) -> Result<AtomicFile> {
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),

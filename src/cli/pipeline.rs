@@ -99,10 +99,44 @@ fn for_each_chunk<R: Send>(
 
 /// Learn a model over every input.
 pub fn learn(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<Model> {
+    let started = std::time::Instant::now();
+    let learner = count(plan, opts, builder)?;
+    let stats = learner.stats();
+    let model = learner.try_finish()?;
+    if !opts.quiet {
+        eprintln!(
+            "boilercut: learned {} frequent features in {} groups from {} documents in {:.1} s ({})",
+            model.len(),
+            model.groups().len(),
+            stats.docs,
+            started.elapsed().as_secs_f64(),
+            memory_note(&stats)
+        );
+    }
+    Ok(model)
+}
+
+/// How the learner used its memory, for the summary. Counting is exact (no
+/// probabilistic structure can saturate); past the budget it spills.
+pub fn memory_note(s: &boilercut::LearnStats) -> String {
+    if s.spill_runs == 0 {
+        format!(
+            "{} distinct features counted in memory, exact",
+            s.keys_in_memory
+        )
+    } else {
+        format!(
+            "counts exceeded --memory: {} runs with {} features spilled to disk and merged, exact",
+            s.spill_runs, s.spilled_keys
+        )
+    }
+}
+
+/// Count every input into a learner.
+pub fn count(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<boilercut::Learner> {
     let learner = builder
         .build()
         .map_err(|e| anyhow!(super::UsageError(e.to_string())))?;
-    let started = std::time::Instant::now();
     let mut line_base = vec![0u64; plan.sources.len()];
     for_each_chunk(
         plan,
@@ -163,17 +197,7 @@ pub fn learn(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<Mo
             Ok(())
         },
     )?;
-    let model = learner.finish();
-    if !opts.quiet {
-        eprintln!(
-            "boilercut: learned {} frequent features in {} groups from {} documents in {:.1} s",
-            model.len(),
-            model.groups().len(),
-            model.groups().iter().map(|g| g.docs).sum::<u64>(),
-            started.elapsed().as_secs_f64()
-        );
-    }
-    Ok(model)
+    Ok(learner)
 }
 
 /// The cleaned bytes of a chunk and what happened to its records.
