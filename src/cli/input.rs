@@ -303,25 +303,27 @@ pub fn read_all(
     plan: &Plan,
     ahead: usize,
     count: Arc<AtomicU64>,
-) -> (Receiver<Item>, std::thread::JoinHandle<()>) {
-    let (tx, rx) = sync_channel::<Item>(ahead);
+) -> (Receiver<(u64, Item)>, std::thread::JoinHandle<()>) {
+    let (tx, rx) = sync_channel::<(u64, Item)>(ahead);
     let jobs: Vec<(PathBuf, String, Kind)> = plan
         .sources
         .iter()
         .map(|s| (s.path.clone(), s.display.clone(), s.kind))
         .collect();
     let handle = std::thread::spawn(move || {
+        // Chunks are numbered so that results can be put back in order.
+        let mut seq = 0u64;
         for (i, (path, display, kind)) in jobs.into_iter().enumerate() {
             let sent = read_source(&path, kind, count.clone(), |data| {
-                tx.send(Ok(Chunk { source: i, data })).is_ok()
+                seq += 1;
+                tx.send((seq - 1, Ok(Chunk { source: i, data }))).is_ok()
             });
             match sent {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(e) => {
-                    let _ = tx.send(Err(
-                        anyhow::Error::new(e).context(format!("{display}: read failed"))
-                    ));
+                    let e = anyhow::Error::new(e).context(format!("{display}: read failed"));
+                    let _ = tx.send((seq, Err(e)));
                     return;
                 }
             }

@@ -8,7 +8,6 @@ use super::OnError;
 use anyhow::{anyhow, Context, Result};
 use boilercut::jsonl::{self, Fields, Text};
 use boilercut::{cut, LearnerBuilder, Model, Scratch};
-use rayon::prelude::*;
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
@@ -46,8 +45,10 @@ fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|b| b.is_ascii_whitespace())
 }
 
-/// Run `work` over every chunk of the plan, in parallel batches, and hand
-/// the results to `consume` in input order.
+/// Run `work` over every chunk of the plan on `-j` worker threads and hand
+/// the results to `consume` in input order (a reorder buffer on this
+/// thread), so reading, working and writing all overlap and the output does
+/// not depend on the number of threads.
 fn for_each_chunk<R: Send>(
     plan: &Plan,
     phase: &'static str,
@@ -56,45 +57,49 @@ fn for_each_chunk<R: Send>(
     mut consume: impl FnMut(&Chunk, R) -> Result<()>,
 ) -> Result<()> {
     let threads = rayon::current_num_threads().max(1);
-    let batch = threads * 2;
     let count = Arc::new(AtomicU64::new(0));
     let mut progress = Progress::new(phase, plan.total_bytes(), count.clone(), quiet);
-    let (rx, reader) = input::read_all(plan, batch, count);
-    let mut pending: Vec<Chunk> = Vec::with_capacity(batch);
-    let mut failure = None;
-    loop {
-        pending.clear();
-        for item in rx.iter() {
-            match item {
-                Ok(c) => pending.push(c),
-                Err(e) => {
-                    failure = Some(e);
-                    break;
+    let (rx, reader) = input::read_all(plan, threads * 2, count);
+    let rx = std::sync::Mutex::new(rx);
+    let result = std::thread::scope(|scope| -> Result<()> {
+        let (done_tx, done_rx) =
+            std::sync::mpsc::sync_channel::<(u64, input::Item, Option<R>)>(threads * 2);
+        for _ in 0..threads {
+            let (rx, done_tx, work) = (&rx, done_tx.clone(), &work);
+            scope.spawn(move || loop {
+                let next = match rx.lock() {
+                    Ok(r) => r.recv(),
+                    Err(_) => return,
+                };
+                let Ok((seq, item)) = next else { return };
+                let out = item.as_ref().ok().map(work);
+                if done_tx.send((seq, item, out)).is_err() {
+                    return;
                 }
+            });
+        }
+        drop(done_tx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0u64;
+        for (seq, item, out) in done_rx.iter() {
+            waiting.insert(seq, (item, out));
+            while let Some((item, out)) = waiting.remove(&next) {
+                next += 1;
+                match (item, out) {
+                    (Ok(chunk), Some(r)) => consume(&chunk, r)?,
+                    (Err(e), _) => return Err(e),
+                    (Ok(_), None) => unreachable!("every chunk is worked on"),
+                }
+                progress.tick();
             }
-            if pending.len() == batch {
-                break;
-            }
         }
-        if pending.is_empty() {
-            break;
-        }
-        let results: Vec<R> = pending.par_iter().map(&work).collect();
-        for (chunk, r) in pending.iter().zip(results) {
-            consume(chunk, r)?;
-        }
-        progress.tick();
-        if failure.is_some() {
-            break;
-        }
-    }
-    drop(rx);
+        Ok(())
+    });
+    // On an early error the workers and the reader stop when their channels
+    // close.
     let _ = reader.join();
     progress.done();
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    result
 }
 
 /// Learn a model over every input.
