@@ -130,7 +130,7 @@ pub fn host(url: &str) -> Cow<'_, str> {
             h = &h[..colon];
         }
     }
-    if h.len() > 4 && h[..4].eq_ignore_ascii_case("www.") {
+    if h.len() > 4 && h.as_bytes()[..4].eq_ignore_ascii_case(b"www.") {
         h = &h[4..];
     }
     if h.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -362,6 +362,8 @@ mod tests {
         assert_eq!(host("http://user@news.site.com"), "news.site.com");
         assert_eq!(host("site.com/path"), "site.com");
         assert_eq!(host(""), "");
+        assert_eq!(host("https://aééx/"), "aééx");
+        assert_eq!(host("https://www.ééx/"), "ééx");
     }
 
     #[test]

@@ -152,7 +152,8 @@ impl NaiveCounts {
                     continue;
                 }
                 let len = end - start;
-                if (2..=MAX_HEADED_LINE).contains(&len) {
+                // ... whose rest does not end a sentence (a title, not a lead).
+                if (2..=MAX_HEADED_LINE).contains(&len) && !gaps.sentence_end(end) {
                     if let Some(h) = (1..len.min(5)).find(|&h| gaps.boundary(start + h)) {
                         found.push((Feature::LineHead, norm[start..start + h].to_vec()));
                     }

@@ -180,6 +180,7 @@ pub struct Gaps {
 const BOUNDARY: u8 = 1;
 const NEWLINE: u8 = 2;
 const PARAGRAPH: u8 = 4;
+const SENTENCE_END: u8 = 8;
 
 impl Gaps {
     /// Describe the gaps of `text`, split into `words`.
@@ -205,6 +206,9 @@ impl Gaps {
             if glued || (!in_number && is_boundary(g, soft)) {
                 f |= BOUNDARY;
             }
+            if g.contains(['.', '!', '?', '。', '！', '？']) && !in_number {
+                f |= SENTENCE_END;
+            }
             let newlines = g.bytes().filter(|&b| b == b'\n').count();
             if newlines > 0 {
                 f |= NEWLINE;
@@ -214,7 +218,13 @@ impl Gaps {
             }
             self.flags.push(f);
         }
-        self.flags.push(BOUNDARY | NEWLINE | PARAGRAPH);
+        let end = words.last().map_or(0, |w| w.end as usize);
+        let tail = if text[end..].contains(['.', '!', '?', '。', '！', '？']) {
+            SENTENCE_END
+        } else {
+            0
+        };
+        self.flags.push(BOUNDARY | NEWLINE | PARAGRAPH | tail);
     }
 
     /// Does a sentence, line or header end before word `i`?
@@ -229,6 +239,12 @@ impl Gaps {
         self.flags[i] & NEWLINE != 0
     }
 
+    /// Does a sentence end (`.`, `!`, `?`) before word `i`?
+    #[inline]
+    pub fn sentence_end(&self, i: usize) -> bool {
+        self.flags[i] & SENTENCE_END != 0
+    }
+
     /// Is there a blank line before word `i`?
     #[inline]
     pub fn paragraph(&self, i: usize) -> bool {
@@ -237,8 +253,9 @@ impl Gaps {
 }
 
 /// Longest line (in words) whose repeated head makes the whole line
-/// boilerplate (`Read more: <a title>`).
-pub const MAX_HEADED_LINE: usize = 24;
+/// boilerplate (`Read more: <a title>`). The rest of such a line must not
+/// end a sentence: a title, not a lead paragraph after a scraper prefix.
+pub const MAX_HEADED_LINE: usize = 18;
 /// Longest head of such a line.
 const MAX_HEAD: usize = 4;
 
@@ -291,7 +308,7 @@ pub fn for_each_short(
                 continue;
             }
             let len = i - start;
-            if (2..=MAX_HEADED_LINE).contains(&len) {
+            if (2..=MAX_HEADED_LINE).contains(&len) && !gaps.sentence_end(i) {
                 if let Some(h) = (1..=MAX_HEAD.min(len - 1)).find(|&h| gaps.boundary(start + h)) {
                     emit(
                         Feature::LineHead,

@@ -308,15 +308,13 @@ fn binary_output_is_the_same_with_1_2_and_8_threads() {
     assert!(outputs[2] == outputs[0], "-j 8 differs from -j 1");
 }
 
-/// KNOWN ENGINE BUG, ignored until fixed (reported to the lead; found while
-/// checking idempotence): a line of at most `MAX_HEADED_LINE` (24) words
+/// Regression (found by the property tests while checking idempotence): a line of at most `MAX_HEADED_LINE` (24) words
 /// whose first words are a frequent "line head" goes whole. A scraper prefix
 /// on the same line as a short lead paragraph (`WIRE EXCLUSIVE: <lead>`) makes
 /// that head frequent, so the lead paragraph of every article is cut with it,
 /// and a single-line article vanishes entirely.
 #[test]
-#[ignore = "engine bug: the line-head detector cuts the article's lead paragraph"]
-fn known_bug_line_head_cuts_lead_paragraph() {
+fn line_head_does_not_cut_lead_paragraph() {
     let mut rng = Rng::new(11);
     let learner = LearnerBuilder::new().build().unwrap();
     for _ in 0..6 {
@@ -338,14 +336,13 @@ fn known_bug_line_head_cuts_lead_paragraph() {
     );
 }
 
-/// KNOWN ENGINE BUG, ignored until fixed (reported to the lead; input saved
-/// as fuzz/regressions/jsonl/host-multibyte-at-byte-4): `jsonl::host` slices
+/// Regression (found by fuzzing; input saved as
+/// fuzz/regressions/jsonl/host-multibyte-at-byte-4): `jsonl::host` slices
 /// `h[..4]` to look for `www.`, which panics when byte 4 falls inside a
 /// character. `boilercut clean --group-by-host url` then dies with exit 101
 /// on a record such as `{"url":"https://aééx/","text":"a"}`.
 #[test]
-#[ignore = "engine bug: jsonl::host panics when byte 4 of the host is inside a character"]
-fn known_bug_host_panics_inside_a_character() {
+fn host_inside_a_character_does_not_panic() {
     assert_eq!(boilercut::jsonl::host("https://aééx/"), "aééx");
     assert_eq!(boilercut::jsonl::host("https://www.ééx/"), "ééx");
     let line = r#"{"url":"https://aééx/","text":"a"}"#;
