@@ -16,45 +16,119 @@ use crate::shingle::{for_each_shingle, for_each_short, group_hash, key, Feature,
 use crate::tokenize::{Tokenizer, Word};
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-/// Keys are already well-mixed 64-bit hashes; hash them as themselves.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct KeyHasher(u64);
+/// One counted key: its document frequency and its group.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C)]
+struct Slot {
+    key: u64,
+    df: u32,
+    group: u32,
+}
 
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
+/// Open-addressing table of counts (linear probing, key 0 marks an empty
+/// slot; keys are never 0). Keys are mixed hashes, so their low bits index
+/// the table directly. Most keys occur once and the table is far larger
+/// than the caches, so inserts are memory-bound: a batch of keys is known in
+/// advance, and the slot of the key a few places ahead is prefetched while
+/// the current one is inserted.
+#[derive(Debug, Default)]
+pub(crate) struct CountTable {
+    slots: Vec<Slot>,
+    len: usize,
+}
+
+/// Prefetch the cache line of `p` (a hint: never faults, whatever `p`).
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `_mm_prefetch` only hints the cache; it does not dereference
+    // `p` and cannot fault. SSE is part of every x86_64 target.
+    unsafe {
+        core::arch::x86_64::_mm_prefetch(p as *const i8, core::arch::x86_64::_MM_HINT_T0)
     }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+impl CountTable {
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Bytes allocated.
+    pub(crate) fn bytes(&self) -> usize {
+        self.slots.len() * std::mem::size_of::<Slot>()
+    }
+
+    /// Make room for `more` new keys at a load of at most 7/10.
+    fn reserve(&mut self, more: usize) {
+        let need = self.len + more;
+        if need * 10 <= self.slots.len() * 7 {
+            return;
+        }
+        let cap = (need * 10 / 7 + 1).next_power_of_two().max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); cap]);
+        self.len = 0;
+        for s in old.into_iter().filter(|s| s.key != 0) {
+            self.put(s.key, s.df, s.group);
         }
     }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = x;
+
+    /// Add `df` to `key` (inserting it with `group`). Room must be reserved.
+    #[inline]
+    fn put(&mut self, key: u64, df: u32, group: u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = key as usize & mask;
+        loop {
+            let s = &mut self.slots[i];
+            if s.key == key {
+                s.df = s.df.saturating_add(df);
+                return;
+            }
+            if s.key == 0 {
+                *s = Slot { key, df, group };
+                self.len += 1;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Count one document for each key of `keys` (group indices mapped
+    /// through `global`); returns how many keys were new.
+    fn add_all(&mut self, keys: &[(u64, u32)], global: &[u32]) -> usize {
+        const AHEAD: usize = 8;
+        let before = self.len;
+        self.reserve(keys.len());
+        let mask = self.slots.len() - 1;
+        for (i, &(k, g)) in keys.iter().enumerate() {
+            if let Some(&(ahead, _)) = keys.get(i + AHEAD) {
+                prefetch(&self.slots[ahead as usize & mask]);
+            }
+            self.put(k, 1, global[g as usize]);
+        }
+        self.len - before
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Count> + '_ {
+        self.slots
+            .iter()
+            .filter(|s| s.key != 0)
+            .map(|s| (s.key, s.df, s.group))
     }
 }
 
-pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
-
 /// Number of partitions of the shared table. Chosen by bits 32..40 of a key,
-/// bits the table's own bucket index and tag do not use.
+/// bits the table's own slot index does not use (below 2^32 slots).
 const PARTS: usize = 256;
 
 #[inline]
 fn part_of(key: u64) -> usize {
     ((key >> 32) as usize) & (PARTS - 1)
-}
-
-/// Document frequency of one key, and the group it belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Entry {
-    pub(crate) df: u32,
-    pub(crate) group: u32,
 }
 
 /// Names and document counts of the groups seen so far.
@@ -101,7 +175,9 @@ impl Groups {
 pub struct Learner {
     config: Config,
     groups: Mutex<Groups>,
-    parts: Box<[Mutex<KeyMap<Entry>>]>,
+    parts: Box<[Mutex<CountTable>]>,
+    /// Bytes allocated by the tables.
+    allocated: AtomicU64,
     /// Keys held in memory now, across partitions.
     in_memory: AtomicU64,
     /// Spill to disk beyond this many keys in memory.
@@ -109,10 +185,6 @@ pub struct Learner {
     spill_dir: PathBuf,
     spill: Mutex<Spill>,
 }
-
-/// Bytes one counted key takes in memory: 16 for the entry, one control
-/// byte, and the slack of a hash table that doubles when it grows.
-pub const BYTES_PER_KEY: u64 = 40;
 
 /// Sorted runs of counts written to disk when the memory budget is reached.
 #[derive(Debug, Default)]
@@ -170,9 +242,12 @@ impl Learner {
         Learner {
             config,
             groups: Mutex::new(Groups::default()),
-            parts: (0..PARTS).map(|_| Mutex::new(KeyMap::default())).collect(),
+            parts: (0..PARTS)
+                .map(|_| Mutex::new(CountTable::default()))
+                .collect(),
+            allocated: AtomicU64::new(0),
             in_memory: AtomicU64::new(0),
-            limit: memory.map(|m| (m / BYTES_PER_KEY).max(1024)),
+            limit: memory,
             spill_dir: spill_dir.unwrap_or_else(std::env::temp_dir),
             spill: Mutex::new(Spill::default()),
         }
@@ -217,21 +292,16 @@ impl Learner {
                 continue;
             }
             let mut table = lock(&self.parts[p]);
-            let before = table.len();
-            table.reserve(keys.len() / 4);
-            for &(k, g) in keys.iter() {
-                let e = table.entry(k).or_insert(Entry {
-                    df: 0,
-                    group: global[g as usize],
-                });
-                e.df = e.df.saturating_add(1);
-            }
-            self.in_memory
-                .fetch_add((table.len() - before) as u64, Ordering::Relaxed);
+            let bytes = table.bytes();
+            let new = table.add_all(keys, &global);
+            self.in_memory.fetch_add(new as u64, Ordering::Relaxed);
+            let grown = table.bytes() - bytes;
+            drop(table);
+            self.allocated.fetch_add(grown as u64, Ordering::Relaxed);
             keys.clear();
         }
         if let Some(limit) = self.limit {
-            if self.in_memory.load(Ordering::Relaxed) > limit {
+            if self.allocated.load(Ordering::Relaxed) > limit {
                 self.spill_now();
             }
         }
@@ -272,7 +342,9 @@ impl Learner {
             let table = std::mem::take(&mut *lock(p));
             self.in_memory
                 .fetch_sub(table.len() as u64, Ordering::Relaxed);
-            counts.extend(table.into_iter().map(|(k, e)| (k, e.df, e.group)));
+            self.allocated
+                .fetch_sub(table.bytes() as u64, Ordering::Relaxed);
+            counts.extend(table.iter());
         }
         counts.sort_unstable_by_key(|c| c.0);
         let result = (|| -> std::io::Result<PathBuf> {
@@ -302,7 +374,9 @@ impl Learner {
                 ));
                 // Keep counting in memory rather than lose these counts.
                 for (k, df, g) in counts {
-                    lock(&self.parts[part_of(k)]).insert(k, Entry { df, group: g });
+                    let mut t = lock(&self.parts[part_of(k)]);
+                    t.reserve(1);
+                    t.put(k, df, g);
                     self.in_memory.fetch_add(1, Ordering::Relaxed);
                 }
             }
@@ -317,7 +391,7 @@ impl Learner {
         }
         let mut mem: Vec<Count> = Vec::new();
         for p in self.parts.iter() {
-            mem.extend(lock(p).iter().map(|(&k, e)| (k, e.df, e.group)));
+            mem.extend(lock(p).iter());
         }
         mem.sort_unstable_by_key(|c| c.0);
         let mut sources: Vec<Box<dyn Source>> = vec![Box::new(MemSource(mem.into_iter()))];
@@ -371,10 +445,10 @@ impl Learner {
         let mut per_group = vec![0u64; groups.names.len()];
         let mut keys = Vec::new();
         for p in self.parts.iter() {
-            for (&k, e) in lock(p).iter() {
-                if u64::from(e.df) >= thresholds[e.group as usize] {
+            for (k, df, g) in lock(p).iter() {
+                if u64::from(df) >= thresholds[g as usize] {
                     keys.push(k);
-                    per_group[e.group as usize] += 1;
+                    per_group[g as usize] += 1;
                 }
             }
         }
