@@ -17,7 +17,10 @@ fn sample() -> (String, Vec<(String, String)>) {
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            (v["text"].as_str().unwrap().to_string(), v["site"].as_str().unwrap().to_string())
+            (
+                v["text"].as_str().unwrap().to_string(),
+                v["site"].as_str().unwrap().to_string(),
+            )
         })
         .collect();
     (raw, docs)
@@ -34,10 +37,12 @@ fn stages(c: &mut Criterion) {
     let expected_words: usize = {
         let mut t = Tokenizer::new();
         let mut w = Vec::new();
-        docs.iter().map(|(d, _)| {
-            t.tokenize(d, &mut w);
-            w.len()
-        }).sum()
+        docs.iter()
+            .map(|(d, _)| {
+                t.tokenize(d, &mut w);
+                w.len()
+            })
+            .sum()
     };
     assert!(expected_words > 100_000);
     g.bench_function("tokenize", |b| {
@@ -69,7 +74,9 @@ fn stages(c: &mut Criterion) {
         x
     };
     let expected = checksum(8);
-    g.bench_function("shingle", |b| b.iter(|| assert_eq!(checksum(black_box(8)), expected)));
+    g.bench_function("shingle", |b| {
+        b.iter(|| assert_eq!(checksum(black_box(8)), expected))
+    });
 
     // learn: the number of frequent features of the model.
     let learn = || {
@@ -107,12 +114,18 @@ fn stages(c: &mut Criterion) {
     let mut g = c.benchmark_group("jsonl");
     g.throughput(Throughput::Bytes(raw.len() as u64));
     g.sample_size(20);
-    let fields = Fields { text: "text".into(), group: Some("site".into()), host_of: None };
+    let fields = Fields {
+        text: "text".into(),
+        group: Some("site".into()),
+        host_of: None,
+    };
     let roundtrip = || {
         let mut out = Vec::with_capacity(raw.len());
         for line in raw.lines() {
             let rec = jsonl::parse(line, &fields).unwrap();
-            let Text::Str { value, .. } = &rec.text else { panic!("no text") };
+            let Text::Str { value, .. } = &rec.text else {
+                panic!("no text")
+            };
             jsonl::splice(line, &rec, value, None, &mut out);
             out.push(b'\n');
         }
@@ -120,7 +133,9 @@ fn stages(c: &mut Criterion) {
     };
     let expected_len = roundtrip();
     assert!(expected_len >= raw.len() * 9 / 10);
-    g.bench_function("parse+splice", |b| b.iter(|| assert_eq!(roundtrip(), expected_len)));
+    g.bench_function("parse+splice", |b| {
+        b.iter(|| assert_eq!(roundtrip(), expected_len))
+    });
     g.finish();
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end throughput of `boilercut clean` (learn + clean in one command) on a
 # generated labelled corpus, with the floor: the time to only read, parse and
-# write the same JSONL back (`apply` with an empty model, which copies every
-# record) and a plain `cat`. Prints a Markdown table; numbers go to BENCHMARKS.md.
+# write the same JSONL back (`clean --parse-only`, which copies every record)
+# and a plain `cat`. Prints a Markdown table; numbers go to BENCHMARKS.md.
 #
 #   benches/throughput.sh [--docs N] [--sites S] [--dir DIR] [-j THREADS]
 #
@@ -40,16 +40,14 @@ measure() { # name, command...
   printf '| %s | %.2f | %.2f | %.0f | %.1f |' "$name" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc)" "$(echo "$mb / $wall" | bc -l)"
 }
 
-: > "$dir/empty.jsonl"
-$bin learn "$dir/empty.jsonl" -o "$dir/empty.bcm" -q
 echo "corpus: $in ($docs documents, $(printf %.1f "$mb") MB); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo
 echo "| run | wall s | CPU s | peak RSS MB | MB/s | F1 | article words lost |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
-measure "cat (read + write floor)" sh -c "cat '$in' > '$dir/cat.jsonl'"; echo " | | |"
-measure "read + parse + write floor (apply, empty model)" $bin apply --model "$dir/empty.bcm" "$in" -o "$dir/floor.jsonl" --group-field site -q $threads; echo " | | |"
-measure "boilercut learn" $bin learn "$in" -o "$dir/model.bcm" --group-field site -q $threads; echo " | | |"
-measure "boilercut apply" $bin apply --model "$dir/model.bcm" "$in" -o "$dir/apply.jsonl" --group-field site -q $threads; echo " | | |"
+measure "cat (read + write floor)" sh -c "cat '$in' > '$dir/cat.jsonl'"; echo " | |"
+measure "read + parse + write floor (clean --parse-only)" $bin clean --parse-only "$in" -o "$dir/floor.jsonl" --group-field site -q $threads; echo " | |"
+measure "boilercut learn" $bin learn "$in" -o "$dir/model.bcm" --group-field site -q $threads; echo " | |"
+measure "boilercut apply" $bin apply --model "$dir/model.bcm" "$in" -o "$dir/apply.jsonl" --group-field site -q $threads; echo " | |"
 measure "boilercut clean (learn + clean)" $bin clean "$in" -o "$dir/out.jsonl" --group-field site -q $threads
 score=$($bin eval --labels "$corpus/labels.jsonl" "$dir/out.jsonl" --json)
 python3 -c "import json,sys; v=json.loads(sys.argv[1]); print(' %.4f | %.3f%% |' % (v['f1'], 100*v['article_lost']))" "$score"

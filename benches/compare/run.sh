@@ -129,7 +129,7 @@ else
 fi
 
 THREADS="$(nproc)"
-IN_MB="$(du -m "$CORPUS" | cut -f1)"
+IN_MB="$(( $(stat -c %s "$CORPUS") / 1000000 ))"
 {
     echo "## boilercut comparison"
     echo

@@ -52,6 +52,8 @@ enum Command {
         learn: LearnArgs,
         #[command(flatten)]
         clean: CleanArgs,
+        #[command(flatten)]
+        floor: FloorArgs,
     },
     /// Learn a model from the inputs and save it, or (with --shard-out)
     /// write the exact counts of a shard of the inputs for `merge`.
@@ -217,6 +219,15 @@ struct CleanArgs {
     spans_field: Option<String>,
 }
 
+/// Options of `clean` only.
+#[derive(Args, Debug)]
+struct FloorArgs {
+    /// Benchmark floor: skip learning and cleaning; only read, split, parse
+    /// and write every record back (unchanged). Shows what the I/O costs.
+    #[arg(long)]
+    parse_only: bool,
+}
+
 /// Policy for bad records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OnError {
@@ -246,13 +257,27 @@ pub fn run() -> Result<ExitCode> {
         }
     };
     match cli.command {
-        Command::Clean { io, learn, clean } => {
+        Command::Clean {
+            io,
+            learn,
+            clean,
+            floor,
+        } => {
             let builder = builder(&learn)?;
             let opts = options(&io.fields, &io.run, clean.spans_field);
             let plan = input::Plan::new(&io.inputs, &io.output)?;
             let pool = pool(io.run.threads)?;
             pool.install(|| -> Result<ExitCode> {
-                let model = pipeline::learn(&plan, &opts, &builder)?;
+                let model = if floor.parse_only {
+                    // A model with no group cuts nothing: every record is
+                    // parsed and written back as it is.
+                    builder
+                        .build()
+                        .map_err(|e| anyhow::anyhow!(UsageError(e.to_string())))?
+                        .finish()
+                } else {
+                    pipeline::learn(&plan, &opts, &builder)?
+                };
                 pipeline::clean(&plan, &opts, &model)
             })
         }
