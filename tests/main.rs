@@ -2,5 +2,6 @@
 
 mod cli;
 mod engine;
+mod limits;
 mod prop;
 mod util;
