@@ -339,9 +339,17 @@ pub fn clean(plan: &Plan, opts: &Options, model: &Model) -> Result<ExitCode> {
             }
             line_base[chunk.source] += res.stats.lines;
             stats.merge(res.stats);
+            let name: String;
             let w: &mut dyn Write = match &mut sink {
-                Sink::Stdout(w) => w,
-                Sink::File(f) => f.as_mut().expect("open until the end"),
+                Sink::Stdout(w) => {
+                    name = "<stdout>".into();
+                    w
+                }
+                Sink::File(f) => {
+                    let f = f.as_mut().expect("open until the end");
+                    name = f.target().display().to_string();
+                    f
+                }
                 Sink::Dir { current, finished } => {
                     if current.as_ref().map(|c| c.0) != Some(chunk.source) {
                         if let Some((_, mut f)) = current.take() {
@@ -353,11 +361,13 @@ pub fn clean(plan: &Plan, opts: &Options, model: &Model) -> Result<ExitCode> {
                         };
                         *current = Some((chunk.source, AtomicFile::create(&dir.join(&src.rel))?));
                     }
-                    &mut current.as_mut().expect("just opened").1
+                    let f = &mut current.as_mut().expect("just opened").1;
+                    name = f.target().display().to_string();
+                    f
                 }
             };
             w.write_all(&res.out)
-                .with_context(|| "write failed".to_string())
+                .with_context(|| format!("{name}: write failed"))
         },
     )?;
     // Everything succeeded: give the outputs their real names.
