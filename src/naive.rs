@@ -138,27 +138,42 @@ impl NaiveCounts {
                 }
             }
             // Heads (up to 4 words, ending at a boundary) of lines of 2 to
-            // MAX_HEADED_LINE words; in hard-wrapped text a line runs to a
-            // blank line.
+            // MAX_HEADED_LINE words whose rest does not end a sentence (a
+            // title, not a lead). In hard-wrapped text a line runs to a
+            // blank line; besides, a single line that starts a sentence (the
+            // line before ends one, without a blank line) and is followed by
+            // a blank line or by a word in capitals after a newline counts.
             let wrapped = (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i));
-            let mut start = 0;
-            for end in 1..=n {
-                let ends = if wrapped {
-                    gaps.paragraph(end)
-                } else {
-                    gaps.newline(end)
-                };
-                if !ends {
-                    continue;
+            let upper_after = |i: usize| {
+                let gap = &text[words[i - 1].end as usize..words[i].start as usize];
+                let first = text[words[i].start as usize..].chars().next();
+                gap != " " && first.is_some_and(char::is_uppercase)
+            };
+            let mut lines: Vec<(usize, usize)> = Vec::new();
+            let mut split = |ends: &dyn Fn(usize) -> bool, starts: &dyn Fn(usize) -> bool| {
+                let cuts: Vec<usize> = (0..=n).filter(|&i| i == 0 || ends(i)).collect();
+                for pair in cuts.windows(2) {
+                    if starts(pair[0]) {
+                        lines.push((pair[0], pair[1]));
+                    }
                 }
+            };
+            if wrapped {
+                split(&|i| gaps.paragraph(i), &|_| true);
+                split(
+                    &|i| gaps.newline(i) && (gaps.paragraph(i) || (i < n && upper_after(i))),
+                    &|i| i > 0 && gaps.sentence_end(i) && !gaps.paragraph(i),
+                );
+            } else {
+                split(&|i| gaps.newline(i), &|_| true);
+            }
+            for (start, end) in lines {
                 let len = end - start;
-                // ... whose rest does not end a sentence (a title, not a lead).
                 if (2..=MAX_HEADED_LINE).contains(&len) && !gaps.sentence_end(end) {
                     if let Some(h) = (1..len.min(5)).find(|&h| gaps.boundary(start + h)) {
                         found.push((Feature::LineHead, norm[start..start + h].to_vec()));
                     }
                 }
-                start = end;
             }
             // Segments of 2 to k-1 words between boundaries.
             let cuts: Vec<usize> = (0..=n).filter(|&i| i == 0 || gaps.boundary(i)).collect();
@@ -263,14 +278,18 @@ fn text() -> impl Strategy<Value = String> {
 fn corpus() -> impl Strategy<Value = Vec<(String, usize)>> {
     let part = (any::<bool>(), text(), 0usize..3);
     let doc = (prop::collection::vec(part, 0..4), 0usize..3);
+    // Some corpora are hard-wrapped at a narrow width, so that single
+    // newlines stop being boundaries and line features change meaning.
+    let wrap = prop_oneof![2 => Just(None), 1 => (8usize..30).prop_map(Some)];
     (
         prop::collection::vec(text(), 1..4),
         prop::collection::vec(doc, 1..14),
+        wrap,
     )
-        .prop_map(|(blocks, docs)| {
+        .prop_map(|(blocks, docs, wrap)| {
             docs.into_iter()
                 .map(|(parts, g)| {
-                    let text = parts
+                    let text: String = parts
                         .into_iter()
                         .map(|(shared, t, b)| {
                             if shared {
@@ -280,10 +299,29 @@ fn corpus() -> impl Strategy<Value = Vec<(String, usize)>> {
                             }
                         })
                         .collect();
-                    (text, g)
+                    (wrap.map_or(text.clone(), |w| hard_wrap(&text, w)), g)
                 })
                 .collect()
         })
+}
+
+/// Replace the space that passes column `width` by a newline.
+fn hard_wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    for c in text.chars() {
+        if c == '\n' {
+            col = 0;
+        } else if c == ' ' && col >= width {
+            out.push('\n');
+            col = 0;
+            continue;
+        } else {
+            col += 1;
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn any_text() -> impl Strategy<Value = String> {

@@ -181,6 +181,7 @@ const BOUNDARY: u8 = 1;
 const NEWLINE: u8 = 2;
 const PARAGRAPH: u8 = 4;
 const SENTENCE_END: u8 = 8;
+const UPPER_NEXT: u8 = 16;
 
 impl Gaps {
     /// Describe the gaps of `text`, split into `words`.
@@ -195,6 +196,10 @@ impl Gaps {
                 self.flags.push(0);
                 continue;
             }
+            let upper = text[words[i].start as usize..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase);
             let mut f = 0;
             // `3.5`, `12:30` and `1,200` are numbers, not boundaries.
             let in_number = matches!(g, "." | ":" | ",")
@@ -215,6 +220,9 @@ impl Gaps {
             }
             if newlines > 1 {
                 f |= PARAGRAPH;
+            }
+            if upper {
+                f |= UPPER_NEXT;
             }
             self.flags.push(f);
         }
@@ -243,6 +251,13 @@ impl Gaps {
     #[inline]
     pub fn sentence_end(&self, i: usize) -> bool {
         self.flags[i] & SENTENCE_END != 0
+    }
+
+    /// Does word `i`, after a gap other than one space, start with an
+    /// uppercase letter?
+    #[inline]
+    pub fn upper_after(&self, i: usize) -> bool {
+        self.flags[i] & UPPER_NEXT != 0
     }
 
     /// Is there a blank line before word `i`?
@@ -295,30 +310,40 @@ pub fn for_each_short(
             }
         }
         // Heads of short lines. In hard-wrapped text a line is only a piece
-        // of a paragraph, so only lines between blank lines count.
+        // of a paragraph: lines between blank lines count, and single lines
+        // that start a sentence (the line before ends one).
         let wrapped = (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i));
-        let mut start = 0;
-        for i in 1..=n {
-            let ends = if wrapped {
-                gaps.paragraph(i)
-            } else {
-                gaps.newline(i)
-            };
-            if !ends {
-                continue;
-            }
-            let len = i - start;
-            if (2..=MAX_HEADED_LINE).contains(&len) && !gaps.sentence_end(i) {
-                if let Some(h) = (1..=MAX_HEAD.min(len - 1)).find(|&h| gaps.boundary(start + h)) {
-                    emit(
-                        Feature::LineHead,
-                        seq_hash(&words[start..start + h]),
-                        start,
-                        i,
-                    );
+        let mut heads = |ends: &dyn Fn(usize) -> bool, starts: &dyn Fn(usize) -> bool| {
+            let mut start = 0;
+            for i in 1..=n {
+                if !ends(i) {
+                    continue;
                 }
+                let len = i - start;
+                if starts(start) && (2..=MAX_HEADED_LINE).contains(&len) && !gaps.sentence_end(i) {
+                    if let Some(h) = (1..=MAX_HEAD.min(len - 1)).find(|&h| gaps.boundary(start + h))
+                    {
+                        emit(
+                            Feature::LineHead,
+                            seq_hash(&words[start..start + h]),
+                            start,
+                            i,
+                        );
+                    }
+                }
+                start = i;
             }
-            start = i;
+        };
+        if wrapped {
+            heads(&|i| gaps.paragraph(i), &|_| true);
+            // ... and the next line starts a new sentence: a wrapped lead line
+            // after a `CP NEWS:` prefix runs on in lowercase.
+            heads(
+                &|i| gaps.newline(i) && (gaps.paragraph(i) || gaps.upper_after(i)),
+                &|i| i > 0 && gaps.sentence_end(i) && !gaps.paragraph(i),
+            );
+        } else {
+            heads(&|i| gaps.newline(i), &|_| true);
         }
         // Segments between boundaries.
         let mut start = 0;
