@@ -205,7 +205,7 @@ fn parse_size(s: &str) -> std::result::Result<u64, String> {
         _ => (s, 1),
     };
     let n: f64 = num.parse().map_err(|_| format!("not a size: {s:?}"))?;
-    if !(n > 0.0) {
+    if n.is_nan() || n <= 0.0 {
         return Err(format!("size must be positive: {s:?}"));
     }
     Ok((n * mult as f64) as u64)
