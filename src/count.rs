@@ -178,6 +178,8 @@ pub struct Learner {
     parts: Box<[Mutex<CountTable>]>,
     /// Bytes allocated by the tables.
     allocated: AtomicU64,
+    /// Batches absorbed so far (spreads the starting partition).
+    absorbs: AtomicU64,
     /// Keys held in memory now, across partitions.
     in_memory: AtomicU64,
     /// Spill to disk beyond this many keys in memory.
@@ -246,6 +248,7 @@ impl Learner {
                 .map(|_| Mutex::new(CountTable::default()))
                 .collect(),
             allocated: AtomicU64::new(0),
+            absorbs: AtomicU64::new(0),
             in_memory: AtomicU64::new(0),
             limit: memory,
             spill_dir: spill_dir.unwrap_or_else(std::env::temp_dir),
@@ -287,7 +290,12 @@ impl Learner {
                 })
                 .collect()
         };
-        for (p, keys) in batch.parts.iter_mut().enumerate() {
+        // Threads absorbing at the same time start at different partitions,
+        // so they do not queue behind each other on every lock.
+        let first = self.absorbs.fetch_add(1, Ordering::Relaxed) as usize * 89;
+        for i in 0..PARTS {
+            let p = (first + i) % PARTS;
+            let keys = &mut batch.parts[p];
             if keys.is_empty() {
                 continue;
             }
