@@ -70,7 +70,11 @@ impl CountTable {
         if need * 10 <= self.slots.len() * 7 {
             return;
         }
-        let cap = (need * 10 / 7 + 1).next_power_of_two().max(1024);
+        // Grow fourfold: every growth rehashes the whole table.
+        let cap = (need * 10 / 7 + 1)
+            .next_power_of_two()
+            .max(self.slots.len() * 4)
+            .max(1024);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); cap]);
         self.len = 0;
         for s in old.into_iter().filter(|s| s.key != 0) {

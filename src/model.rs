@@ -46,7 +46,9 @@ struct KeySet {
 impl KeySet {
     fn new(keys: &[u64]) -> KeySet {
         let cap = (keys.len() * 2).max(16).next_power_of_two();
-        let bits = (keys.len() * 16).clamp(1 << 15, 1 << 27).next_power_of_two();
+        let bits = (keys.len() * 16)
+            .clamp(1 << 15, 1 << 27)
+            .next_power_of_two();
         let mut set = KeySet {
             slots: vec![0; cap],
             mask: cap - 1,

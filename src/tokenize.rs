@@ -107,14 +107,11 @@ struct CharCache {
 }
 
 impl Default for CharCache {
+    /// Empty until the first non-ASCII character: a tokenizer made for one
+    /// English document costs no allocation.
     fn default() -> CharCache {
-        let empty = CharInfo {
-            c: '\0',
-            flags: 0,
-            lower: '\0',
-        };
         CharCache {
-            slots: vec![empty; 2048].into_boxed_slice(),
+            slots: Box::new([]),
         }
     }
 }
@@ -122,6 +119,14 @@ impl Default for CharCache {
 impl CharCache {
     #[inline]
     fn get(&mut self, c: char) -> CharInfo {
+        if self.slots.is_empty() {
+            let empty = CharInfo {
+                c: '\0',
+                flags: 0,
+                lower: '\0',
+            };
+            self.slots = vec![empty; 2048].into_boxed_slice();
+        }
         let slot = &mut self.slots[c as usize & 2047];
         if slot.c == c {
             return *slot;

@@ -12,7 +12,6 @@ use boilercut::jsonl::{host, parse, splice, Fields, Text};
 use libfuzzer_sys::fuzz_target;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 /// The top-level fields of a JSON object as their raw JSON text (a repeated
 /// key keeps its last value, as `parse` does). Raw text, not `Value`: `Value`
@@ -23,11 +22,6 @@ fn object(s: &str) -> HashMap<String, &RawValue> {
         Ok(m) => m,
         Err(e) => panic!("not a valid JSON object ({e}): {s:?}"),
     }
-}
-
-fn skip_known() -> bool {
-    static SKIP: OnceLock<bool> = OnceLock::new();
-    *SKIP.get_or_init(|| std::env::var_os("BOILERCUT_FUZZ_SKIP_KNOWN").is_some_and(|v| v == "1"))
 }
 
 fn string(raw: Option<&&RawValue>) -> Option<String> {
@@ -41,19 +35,14 @@ fuzz_target!(|line: &str| {
         host_of: None,
     };
     // The host of any string, and a record grouped by the host of its URL.
-    // BOILERCUT_FUZZ_SKIP_KNOWN=1 skips this while the known panic in `host`
-    // (fuzz/regressions/jsonl/host-multibyte-at-byte-4) is not fixed, so a
-    // long run can look for other bugs.
-    if !skip_known() {
-        let h = host(line);
-        assert!(h.len() <= line.len());
-        let by_host = Fields {
-            text: "text".into(),
-            group: None,
-            host_of: Some("url".into()),
-        };
-        let _ = parse(line, &by_host);
-    }
+    let h = host(line);
+    assert!(h.len() <= line.len());
+    let by_host = Fields {
+        text: "text".into(),
+        group: None,
+        host_of: Some("url".into()),
+    };
+    let _ = parse(line, &by_host);
 
     let Ok(record) = parse(line, &fields) else {
         return;

@@ -5,7 +5,8 @@
 //!
 //! Invariants: no panic; `removed` is sorted, disjoint, non-empty, on char
 //! boundaries, inside the text; the output is the input minus `removed`;
-//! `clean_with` with a reused `Scratch` agrees with `clean`; the model
+//! `clean_with` with a reused `Scratch` agrees with `clean`; one batch over
+//! the documents in reverse order learns the same model; the model
 //! round-trips through its bytes and the loaded model cleans alike. With
 //! `BOILERCUT_FUZZ_IDEMPOTENT=1` in the environment, also that cleaning the
 //! output again removes nothing (this does not hold in general: see
@@ -119,6 +120,20 @@ fuzz_target!(|input: Input| {
     let model = learner.finish();
 
     let bytes = model.to_bytes();
+
+    // One batch over the documents in reverse order learns the same model.
+    let reversed = b.build().expect("options clamped to their valid ranges");
+    let mut batch = reversed.batch();
+    for (text, group) in docs.iter().rev() {
+        batch.add(text, group);
+    }
+    reversed.absorb(&mut batch);
+    assert_eq!(
+        reversed.finish().to_bytes(),
+        bytes,
+        "model depends on order or batching"
+    );
+
     let loaded = Model::from_bytes(&bytes).expect("a model's own bytes load");
     assert_eq!(loaded.to_bytes(), bytes, "model bytes round-trip");
 
