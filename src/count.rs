@@ -8,8 +8,7 @@
 
 use crate::config::Config;
 use crate::counts::{
-    threshold, union_groups, write_count_file, write_run, Count, CountsError, MemSource, RunSource,
-    Source,
+    threshold, union_groups, write_count_file, write_run, Count, CountsError, RunSource, Source,
 };
 use crate::model::Model;
 use crate::shingle::{for_each_shingle, for_each_short, group_hash, key, Feature, Gaps};
@@ -126,13 +125,15 @@ impl CountTable {
     }
 }
 
-/// Number of partitions of the shared table. Chosen by bits 32..40 of a key,
-/// bits the table's own slot index does not use (below 2^32 slots).
+/// Number of partitions of the shared table.
 const PARTS: usize = 256;
 
+/// The partition of a key: its top bits, so that the partitions in order,
+/// each sorted, are all keys sorted (spills and merges go a partition at a
+/// time). The tables index slots by the low bits.
 #[inline]
 fn part_of(key: u64) -> usize {
-    ((key >> 32) as usize) & (PARTS - 1)
+    (key >> 56) as usize & (PARTS - 1)
 }
 
 /// Names and document counts of the groups seen so far.
@@ -348,18 +349,10 @@ impl Learner {
         if spill.error.is_some() {
             return;
         }
-        let mut counts: Vec<Count> =
-            Vec::with_capacity(self.in_memory.load(Ordering::Relaxed) as usize);
-        for p in self.parts.iter() {
-            let table = std::mem::take(&mut *lock(p));
-            self.in_memory
-                .fetch_sub(table.len() as u64, Ordering::Relaxed);
-            self.allocated
-                .fetch_sub(table.bytes() as u64, Ordering::Relaxed);
-            counts.extend(table.iter());
-        }
-        counts.sort_unstable_by_key(|c| c.0);
-        let result = (|| -> std::io::Result<PathBuf> {
+        // One partition at a time: drain, sort, append. The partitions are
+        // ordered by the top bits of their keys, so the run comes out sorted
+        // and the extra memory is one partition's, not the whole table's.
+        let result = (|| -> std::io::Result<(PathBuf, u64)> {
             if spill.dir.is_none() {
                 let dir = self.spill_dir.join(format!(
                     "boilercut-spill-{}-{:p}",
@@ -369,28 +362,37 @@ impl Learner {
                 std::fs::create_dir_all(&dir)?;
                 spill.dir = Some(SpillDir(dir));
             }
-            let dir = &spill.dir.as_ref().map(|d| d.0.clone()).unwrap_or_default();
+            let dir = spill.dir.as_ref().map(|d| d.0.clone()).unwrap_or_default();
             let path = dir.join(format!("run-{:05}.bin", spill.runs.len()));
-            write_run(&path, &counts)?;
-            Ok(path)
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
+            let mut written = 0u64;
+            for p in self.parts.iter() {
+                let table = std::mem::take(&mut *lock(p));
+                self.in_memory
+                    .fetch_sub(table.len() as u64, Ordering::Relaxed);
+                self.allocated
+                    .fetch_sub(table.bytes() as u64, Ordering::Relaxed);
+                let mut counts: Vec<Count> = table.iter().collect();
+                drop(table);
+                counts.sort_unstable_by_key(|c| c.0);
+                write_run(&mut w, &counts)?;
+                written += counts.len() as u64;
+            }
+            std::io::Write::flush(&mut w)?;
+            Ok((path, written))
         })();
         match result {
-            Ok(path) => {
+            Ok((path, written)) => {
                 spill.runs.push(path);
-                spill.keys += counts.len() as u64;
+                spill.keys += written;
             }
             Err(e) => {
+                // The counts drained so far are gone: the learner now fails
+                // (`try_model`) rather than yield a model missing them.
                 spill.error = Some(format!(
                     "cannot spill counts to {}: {e}",
                     self.spill_dir.display()
                 ));
-                // Keep counting in memory rather than lose these counts.
-                for (k, df, g) in counts {
-                    let mut t = lock(&self.parts[part_of(k)]);
-                    t.reserve(1);
-                    t.put(k, df, g);
-                    self.in_memory.fetch_add(1, Ordering::Relaxed);
-                }
             }
         }
     }
@@ -401,12 +403,12 @@ impl Learner {
         if let Some(e) = &spill.error {
             return Err(LearnError(e.clone()));
         }
-        let mut mem: Vec<Count> = Vec::new();
-        for p in self.parts.iter() {
-            mem.extend(lock(p).iter());
-        }
-        mem.sort_unstable_by_key(|c| c.0);
-        let mut sources: Vec<Box<dyn Source>> = vec![Box::new(MemSource(mem.into_iter()))];
+        let mem = PartSource {
+            parts: &self.parts,
+            next: 0,
+            buf: Vec::new().into_iter(),
+        };
+        let mut sources: Vec<Box<dyn Source>> = vec![Box::new(mem)];
         for run in &spill.runs {
             let f = std::fs::File::open(run)
                 .map_err(|e| LearnError(format!("{}: {e}", run.display())))?;
@@ -502,6 +504,30 @@ impl Learner {
         let remaps: Vec<Vec<u32>> = (0..sources.len()).map(|_| remap[0].clone()).collect();
         write_count_file(w, &self.config, &names, sources, &remaps)?;
         Ok(())
+    }
+}
+
+/// The counts in memory in key order, sorted a partition at a time.
+struct PartSource<'a> {
+    parts: &'a [Mutex<CountTable>],
+    next: usize,
+    buf: std::vec::IntoIter<Count>,
+}
+
+impl Source for PartSource<'_> {
+    fn next_count(&mut self) -> Result<Option<Count>, CountsError> {
+        loop {
+            if let Some(c) = self.buf.next() {
+                return Ok(Some(c));
+            }
+            let Some(p) = self.parts.get(self.next) else {
+                return Ok(None);
+            };
+            self.next += 1;
+            let mut counts: Vec<Count> = lock(p).iter().collect();
+            counts.sort_unstable_by_key(|c| c.0);
+            self.buf = counts.into_iter();
+        }
     }
 }
 

@@ -62,15 +62,6 @@ pub(crate) trait Source {
     fn next_count(&mut self) -> Result<Option<Count>, CountsError>;
 }
 
-/// Counts held in memory, already sorted.
-pub(crate) struct MemSource(pub(crate) std::vec::IntoIter<Count>);
-
-impl Source for MemSource {
-    fn next_count(&mut self) -> Result<Option<Count>, CountsError> {
-        Ok(self.0.next())
-    }
-}
-
 /// A spill run: raw 16-byte records, sorted.
 pub(crate) struct RunSource(pub(crate) BufReader<std::fs::File>);
 
@@ -107,13 +98,12 @@ fn encode(c: Count) -> [u8; 16] {
     rec
 }
 
-/// Write sorted counts as a spill run.
-pub(crate) fn write_run(path: &std::path::Path, counts: &[Count]) -> io::Result<()> {
-    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+/// Append sorted counts to a spill run.
+pub(crate) fn write_run<W: Write>(w: &mut W, counts: &[Count]) -> io::Result<()> {
     for &c in counts {
         w.write_all(&encode(c))?;
     }
-    w.flush()
+    Ok(())
 }
 
 /// Merge sorted sources, summing the counts of equal keys (the group of the
