@@ -397,6 +397,16 @@ impl Learner {
         }
     }
 
+    /// (name, documents) of every group, indexed by the learner's group ids.
+    fn group_table(&self) -> Vec<(String, u64)> {
+        let g = lock(&self.groups);
+        g.names
+            .iter()
+            .cloned()
+            .zip(g.docs.iter().copied())
+            .collect()
+    }
+
     /// Every count (in memory and spilled), merged and in key order.
     fn sources(&self) -> Result<Vec<Box<dyn Source + '_>>, LearnError> {
         let spill = lock(&self.spill);
@@ -435,14 +445,7 @@ impl Learner {
     pub fn try_model(&self) -> Result<Model, LearnError> {
         let spilled = !lock(&self.spill).runs.is_empty();
         if spilled {
-            let groups: Vec<(String, u64)> = {
-                let g = lock(&self.groups);
-                g.names
-                    .iter()
-                    .cloned()
-                    .zip(g.docs.iter().copied())
-                    .collect()
-            };
+            let groups = self.group_table();
             return Ok(threshold(
                 self.config.clone(),
                 groups,
@@ -491,14 +494,7 @@ impl Learner {
     /// turns count files into a model identical to one learned over all
     /// their inputs at once.
     pub fn write_counts<W: std::io::Write>(&self, w: W) -> Result<(), LearnError> {
-        let table: Vec<(String, u64)> = {
-            let g = lock(&self.groups);
-            g.names
-                .iter()
-                .cloned()
-                .zip(g.docs.iter().copied())
-                .collect()
-        };
+        let table = self.group_table();
         let (names, remap) = union_groups(std::iter::once(table.as_slice()));
         let sources = self.sources()?;
         let remaps: Vec<Vec<u32>> = (0..sources.len()).map(|_| remap[0].clone()).collect();

@@ -146,7 +146,8 @@ pub(crate) fn merge(
     Ok(())
 }
 
-fn config_bytes(c: &Config) -> Vec<u8> {
+/// The learning options as stored in model and count files.
+pub(crate) fn config_bytes(c: &Config) -> Vec<u8> {
     let mut b = Vec::new();
     b.extend_from_slice(&(c.shingle_words as u32).to_le_bytes());
     b.extend_from_slice(&c.min_docs.to_le_bytes());

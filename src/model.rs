@@ -290,15 +290,7 @@ impl Model {
         b.extend_from_slice(MAGIC);
         b.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         b.extend_from_slice(&HASH_SEED.to_le_bytes());
-        let c = &self.config;
-        b.extend_from_slice(&(c.shingle_words as u32).to_le_bytes());
-        b.extend_from_slice(&c.min_docs.to_le_bytes());
-        b.extend_from_slice(&c.min_fraction.to_bits().to_le_bytes());
-        b.extend_from_slice(&(c.max_gap as u32).to_le_bytes());
-        b.extend_from_slice(&(c.min_run as u32).to_le_bytes());
-        b.extend_from_slice(&(c.snap_words as u32).to_le_bytes());
-        b.extend_from_slice(&u32::from(c.short_lines).to_le_bytes());
-        b.extend_from_slice(&(c.max_affix_words as u32).to_le_bytes());
+        b.extend_from_slice(&crate::counts::config_bytes(&self.config));
         b.extend_from_slice(&(self.groups.len() as u32).to_le_bytes());
         for g in &self.groups {
             b.extend_from_slice(&(g.name.len() as u32).to_le_bytes());

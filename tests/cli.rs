@@ -1,7 +1,7 @@
 //! The command line through the real binary: every form of `clean`,
 //! `learn` + `apply`, `eval`, text folders, compression, errors.
 
-use crate::util::{run, seed_like_articles, words, TempDir};
+use crate::util::{ok, run, seed_like_articles, words, TempDir};
 use serde_json::Value;
 use std::io::Write;
 
@@ -27,15 +27,6 @@ fn parse_lines(s: &str) -> Vec<Value> {
     s.lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
-}
-
-fn ok(out: &std::process::Output) {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

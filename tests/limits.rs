@@ -2,17 +2,8 @@
 //! limits (a 100 MB document, a million one-word documents) are in
 //! `benches/limits.sh`; the small ones run here.
 
-use crate::util::{run, TempDir};
+use crate::util::{ok, run, TempDir};
 use std::io::Write;
-
-fn ok(out: &std::process::Output) {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn lines(n: usize) -> String {
     (0..n)

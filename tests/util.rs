@@ -172,3 +172,13 @@ pub fn seed_like_articles() -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Assert that a run of the binary succeeded, showing its stderr if not.
+pub fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "status {:?}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
