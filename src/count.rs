@@ -69,11 +69,7 @@ impl CountTable {
         if need * 10 <= self.slots.len() * 7 {
             return;
         }
-        // Grow fourfold: every growth rehashes the whole table.
-        let cap = (need * 10 / 7 + 1)
-            .next_power_of_two()
-            .max(self.slots.len() * 4)
-            .max(1024);
+        let cap = (need * 10 / 7 + 1).next_power_of_two().max(1024);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); cap]);
         self.len = 0;
         for s in old.into_iter().filter(|s| s.key != 0) {
@@ -312,10 +308,12 @@ impl Learner {
             drop(table);
             self.allocated.fetch_add(grown as u64, Ordering::Relaxed);
             keys.clear();
-        }
-        if let Some(limit) = self.limit {
-            if self.allocated.load(Ordering::Relaxed) > limit {
-                self.spill_now();
+            // Checked after every partition: the partitions fill evenly and
+            // would all double within one batch, overshooting the budget.
+            if let Some(limit) = self.limit {
+                if self.allocated.load(Ordering::Relaxed) > limit {
+                    self.spill_now();
+                }
             }
         }
         batch.names.clear();
