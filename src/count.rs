@@ -72,8 +72,14 @@ impl CountTable {
         let cap = (need * 10 / 7 + 1).next_power_of_two().max(1024);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); cap]);
         self.len = 0;
-        for s in old.into_iter().filter(|s| s.key != 0) {
-            self.put(s.key, s.df, s.group);
+        let mask = cap - 1;
+        for (i, s) in old.iter().enumerate() {
+            if let Some(ahead) = old.get(i + 16) {
+                prefetch(&self.slots[ahead.key as usize & mask]);
+            }
+            if s.key != 0 {
+                self.put(s.key, s.df, s.group);
+            }
         }
     }
 
@@ -100,7 +106,7 @@ impl CountTable {
     /// Count one document for each key of `keys` (group indices mapped
     /// through `global`); returns how many keys were new.
     fn add_all(&mut self, keys: &[(u64, u32)], global: &[u32]) -> usize {
-        const AHEAD: usize = 8;
+        const AHEAD: usize = 16;
         let before = self.len;
         self.reserve(keys.len());
         let mask = self.slots.len() - 1;
@@ -457,15 +463,25 @@ impl Learner {
             .iter()
             .map(|&d| self.config.threshold(d))
             .collect();
+        // The partitions are scanned in parallel (on the caller's rayon
+        // pool); the model sorts the keys, so the result does not depend on it.
+        use rayon::prelude::*;
+        let found: Vec<Vec<(u64, u32)>> = self
+            .parts
+            .par_iter()
+            .map(|p| {
+                lock(p)
+                    .iter()
+                    .filter(|&(_, df, g)| u64::from(df) >= thresholds[g as usize])
+                    .map(|(k, _, g)| (k, g))
+                    .collect()
+            })
+            .collect();
         let mut per_group = vec![0u64; groups.names.len()];
-        let mut keys = Vec::new();
-        for p in self.parts.iter() {
-            for (k, df, g) in lock(p).iter() {
-                if u64::from(df) >= thresholds[g as usize] {
-                    keys.push(k);
-                    per_group[g as usize] += 1;
-                }
-            }
+        let mut keys = Vec::with_capacity(found.iter().map(Vec::len).sum());
+        for (k, g) in found.into_iter().flatten() {
+            keys.push(k);
+            per_group[g as usize] += 1;
         }
         let stats = groups
             .names
