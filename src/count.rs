@@ -556,6 +556,7 @@ pub struct Batch {
     words: Vec<Word>,
     gaps: Gaps,
     doc_keys: Vec<u64>,
+    seen: Vec<u64>,
     local_ids: HashMap<String, u32>,
     names: Vec<String>,
     docs: Vec<u64>,
@@ -571,6 +572,7 @@ impl Batch {
             words: Vec::new(),
             gaps: Gaps::default(),
             doc_keys: Vec::new(),
+            seen: Vec::new(),
             local_ids: HashMap::new(),
             names: Vec::new(),
             docs: Vec::new(),
@@ -610,11 +612,27 @@ impl Batch {
             c.max_affix_words,
             |o| keys.push(key(gh, o.kind, o.hash)),
         );
-        // Each document counts once per key.
-        keys.sort_unstable();
-        keys.dedup();
+        // Each document counts once per key: a small open-addressing set
+        // (keys are mixed and never 0) drops repeats, cheaper than sorting.
+        let size = (keys.len() * 2).next_power_of_two().max(64);
+        let seen = &mut self.seen;
+        seen.clear();
+        seen.resize(size, 0);
+        let mask = size - 1;
         for &k in keys.iter() {
-            self.parts[part_of(k)].push((k, gid));
+            let mut i = k as usize & mask;
+            loop {
+                let s = seen[i];
+                if s == k {
+                    break;
+                }
+                if s == 0 {
+                    seen[i] = k;
+                    self.parts[part_of(k)].push((k, gid));
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
         }
     }
 

@@ -162,6 +162,7 @@ impl CharCache {
 #[derive(Default, Debug)]
 pub struct Tokenizer {
     norm: Vec<u8>,
+    lowered: [u8; LOWERED],
     cache: CharCache,
 }
 
@@ -212,22 +213,41 @@ impl Tokenizer {
                 }
             }
             let start = i;
-            if let Some(end) = ascii_word_end(bytes, i) {
+            let (end, shape) = if b < 128 {
+                ascii_word(bytes, i, &mut self.lowered)
+            } else {
+                (i, Shape::Other)
+            };
+            // A word stopped by a non-ASCII character goes on when that is
+            // a letter or digit (not CJK, not uppercase after lowercase):
+            // the general path below takes it from the start.
+            let goes_on = b >= 128
+                || shape.wide_stop() && {
+                    let c = text[end..].chars().next().unwrap_or(' ');
+                    let info = self.cache.get(c);
+                    info.flags & (WORD | CJK) == WORD
+                        && !(bytes[end - 1].is_ascii_lowercase() && info.flags & UPPER != 0)
+                };
+            if !goes_on {
                 let word = &bytes[start..end];
-                let hash = if word.iter().all(u8::is_ascii_lowercase) {
-                    xxh3_64_with_seed(word, HASH_SEED)
-                } else {
-                    self.norm.clear();
-                    for &b in word {
-                        if b.is_ascii_digit() {
-                            if self.norm.last() != Some(&b'0') {
-                                self.norm.push(b'0');
-                            }
-                        } else {
-                            self.norm.push(b.to_ascii_lowercase());
-                        }
+                let hash = match shape {
+                    Shape::Lower | Shape::LowerWide => xxh3_64_with_seed(word, HASH_SEED),
+                    Shape::Cased | Shape::CasedWide => {
+                        xxh3_64_with_seed(&self.lowered[..word.len()], HASH_SEED)
                     }
-                    xxh3_64_with_seed(&self.norm, HASH_SEED)
+                    Shape::Other | Shape::OtherWide => {
+                        self.norm.clear();
+                        for &b in word {
+                            if b.is_ascii_digit() {
+                                if self.norm.last() != Some(&b'0') {
+                                    self.norm.push(b'0');
+                                }
+                            } else {
+                                self.norm.push(b.to_ascii_lowercase());
+                            }
+                        }
+                        xxh3_64_with_seed(&self.norm, HASH_SEED)
+                    }
                 };
                 out.push(Word {
                     start: start as u32,
@@ -273,9 +293,11 @@ impl Tokenizer {
                     } else if info.flags & MULTI_LOWER != 0 {
                         push_normalised(c, &mut self.norm);
                     } else {
+                        // Byte by byte: a call to copy 2 or 3 bytes costs more.
                         let mut tmp = [0u8; 4];
-                        self.norm
-                            .extend_from_slice(info.lower.encode_utf8(&mut tmp).as_bytes());
+                        for &b in info.lower.encode_utf8(&mut tmp).as_bytes() {
+                            self.norm.push(b);
+                        }
                     }
                     i += c.len_utf8();
                 }
@@ -289,23 +311,97 @@ impl Tokenizer {
     }
 }
 
-/// The end of the all-ASCII word starting at `i`, or `None` when a
-/// non-ASCII character follows it (the general path handles those words).
-#[inline]
-fn ascii_word_end(bytes: &[u8], mut i: usize) -> Option<usize> {
-    let mut lower = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b >= 128 {
-            return None;
-        }
-        if !ASCII_WORD[b as usize] || (lower && b.is_ascii_uppercase()) {
-            break;
-        }
-        lower = b.is_ascii_lowercase();
-        i += 1;
+/// What normalising an all-ASCII word takes, and whether a non-ASCII
+/// character stopped it (`…Wide`: the caller decides whether the word
+/// really ends there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    /// Only lowercase letters: hashed as written.
+    Lower,
+    LowerWide,
+    /// Letters, some uppercase, at most [`LOWERED`] bytes: hashed from the
+    /// lowercased copy.
+    Cased,
+    CasedWide,
+    /// Digits (each run becomes one `0`) or a longer word.
+    Other,
+    OtherWide,
+}
+
+impl Shape {
+    fn wide_stop(self) -> bool {
+        matches!(self, Shape::LowerWide | Shape::CasedWide | Shape::OtherWide)
     }
-    Some(i)
+}
+
+/// Longest word lowercased on the fast path.
+const LOWERED: usize = 32;
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` (all bytes below 128) that lies in
+/// `lo..=hi`; no carry crosses bytes because every sum stays below 256.
+#[inline(always)]
+fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    let ge = x.wrapping_add(ONES * u64::from(0x80 - lo));
+    let gt = x.wrapping_add(ONES * u64::from(0x7f - hi));
+    ge & !gt & HIGH
+}
+
+/// The end and shape of the ASCII word starting at `i` (an ASCII letter or
+/// digit), its lowercase form left in `lowered` when it fits. Eight bytes
+/// at a time: each byte is classified with carry-free additions, and the
+/// word ends at the first byte that is not an ASCII letter or digit, or at
+/// an uppercase letter after a lowercase one.
+#[inline]
+fn ascii_word(bytes: &[u8], i: usize, lowered: &mut [u8; LOWERED]) -> (usize, Shape) {
+    let mut j = i;
+    let mut lower_before = 0u64;
+    let mut upper_seen = 0u64;
+    let mut digit_seen = 0u64;
+    loop {
+        let x = match bytes.get(j..j + 8) {
+            Some(b) => u64::from_le_bytes(b.try_into().unwrap_or([0; 8])),
+            None => {
+                // The tail, padded with zero bytes (not word bytes).
+                let mut b = [0u8; 8];
+                let rest = &bytes[j.min(bytes.len())..];
+                b[..rest.len()].copy_from_slice(rest);
+                u64::from_le_bytes(b)
+            }
+        };
+        let wide = x & HIGH;
+        let y = x & !HIGH;
+        let lower = in_range(y, b'a', b'z') & !wide;
+        let upper = in_range(y, b'A', b'Z') & !wide;
+        let digit = in_range(y, b'0', b'9') & !wide;
+        let chunk = j - i;
+        if chunk < LOWERED {
+            // Uppercase to lowercase: set bit 5 (the high bit shifted by 2).
+            lowered[chunk..chunk + 8].copy_from_slice(&(x | (upper >> 2)).to_le_bytes());
+        }
+        let camel = upper & ((lower << 8) | lower_before);
+        let stop = (!(lower | upper | digit) & HIGH) | camel;
+        if stop != 0 {
+            let bit = stop.trailing_zeros();
+            let inside = (1u64 << bit) - 1;
+            upper_seen |= upper & inside;
+            digit_seen |= digit & inside;
+            let end = j + (bit / 8) as usize;
+            let wide_stop = wide & (1u64 << bit) != 0;
+            let shape = match (digit_seen != 0 || end - i > LOWERED, upper_seen != 0) {
+                (true, _) => [Shape::Other, Shape::OtherWide],
+                (false, true) => [Shape::Cased, Shape::CasedWide],
+                (false, false) => [Shape::Lower, Shape::LowerWide],
+            }[usize::from(wide_stop)];
+            return (end, shape);
+        }
+        upper_seen |= upper;
+        digit_seen |= digit;
+        lower_before = (lower >> 56) & 0x80;
+        j += 8;
+    }
 }
 
 /// Hash of one word after normalisation, as the tokenizer computes it.
