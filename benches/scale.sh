@@ -37,7 +37,7 @@ for n in "${sizes[@]}"; do
   /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" \
     "$bin" clean "$c/corpus.jsonl" -o "$dir/out$n.jsonl" --group-field site $memory 2> "$dir/log$n.txt"
   read -r wall user sys rss < "$dir/time.txt"
-  spilled=$(grep -o 'spilled to disk' "$dir/log$n.txt" >/dev/null && grep -o '[0-9]* runs' "$dir/log$n.txt" || echo no)
+  spilled=$(grep -o 'spilled to disk' "$dir/log$n.txt" >/dev/null && grep -o 'in [0-9]* writes' "$dir/log$n.txt" || echo no)
   # Scoring aligns every document; on a big corpus score its first 20,000
   # documents (all sites of the generator appear among them).
   head -n 20000 "$c/labels.jsonl" > "$dir/labels-sample.jsonl"

@@ -100,6 +100,7 @@ pub struct LearnerBuilder {
     config: Config,
     memory: Option<u64>,
     spill_dir: Option<std::path::PathBuf>,
+    expected_bytes: u64,
 }
 
 impl LearnerBuilder {
@@ -172,6 +173,7 @@ impl LearnerBuilder {
             config,
             memory: None,
             spill_dir: None,
+            expected_bytes: 0,
         }
     }
 
@@ -190,12 +192,22 @@ impl LearnerBuilder {
         self
     }
 
+    /// About how many bytes of input will be learned (a hint). The count
+    /// tables are then allocated once at the size that needs, within the
+    /// memory limit, instead of doubling their way to it (each doubling
+    /// rehashes every key). Default 0: start small and grow.
+    pub fn expected_bytes(&mut self, bytes: u64) -> &mut LearnerBuilder {
+        self.expected_bytes = bytes;
+        self
+    }
+
     /// Check the options and build a learner.
     pub fn build(&self) -> Result<crate::Learner, BuildError> {
         Ok(crate::Learner::new(
             self.config()?,
             self.memory,
             self.spill_dir.clone(),
+            self.expected_bytes,
         ))
     }
 

@@ -7,9 +7,7 @@
 //! result does not depend on the order in which batches arrive.
 
 use crate::config::Config;
-use crate::counts::{
-    threshold, union_groups, write_count_file, write_run, Count, CountsError, RunSource, Source,
-};
+use crate::counts::{union_groups, write_count_file, Count, CountsError, Source};
 use crate::model::Model;
 use crate::shingle::{for_each_shingle, for_each_short, group_hash, key, Feature, Gaps};
 use crate::tokenize::{Tokenizer, Word};
@@ -54,15 +52,6 @@ fn prefetch<T>(p: *const T) {
 }
 
 impl CountTable {
-    pub(crate) fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Bytes allocated.
-    pub(crate) fn bytes(&self) -> usize {
-        self.slots.len() * std::mem::size_of::<Slot>()
-    }
-
     /// Make room for `more` new keys at a load of at most 7/10.
     fn reserve(&mut self, more: usize) {
         let need = self.len + more;
@@ -103,20 +92,27 @@ impl CountTable {
         }
     }
 
-    /// Count one document for each key of `keys` (group indices mapped
-    /// through `global`); returns how many keys were new.
-    fn add_all(&mut self, keys: &[(u64, u32)], global: &[u32]) -> usize {
+    /// Count one occurrence of each key of `keys` (with its group).
+    fn count_all(&mut self, keys: &[u64], groups: &[u32]) {
         const AHEAD: usize = 16;
-        let before = self.len;
         self.reserve(keys.len());
         let mask = self.slots.len() - 1;
-        for (i, &(k, g)) in keys.iter().enumerate() {
-            if let Some(&(ahead, _)) = keys.get(i + AHEAD) {
+        for (i, (&k, &g)) in keys.iter().zip(groups).enumerate() {
+            if let Some(&ahead) = keys.get(i + AHEAD) {
                 prefetch(&self.slots[ahead as usize & mask]);
             }
-            self.put(k, 1, global[g as usize]);
+            self.put(k, 1, g);
         }
-        self.len - before
+    }
+
+    /// Empty the table, keeping (or making) room for `slots` slots.
+    fn reset(&mut self, slots: usize) {
+        if self.slots.len() == slots {
+            self.slots.fill(Slot::default());
+        } else {
+            self.slots = vec![Slot::default(); slots];
+        }
+        self.len = 0;
     }
 
     fn iter(&self) -> impl Iterator<Item = Count> + '_ {
@@ -182,25 +178,44 @@ impl Groups {
 pub struct Learner {
     config: Config,
     groups: Mutex<Groups>,
-    parts: Box<[Mutex<CountTable>]>,
-    /// Bytes allocated by the tables.
-    allocated: AtomicU64,
+    parts: Box<[Mutex<Part>]>,
     /// Batches absorbed so far (spreads the starting partition).
     absorbs: AtomicU64,
-    /// Keys held in memory now, across partitions.
-    in_memory: AtomicU64,
-    /// Spill to disk beyond this many keys in memory.
+    /// Memory budget (bytes) of the waiting occurrences and of the table
+    /// that counts them; `None` for no budget.
     limit: Option<u64>,
+    /// Occurrences a partition holds in memory before it is appended to its
+    /// file on disk.
+    part_cap: usize,
+    /// Occurrences a partition is expected to receive (from the input size
+    /// hint), reserved at its first batch.
+    part_expect: usize,
     spill_dir: PathBuf,
     spill: Mutex<Spill>,
 }
 
-/// Sorted runs of counts written to disk when the memory budget is reached.
+/// One partition: the (key, group) occurrences of its keys, one per
+/// document that has the key, not yet counted.
+#[derive(Debug, Default)]
+struct Part {
+    keys: Vec<u64>,
+    groups: Vec<u32>,
+    /// Its file on disk, once it has spilled, and how many occurrences the
+    /// file holds.
+    file: Option<(PathBuf, std::fs::File)>,
+    on_disk: u64,
+}
+
+/// Bytes of one occurrence, in memory (two parallel vectors) and on disk.
+const OCCURRENCE: u64 = 12;
+
+/// The spill folder and what went to it.
 #[derive(Debug, Default)]
 struct Spill {
     dir: Option<SpillDir>,
-    runs: Vec<PathBuf>,
-    keys: u64,
+    /// Partition buffers appended to disk, and occurrences in them.
+    writes: u64,
+    occurrences: u64,
     error: Option<String>,
 }
 
@@ -220,12 +235,12 @@ impl Drop for SpillDir {
 pub struct LearnStats {
     /// Documents counted.
     pub docs: u64,
-    /// Distinct keys in memory now.
-    pub keys_in_memory: u64,
-    /// Runs of sorted counts spilled to disk.
-    pub spill_runs: u64,
-    /// Keys written to those runs (a key may be in several).
-    pub spilled_keys: u64,
+    /// (key, document) occurrences waiting in memory.
+    pub in_memory: u64,
+    /// Partition buffers appended to disk because the budget was reached.
+    pub spills: u64,
+    /// Occurrences written to disk by those spills.
+    pub spilled: u64,
 }
 
 /// Learning failed: a spill to disk could not be written or read back.
@@ -246,18 +261,34 @@ impl From<CountsError> for LearnError {
     }
 }
 
+impl From<std::io::Error> for LearnError {
+    fn from(e: std::io::Error) -> LearnError {
+        LearnError(format!("cannot read spilled counts back: {e}"))
+    }
+}
+
 impl Learner {
-    pub(crate) fn new(config: Config, memory: Option<u64>, spill_dir: Option<PathBuf>) -> Learner {
+    pub(crate) fn new(
+        config: Config,
+        memory: Option<u64>,
+        spill_dir: Option<PathBuf>,
+        expected_bytes: u64,
+    ) -> Learner {
+        // Half the budget holds the waiting occurrences; the other half is
+        // for the table that counts a partition at the end (one per thread).
+        let part_cap = memory.map_or(usize::MAX, |m| {
+            (m / 2 / OCCURRENCE / PARTS as u64).min(usize::MAX as u64) as usize
+        });
+        let part_expect =
+            ((expected_bytes / BYTES_PER_OCCURRENCE / PARTS as u64) as usize).min(part_cap);
         Learner {
             config,
             groups: Mutex::new(Groups::default()),
-            parts: (0..PARTS)
-                .map(|_| Mutex::new(CountTable::default()))
-                .collect(),
-            allocated: AtomicU64::new(0),
+            parts: (0..PARTS).map(|_| Mutex::new(Part::default())).collect(),
             absorbs: AtomicU64::new(0),
-            in_memory: AtomicU64::new(0),
             limit: memory,
+            part_cap,
+            part_expect,
             spill_dir: spill_dir.unwrap_or_else(std::env::temp_dir),
             spill: Mutex::new(Spill::default()),
         }
@@ -302,24 +333,29 @@ impl Learner {
         let first = self.absorbs.fetch_add(1, Ordering::Relaxed) as usize * 89;
         for i in 0..PARTS {
             let p = (first + i) % PARTS;
-            let keys = &mut batch.parts[p];
-            if keys.is_empty() {
+            let pending = &mut batch.parts[p];
+            if pending.is_empty() {
                 continue;
             }
-            let mut table = lock(&self.parts[p]);
-            let bytes = table.bytes();
-            let new = table.add_all(keys, &global);
-            self.in_memory.fetch_add(new as u64, Ordering::Relaxed);
-            let grown = table.bytes() - bytes;
-            drop(table);
-            self.allocated.fetch_add(grown as u64, Ordering::Relaxed);
-            keys.clear();
-            // Checked after every partition: the partitions fill evenly and
-            // would all double within one batch, overshooting the budget.
-            if let Some(limit) = self.limit {
-                if self.allocated.load(Ordering::Relaxed) > limit {
-                    self.spill_now();
-                }
+            let mut guard = lock(&self.parts[p]);
+            let part = &mut *guard;
+            let need = part.keys.len() + pending.len();
+            if need > part.keys.capacity() {
+                // Grow within the partition's share of the budget (a plain
+                // doubling could overshoot it by half).
+                let want = (part.keys.capacity() * 2)
+                    .max(self.part_expect)
+                    .min(self.part_cap)
+                    .max(need);
+                part.keys.reserve_exact(want - part.keys.len());
+                part.groups.reserve_exact(want - part.groups.len());
+            }
+            part.keys.extend(pending.iter().map(|&(k, _)| k));
+            part.groups
+                .extend(pending.iter().map(|&(_, g)| global[g as usize]));
+            pending.clear();
+            if part.keys.len() > self.part_cap {
+                self.spill_part(p, part);
             }
         }
         batch.names.clear();
@@ -328,76 +364,77 @@ impl Learner {
         batch.local_ids.clear();
     }
 
+    /// Append partition `p`'s occurrences to its file and empty it. After a
+    /// failure the learner only reports the error ([`Learner::try_model`]).
+    fn spill_part(&self, p: usize, part: &mut Part) {
+        if part.keys.is_empty() {
+            return;
+        }
+        let n = part.keys.len() as u64;
+        let result = (|| -> std::io::Result<()> {
+            if part.file.is_none() {
+                let dir = {
+                    let mut spill = lock(&self.spill);
+                    if spill.dir.is_none() {
+                        let dir = self.spill_dir.join(format!(
+                            "boilercut-spill-{}-{:p}",
+                            std::process::id(),
+                            self
+                        ));
+                        std::fs::create_dir_all(&dir)?;
+                        spill.dir = Some(SpillDir(dir));
+                    }
+                    spill.dir.as_ref().map(|d| d.0.clone()).unwrap_or_default()
+                };
+                let path = dir.join(format!("part-{p:03}.bin"));
+                let file = std::fs::File::create(&path)?;
+                part.file = Some((path, file));
+            }
+            let mut bytes = Vec::with_capacity(part.keys.len() * OCCURRENCE as usize);
+            for (k, g) in part.keys.iter().zip(&part.groups) {
+                bytes.extend_from_slice(&k.to_le_bytes());
+                bytes.extend_from_slice(&g.to_le_bytes());
+            }
+            if let Some((_, f)) = &mut part.file {
+                std::io::Write::write_all(f, &bytes)?;
+            }
+            Ok(())
+        })();
+        part.keys.clear();
+        part.groups.clear();
+        let mut spill = lock(&self.spill);
+        match result {
+            Ok(()) => {
+                part.on_disk += n;
+                spill.writes += 1;
+                spill.occurrences += n;
+            }
+            Err(e) => {
+                // These occurrences are gone: the learner now fails rather
+                // than yield a model missing them.
+                if spill.error.is_none() {
+                    spill.error = Some(format!(
+                        "cannot spill counts to {}: {e}",
+                        self.spill_dir.display()
+                    ));
+                }
+            }
+        }
+    }
+
     /// Documents counted so far.
     pub fn docs(&self) -> u64 {
         lock(&self.groups).docs.iter().sum()
     }
 
-    /// What the learner holds in memory and has spilled to disk.
+    /// How the learner used memory and disk so far.
     pub fn stats(&self) -> LearnStats {
         let spill = lock(&self.spill);
         LearnStats {
             docs: self.docs(),
-            keys_in_memory: self.in_memory.load(Ordering::Relaxed),
-            spill_runs: spill.runs.len() as u64,
-            spilled_keys: spill.keys,
-        }
-    }
-
-    /// Write every key in memory to a sorted run on disk and empty the
-    /// tables. Another thread already spilling makes this a no-op.
-    fn spill_now(&self) {
-        let Ok(mut spill) = self.spill.try_lock() else {
-            return;
-        };
-        if spill.error.is_some() {
-            return;
-        }
-        // One partition at a time: drain, sort, append. The partitions are
-        // ordered by the top bits of their keys, so the run comes out sorted
-        // and the extra memory is one partition's, not the whole table's.
-        let result = (|| -> std::io::Result<(PathBuf, u64)> {
-            if spill.dir.is_none() {
-                let dir = self.spill_dir.join(format!(
-                    "boilercut-spill-{}-{:p}",
-                    std::process::id(),
-                    self
-                ));
-                std::fs::create_dir_all(&dir)?;
-                spill.dir = Some(SpillDir(dir));
-            }
-            let dir = spill.dir.as_ref().map(|d| d.0.clone()).unwrap_or_default();
-            let path = dir.join(format!("run-{:05}.bin", spill.runs.len()));
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
-            let mut written = 0u64;
-            for p in self.parts.iter() {
-                let table = std::mem::take(&mut *lock(p));
-                self.in_memory
-                    .fetch_sub(table.len() as u64, Ordering::Relaxed);
-                self.allocated
-                    .fetch_sub(table.bytes() as u64, Ordering::Relaxed);
-                let mut counts: Vec<Count> = table.iter().collect();
-                drop(table);
-                counts.sort_unstable_by_key(|c| c.0);
-                write_run(&mut w, &counts)?;
-                written += counts.len() as u64;
-            }
-            std::io::Write::flush(&mut w)?;
-            Ok((path, written))
-        })();
-        match result {
-            Ok((path, written)) => {
-                spill.runs.push(path);
-                spill.keys += written;
-            }
-            Err(e) => {
-                // The counts drained so far are gone: the learner now fails
-                // (`try_model`) rather than yield a model missing them.
-                spill.error = Some(format!(
-                    "cannot spill counts to {}: {e}",
-                    self.spill_dir.display()
-                ));
-            }
+            in_memory: self.parts.iter().map(|p| lock(p).keys.len() as u64).sum(),
+            spills: spill.writes,
+            spilled: spill.occurrences,
         }
     }
 
@@ -411,32 +448,84 @@ impl Learner {
             .collect()
     }
 
-    /// Every count (in memory and spilled), merged and in key order.
-    fn sources(&self) -> Result<Vec<Box<dyn Source + '_>>, LearnError> {
-        let spill = lock(&self.spill);
-        if let Some(e) = &spill.error {
-            return Err(LearnError(e.clone()));
+    fn spill_error(&self) -> Result<(), LearnError> {
+        match &lock(&self.spill).error {
+            Some(e) => Err(LearnError(e.clone())),
+            None => Ok(()),
         }
-        let mem = PartSource {
-            parts: &self.parts,
-            next: 0,
-            buf: Vec::new().into_iter(),
-        };
-        let mut sources: Vec<Box<dyn Source>> = vec![Box::new(mem)];
-        for run in &spill.runs {
-            let f = std::fs::File::open(run)
-                .map_err(|e| LearnError(format!("{}: {e}", run.display())))?;
-            sources.push(Box::new(RunSource(std::io::BufReader::with_capacity(
-                1 << 20,
-                f,
-            ))));
-        }
-        Ok(sources)
     }
 
-    /// The model of everything counted so far. The learner can go on
-    /// counting (online learning) and yield a newer model later.
-    ///
+    /// Count partition `p` (its file, then its memory) into `table` and call
+    /// `f(key, df, group)` for every distinct key. Within the budget the
+    /// table holds the whole partition; a partition too large for it is
+    /// counted in several passes, each over a disjoint slice of its keys.
+    fn count_part(
+        &self,
+        p: usize,
+        table: &mut CountTable,
+        mut f: impl FnMut(u64, u32, u32),
+    ) -> std::io::Result<()> {
+        let part = lock(&self.parts[p]);
+        let total = part.on_disk + part.keys.len() as u64;
+        if total == 0 {
+            return Ok(());
+        }
+        let slots = |n: u64| (n * 10 / 7 + 1).next_power_of_two();
+        // Two threads count at once, each within a quarter of the budget.
+        let max_slots = self.limit.map_or(u64::MAX, |m| {
+            (m / 4 / std::mem::size_of::<Slot>() as u64).max(MIN_COUNT_SLOTS)
+        });
+        let passes = slots(total).div_ceil(max_slots).max(1);
+        let per_pass = total.div_ceil(passes);
+        let mut keys = Vec::new();
+        let mut groups = Vec::new();
+        for pass in 0..passes {
+            // Bits 32..48 pick the pass: independent of the partition (top
+            // bits) and of the slot (low bits).
+            let keep = |k: u64| passes == 1 || (k >> 32) % passes == pass;
+            table.reset(slots(per_pass + per_pass / 8) as usize);
+            if let Some((path, _)) = &part.file {
+                let mut r = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
+                let mut buf = vec![0u8; 1 << 20];
+                let mut left = part.on_disk;
+                while left > 0 {
+                    let n = left.min(buf.len() as u64 / OCCURRENCE);
+                    let bytes = &mut buf[..(n * OCCURRENCE) as usize];
+                    std::io::Read::read_exact(&mut r, bytes)?;
+                    keys.clear();
+                    groups.clear();
+                    for rec in bytes.chunks_exact(OCCURRENCE as usize) {
+                        let k = u64::from_le_bytes(rec[..8].try_into().unwrap_or_default());
+                        if keep(k) {
+                            keys.push(k);
+                            groups
+                                .push(u32::from_le_bytes(rec[8..].try_into().unwrap_or_default()));
+                        }
+                    }
+                    table.count_all(&keys, &groups);
+                    left -= n;
+                }
+            }
+            if passes == 1 {
+                table.count_all(&part.keys, &part.groups);
+            } else {
+                keys.clear();
+                groups.clear();
+                for (&k, &g) in part.keys.iter().zip(&part.groups) {
+                    if keep(k) {
+                        keys.push(k);
+                        groups.push(g);
+                    }
+                }
+                table.count_all(&keys, &groups);
+            }
+            for (k, df, g) in table.iter() {
+                f(k, df, g);
+            }
+        }
+        Ok(())
+    }
+
     /// Never fails without a memory limit. With one, a spill that could not
     /// be written or read back yields an empty model (that cuts nothing)
     /// rather than a wrong one: use [`Learner::try_model`] to see the error.
@@ -447,48 +536,38 @@ impl Learner {
 
     /// The model of everything counted so far, or why it cannot be made.
     pub fn try_model(&self) -> Result<Model, LearnError> {
-        let spilled = !lock(&self.spill).runs.is_empty();
-        if spilled {
-            let groups = self.group_table();
-            return Ok(threshold(
-                self.config.clone(),
-                groups,
-                self.sources()?,
-                &[],
-            )?);
-        }
-        let groups = lock(&self.groups);
+        self.spill_error()?;
+        let groups = self.group_table();
         let thresholds: Vec<u64> = groups
-            .docs
             .iter()
-            .map(|&d| self.config.threshold(d))
+            .map(|&(_, d)| self.config.threshold(d))
             .collect();
-        // The partitions are scanned in parallel (on the caller's rayon
-        // pool); the model sorts the keys, so the result does not depend on it.
+        // The partitions are counted in parallel (on the caller's rayon
+        // pool), each table reused by its thread; the model sorts the keys,
+        // so the result does not depend on the order.
         use rayon::prelude::*;
-        let found: Vec<Vec<(u64, u32)>> = self
-            .parts
-            .par_iter()
-            .map(|p| {
-                lock(p)
-                    .iter()
-                    .filter(|&(_, df, g)| u64::from(df) >= thresholds[g as usize])
-                    .map(|(k, _, g)| (k, g))
-                    .collect()
+        let found: Vec<Vec<(u64, u32)>> = (0..PARTS)
+            .into_par_iter()
+            .map_init(CountTable::default, |table, p| {
+                let mut out = Vec::new();
+                self.count_part(p, table, |k, df, g| {
+                    if u64::from(df) >= thresholds[g as usize] {
+                        out.push((k, g));
+                    }
+                })
+                .map(|()| out)
             })
-            .collect();
-        let mut per_group = vec![0u64; groups.names.len()];
+            .collect::<std::io::Result<_>>()?;
+        let mut per_group = vec![0u64; groups.len()];
         let mut keys = Vec::with_capacity(found.iter().map(Vec::len).sum());
         for (k, g) in found.into_iter().flatten() {
             keys.push(k);
             per_group[g as usize] += 1;
         }
         let stats = groups
-            .names
-            .iter()
-            .zip(&groups.docs)
+            .into_iter()
             .zip(&per_group)
-            .map(|((n, &d), &f)| (n.clone(), d, f))
+            .map(|((n, d), &f)| (n, d, f))
             .collect();
         Ok(Model::from_parts(self.config.clone(), stats, keys))
     }
@@ -508,18 +587,33 @@ impl Learner {
     /// turns count files into a model identical to one learned over all
     /// their inputs at once.
     pub fn write_counts<W: std::io::Write>(&self, w: W) -> Result<(), LearnError> {
+        self.spill_error()?;
         let table = self.group_table();
         let (names, remap) = union_groups(std::iter::once(table.as_slice()));
-        let sources = self.sources()?;
-        let remaps: Vec<Vec<u32>> = (0..sources.len()).map(|_| remap[0].clone()).collect();
-        write_count_file(w, &self.config, &names, sources, &remaps)?;
+        let source = PartSource {
+            learner: self,
+            table: CountTable::default(),
+            next: 0,
+            buf: Vec::new().into_iter(),
+        };
+        let sources: Vec<Box<dyn Source + '_>> = vec![Box::new(source)];
+        write_count_file(w, &self.config, &names, sources, &remap)?;
         Ok(())
     }
 }
 
-/// The counts in memory in key order, sorted a partition at a time.
+/// The smallest table a partition is counted in, whatever the budget.
+const MIN_COUNT_SLOTS: u64 = 1 << 10;
+
+/// Occurrences per byte of input, to size buffers from an input size hint:
+/// about one distinct key per document per 7 bytes of JSONL of news.
+const BYTES_PER_OCCURRENCE: u64 = 7;
+
+/// All counts in key order: the partitions in order (their keys' top bits),
+/// each counted and sorted when reached.
 struct PartSource<'a> {
-    parts: &'a [Mutex<CountTable>],
+    learner: &'a Learner,
+    table: CountTable,
     next: usize,
     buf: std::vec::IntoIter<Count>,
 }
@@ -530,11 +624,15 @@ impl Source for PartSource<'_> {
             if let Some(c) = self.buf.next() {
                 return Ok(Some(c));
             }
-            let Some(p) = self.parts.get(self.next) else {
+            if self.next == PARTS {
                 return Ok(None);
-            };
+            }
+            let mut counts: Vec<Count> = Vec::new();
+            self.learner
+                .count_part(self.next, &mut self.table, |k, df, g| {
+                    counts.push((k, df, g))
+                })?;
             self.next += 1;
-            let mut counts: Vec<Count> = lock(p).iter().collect();
             counts.sort_unstable_by_key(|c| c.0);
             self.buf = counts.into_iter();
         }
@@ -703,10 +801,50 @@ mod tests {
             tight.add(d, g);
         }
         let stats = tight.stats();
-        assert!(stats.spill_runs >= 2, "{stats:?}");
+        assert!(stats.spills >= 2, "{stats:?}");
         let want = plain.finish().to_bytes();
         assert!(want.len() > 200);
         assert_eq!(tight.try_finish().unwrap().to_bytes(), want);
+    }
+
+    #[test]
+    fn partitions_too_large_for_the_budget_are_counted_in_passes() {
+        // 1,500 documents of 100 words: ~600 occurrences per partition,
+        // more than the smallest table holds in one pass.
+        let word = |mut n: u64| {
+            let mut w = String::new();
+            for _ in 0..3 {
+                w.push((b'a' + (n % 26) as u8) as char);
+                n /= 26;
+            }
+            w
+        };
+        let docs: Vec<(String, &str)> = (0..1500u64)
+            .map(|i| {
+                let story: Vec<String> = (0..100).map(|w| word(i * 7919 + w * 577)).collect();
+                let site = ["a", "b"][(i % 2) as usize];
+                let appeal = "Subscribe to the daily letter today and support the \
+                              reporters who bring you the news.";
+                (format!("{}.\n{appeal}", story.join(" ")), site)
+            })
+            .collect();
+        let plain = LearnerBuilder::new().build().unwrap();
+        let tight = LearnerBuilder::new().memory_limit(Some(1)).build().unwrap();
+        for (d, g) in &docs {
+            plain.add(d, g);
+            tight.add(d, g);
+        }
+        let most = (0..super::PARTS)
+            .map(|p| {
+                let part = super::lock(&tight.parts[p]);
+                part.on_disk + part.keys.len() as u64
+            })
+            .max()
+            .unwrap();
+        assert!(most * 10 / 7 > super::MIN_COUNT_SLOTS, "{most}");
+        let model = plain.finish();
+        assert!(model.len() >= 16, "{}", model.len());
+        assert_eq!(tight.try_finish().unwrap().to_bytes(), model.to_bytes());
     }
 
     #[test]

@@ -62,48 +62,12 @@ pub(crate) trait Source {
     fn next_count(&mut self) -> Result<Option<Count>, CountsError>;
 }
 
-/// A spill run: raw 16-byte records, sorted.
-pub(crate) struct RunSource(pub(crate) BufReader<std::fs::File>);
-
-impl Source for RunSource {
-    fn next_count(&mut self) -> Result<Option<Count>, CountsError> {
-        let mut rec = [0u8; 16];
-        match self.0.read_exact(&mut rec) {
-            Ok(()) => Ok(Some(decode(&rec))),
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-}
-
-fn decode(rec: &[u8; 16]) -> Count {
-    let mut k = [0u8; 8];
-    k.copy_from_slice(&rec[..8]);
-    let mut d = [0u8; 4];
-    d.copy_from_slice(&rec[8..12]);
-    let mut g = [0u8; 4];
-    g.copy_from_slice(&rec[12..]);
-    (
-        u64::from_le_bytes(k),
-        u32::from_le_bytes(d),
-        u32::from_le_bytes(g),
-    )
-}
-
 fn encode(c: Count) -> [u8; 16] {
     let mut rec = [0u8; 16];
     rec[..8].copy_from_slice(&c.0.to_le_bytes());
     rec[8..12].copy_from_slice(&c.1.to_le_bytes());
     rec[12..].copy_from_slice(&c.2.to_le_bytes());
     rec
-}
-
-/// Append sorted counts to a spill run.
-pub(crate) fn write_run<W: Write>(w: &mut W, counts: &[Count]) -> io::Result<()> {
-    for &c in counts {
-        w.write_all(&encode(c))?;
-    }
-    Ok(())
 }
 
 /// Merge sorted sources, summing the counts of equal keys (the group of the

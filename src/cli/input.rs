@@ -234,6 +234,22 @@ impl Plan {
     pub fn total_bytes(&self) -> u64 {
         self.sources.iter().map(|s| s.size).sum()
     }
+
+    /// About how many bytes the inputs hold once decompressed (news text
+    /// compresses about 4 to 1), to size the learner's tables.
+    pub fn expanded_bytes(&self) -> u64 {
+        self.sources
+            .iter()
+            .map(|s| {
+                let name = s.path.to_string_lossy().to_ascii_lowercase();
+                if name.ends_with(".gz") || name.ends_with(".zst") {
+                    s.size.saturating_mul(4)
+                } else {
+                    s.size
+                }
+            })
+            .sum()
+    }
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {

@@ -124,15 +124,17 @@ pub fn learn(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<Mo
 /// How the learner used its memory, for the summary. Counting is exact (no
 /// probabilistic structure can saturate); past the budget it spills.
 pub fn memory_note(s: &boilercut::LearnStats) -> String {
-    if s.spill_runs == 0 {
+    if s.spills == 0 {
         format!(
-            "{} distinct features counted in memory, exact",
-            s.keys_in_memory
+            "{} feature occurrences counted in memory, exact",
+            s.in_memory + s.spilled
         )
     } else {
         format!(
-            "counts exceeded --memory: {} runs with {} features spilled to disk and merged, exact",
-            s.spill_runs, s.spilled_keys
+            "occurrences exceeded --memory: {} of {} spilled to disk in {} writes and counted a partition at a time, exact",
+            s.spilled,
+            s.in_memory + s.spilled,
+            s.spills
         )
     }
 }
@@ -140,6 +142,8 @@ pub fn memory_note(s: &boilercut::LearnStats) -> String {
 /// Count every input into a learner.
 pub fn count(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<boilercut::Learner> {
     let learner = builder
+        .clone()
+        .expected_bytes(plan.expanded_bytes())
         .build()
         .map_err(|e| anyhow!(super::UsageError(e.to_string())))?;
     let mut line_base = vec![0u64; plan.sources.len()];
