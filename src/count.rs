@@ -2,9 +2,13 @@
 //! many threads at once.
 //!
 //! Every thread fills its own [`Batch`] (no locks); [`Learner::absorb`] then
-//! moves the batch into a table split in many partitions, each behind its own
-//! lock, so threads rarely wait for each other. Counts are exact, so the
-//! result does not depend on the order in which batches arrive.
+//! appends the batch's (key, group) occurrences to 256 partitions by the
+//! keys' top bits, each behind its own lock, so threads rarely wait for each
+//! other. Nothing is hashed on that path: each partition is counted alone at
+//! the end, in a table small enough for the caches (a radix-partitioned
+//! aggregation). Past the memory budget a partition's occurrences are
+//! appended to its file on disk. Counts are exact, so the result does not
+//! depend on the order in which batches arrive.
 
 use crate::config::Config;
 use crate::counts::{union_groups, write_count_file, Count, CountsError, Source};
@@ -274,10 +278,11 @@ impl Learner {
         spill_dir: Option<PathBuf>,
         expected_bytes: u64,
     ) -> Learner {
-        // Half the budget holds the waiting occurrences; the other half is
-        // for the table that counts a partition at the end (one per thread).
+        // Three quarters of the budget hold the waiting occurrences; the
+        // rest is for the tables that count a partition at the end (one per
+        // thread, see `count_part`).
         let part_cap = memory.map_or(usize::MAX, |m| {
-            (m / 2 / OCCURRENCE / PARTS as u64).min(usize::MAX as u64) as usize
+            (m / 4 * 3 / OCCURRENCE / PARTS as u64).min(usize::MAX as u64) as usize
         });
         let part_expect =
             ((expected_bytes / BYTES_PER_OCCURRENCE / PARTS as u64) as usize).min(part_cap);
@@ -471,9 +476,9 @@ impl Learner {
             return Ok(());
         }
         let slots = |n: u64| (n * 10 / 7 + 1).next_power_of_two();
-        // Two threads count at once, each within a quarter of the budget.
+        // Two threads count at once, each within an eighth of the budget.
         let max_slots = self.limit.map_or(u64::MAX, |m| {
-            (m / 4 / std::mem::size_of::<Slot>() as u64).max(MIN_COUNT_SLOTS)
+            (m / 8 / std::mem::size_of::<Slot>() as u64).max(MIN_COUNT_SLOTS)
         });
         let passes = slots(total).div_ceil(max_slots).max(1);
         let per_pass = total.div_ceil(passes);

@@ -178,9 +178,10 @@ struct LearnArgs {
     /// Words per shingle (k).
     #[arg(long, default_value_t = 8)]
     shingle_words: usize,
-    /// Memory budget of a run (K, M, G suffixes); the learner's count tables
-    /// get half of it. Beyond that, counts spill to sorted runs on disk,
-    /// exactly, and are merged at the end; the output does not change.
+    /// Memory budget of a run (K, M, G suffixes); the learner gets three
+    /// quarters of it. Beyond that, feature occurrences spill to files on
+    /// disk and are counted a partition at a time; exact, so the output does
+    /// not change.
     #[arg(long, default_value = "1.5G", value_parser = parse_size)]
     memory: u64,
     /// Folder for spilled counts (default: the system's temporary folder).
@@ -381,10 +382,9 @@ fn builder(a: &LearnArgs) -> Result<LearnerBuilder> {
     b.min_docs(a.min_docs)
         .min_fraction(a.min_fraction)
         .shingle_words(a.shingle_words)
-        // The count tables get half the budget: the rest covers their
-        // growth (old and new table side by side), what the allocator keeps
-        // after a spill, and the I/O buffers.
-        .memory_limit(Some(a.memory / 2))
+        // The learner gets three quarters of the budget; the rest covers
+        // the reader's and the workers' buffers.
+        .memory_limit(Some(a.memory / 4 * 3))
         .spill_dir(a.spill_dir.clone());
     if let Err(e) = b.config() {
         bail!(UsageError(e.to_string()));
