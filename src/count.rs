@@ -547,6 +547,7 @@ impl Learner {
             .iter()
             .map(|&(_, d)| self.config.threshold(d))
             .collect();
+        let lowest = thresholds.iter().copied().min().unwrap_or(0);
         // The partitions are counted in parallel (on the caller's rayon
         // pool), each table reused by its thread; the model sorts the keys,
         // so the result does not depend on the order.
@@ -556,7 +557,8 @@ impl Learner {
             .map_init(CountTable::default, |table, p| {
                 let mut out = Vec::new();
                 self.count_part(p, table, |k, df, g| {
-                    if u64::from(df) >= thresholds[g as usize] {
+                    // Most keys occur once: skip them before the lookup.
+                    if u64::from(df) >= lowest && u64::from(df) >= thresholds[g as usize] {
                         out.push((k, g));
                     }
                 })

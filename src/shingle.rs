@@ -196,10 +196,28 @@ impl Gaps {
                 self.flags.push(0);
                 continue;
             }
-            let upper = text[words[i].start as usize..]
-                .chars()
-                .next()
-                .is_some_and(char::is_uppercase);
+            let first = text.as_bytes()[words[i].start as usize];
+            let upper = if first < 128 {
+                first.is_ascii_uppercase()
+            } else {
+                text[words[i].start as usize..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+            };
+            // The commonest gaps after one space: punctuation then a space.
+            if let [p, b' '] = g.as_bytes() {
+                let f = match p {
+                    b',' | b';' | b')' | b'"' | b'\'' => Some(0),
+                    b'.' | b'!' | b'?' => Some(BOUNDARY | SENTENCE_END),
+                    b':' => Some(BOUNDARY),
+                    _ => None,
+                };
+                if let Some(f) = f {
+                    self.flags.push(if upper { f | UPPER_NEXT } else { f });
+                    continue;
+                }
+            }
             let mut f = 0;
             // `3.5`, `12:30` and `1,200` are numbers, not boundaries.
             let in_number = matches!(g, "." | ":" | ",")
