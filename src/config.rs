@@ -177,9 +177,12 @@ impl LearnerBuilder {
         }
     }
 
-    /// Memory budget of the learner's count tables, in bytes. Beyond it the
-    /// counts are spilled to sorted runs on disk (exact, so the model does
-    /// not change) and merged at the end. Default: no budget.
+    /// Memory budget of the learner, in bytes: three quarters for the
+    /// occurrences waiting to be counted, the rest for the tables that count
+    /// them. Beyond it the occurrences are appended to per-partition files
+    /// on disk and counted a partition at a time (exact, so the model does
+    /// not change). Default: no budget (everything stays in memory, 12 bytes
+    /// per feature per document).
     pub fn memory_limit(&mut self, bytes: Option<u64>) -> &mut LearnerBuilder {
         self.memory = bytes;
         self

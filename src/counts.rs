@@ -1,6 +1,5 @@
 //! Count files: the exact document frequencies of a learner, sorted by key,
-//! written to disk when the learner's memory budget is reached (spill runs)
-//! or as the shard output of a distributed learn, and merged back.
+//! written as the shard output of a distributed learn, and merged back.
 //!
 //! Merging sums counts, which is associative and commutative, so a model
 //! made from merged shards is byte-identical to the model of one run over
