@@ -434,12 +434,17 @@ impl Learner {
 
     /// How the learner used memory and disk so far.
     pub fn stats(&self) -> LearnStats {
-        let spill = lock(&self.spill);
+        // The spill lock is released before the partitions are locked:
+        // `absorb` takes them in the other order.
+        let (spills, spilled) = {
+            let spill = lock(&self.spill);
+            (spill.writes, spill.occurrences)
+        };
         LearnStats {
             docs: self.docs(),
             in_memory: self.parts.iter().map(|p| lock(p).keys.len() as u64).sum(),
-            spills: spill.writes,
-            spilled: spill.occurrences,
+            spills,
+            spilled,
         }
     }
 
@@ -889,6 +894,53 @@ mod tests {
         assert!(crate::merge_count_files(vec![&bad[..], &files[1][..]]).is_err());
         let short = &files[0][..files[0].len() - 5];
         assert!(crate::merge_count_files(vec![short]).is_err());
+    }
+
+    #[test]
+    fn a_spill_that_cannot_be_written_fails_the_learner() {
+        // The spill folder's parent is a file: nothing can be created there.
+        let file = std::env::temp_dir().join(format!("boilercut-not-a-dir-{}", std::process::id()));
+        std::fs::write(&file, b"x").unwrap();
+        let l = LearnerBuilder::new()
+            .memory_limit(Some(1))
+            .spill_dir(Some(file.join("sub")))
+            .build()
+            .unwrap();
+        for (d, g) in corpus() {
+            l.add(&d, g);
+        }
+        assert!(l.write_counts(Vec::new()).is_err());
+        let err = l.try_model().unwrap_err().to_string();
+        assert!(err.contains("cannot spill counts"), "{err}");
+        // The infallible form cuts nothing rather than a wrong model.
+        assert!(l.model().is_empty());
+        std::fs::remove_file(&file).unwrap();
+    }
+
+    #[test]
+    fn stats_while_other_threads_spill() {
+        let docs = corpus();
+        let l = LearnerBuilder::new().memory_limit(Some(1)).build().unwrap();
+        std::thread::scope(|s| {
+            for chunk in docs.chunks(10) {
+                let l = &l;
+                s.spawn(move || {
+                    for (d, g) in chunk {
+                        let mut b = l.batch();
+                        b.add(d, g);
+                        l.absorb(&mut b);
+                    }
+                });
+            }
+            s.spawn(|| {
+                for _ in 0..200 {
+                    let _ = l.stats();
+                }
+            });
+        });
+        let stats = l.stats();
+        assert_eq!(stats.docs, docs.len() as u64);
+        assert!(stats.spills > 0 && stats.in_memory == 0, "{stats:?}");
     }
 
     #[test]
