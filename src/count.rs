@@ -194,6 +194,9 @@ pub struct Learner {
     /// Occurrences a partition is expected to receive (from the input size
     /// hint), reserved at its first batch.
     part_expect: usize,
+    /// The smallest table a partition is counted in, whatever the budget
+    /// (a tiny budget would otherwise mean thousands of passes).
+    min_count_slots: u64,
     spill_dir: PathBuf,
     spill: Mutex<Spill>,
 }
@@ -255,11 +258,13 @@ fn decode_each<const W: usize>(buf: &[u8], p: usize, f: &mut impl FnMut(u64, u32
     }
 }
 
-/// Read one block written by [`encode_block`] for partition `p`, calling
-/// `f(key, group)` for each occurrence; returns how many there were.
+/// Read one block written by [`encode_block`] for partition `p` (at most
+/// `most` occurrences), calling `f(key, group)` for each occurrence;
+/// returns how many there were.
 fn decode_block(
     r: &mut impl std::io::Read,
     p: usize,
+    most: u64,
     buf: &mut Vec<u8>,
     mut f: impl FnMut(u64, u32),
 ) -> std::io::Result<u64> {
@@ -267,7 +272,8 @@ fn decode_block(
     r.read_exact(&mut head)?;
     let n = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
     let width = usize::from(head[4]);
-    if !(1..=4).contains(&width) {
+    // A damaged header must not make us allocate what was never written.
+    if !(1..=4).contains(&width) || n as u64 > most {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             "damaged spill block",
@@ -355,8 +361,10 @@ impl Learner {
         let part_cap = memory.map_or(usize::MAX, |m| {
             (m / 4 * 3 / OCCURRENCE / PARTS as u64).min(usize::MAX as u64) as usize
         });
-        let part_expect =
-            ((expected_bytes / BYTES_PER_OCCURRENCE / PARTS as u64) as usize).min(part_cap);
+        // Reserved up front, so an overestimate (compressed inputs) is capped.
+        let part_expect = ((expected_bytes / BYTES_PER_OCCURRENCE / PARTS as u64) as usize)
+            .min(part_cap)
+            .min(1 << 22);
         Learner {
             config,
             groups: Mutex::new(Groups::default()),
@@ -365,6 +373,7 @@ impl Learner {
             limit: memory,
             part_cap,
             part_expect,
+            min_count_slots: MIN_COUNT_SLOTS,
             spill_dir: spill_dir.unwrap_or_else(std::env::temp_dir),
             spill: Mutex::new(Spill::default()),
         }
@@ -406,7 +415,7 @@ impl Learner {
         };
         // Threads absorbing at the same time start at different partitions,
         // so they do not queue behind each other on every lock.
-        let first = self.absorbs.fetch_add(1, Ordering::Relaxed) as usize * 89;
+        let first = (self.absorbs.fetch_add(1, Ordering::Relaxed) as usize).wrapping_mul(89);
         for i in 0..PARTS {
             let p = (first + i) % PARTS;
             let pending = &mut batch.parts[p];
@@ -466,9 +475,13 @@ impl Learner {
                 let file = std::fs::File::create(&path)?;
                 part.file = Some((path, file));
             }
-            let bytes = encode_block(p, &part.keys, &part.groups);
-            if let Some((_, f)) = &mut part.file {
-                std::io::Write::write_all(f, &bytes)?;
+            // Blocks count their occurrences in a u32.
+            const BLOCK: usize = 1 << 30;
+            for (keys, groups) in part.keys.chunks(BLOCK).zip(part.groups.chunks(BLOCK)) {
+                let bytes = encode_block(p, keys, groups);
+                if let Some((_, f)) = &mut part.file {
+                    std::io::Write::write_all(f, &bytes)?;
+                }
             }
             Ok(())
         })();
@@ -547,28 +560,35 @@ impl Learner {
         if total == 0 {
             return Ok(());
         }
-        let slots = |n: u64| (n * 10 / 7 + 1).next_power_of_two();
-        // Two threads count at once, each within an eighth of the budget.
+        // Room for a pass's keys (an eighth more than its share, for
+        // uneven slices) at a load of at most 7/10.
+        let need = |n: u64| n + n / 8;
+        let slots = |n: u64| (need(n) * 10 / 7 + 1).next_power_of_two();
+        // The tables of all threads counting at once share a quarter of the
+        // budget; a power of two, so that `slots` of a pass never exceeds it.
         let max_slots = self.limit.map_or(u64::MAX, |m| {
-            (m / 8 / std::mem::size_of::<Slot>() as u64).max(MIN_COUNT_SLOTS)
+            let threads = rayon::current_num_threads().max(1) as u64;
+            let fits =
+                (m / 4 / threads / std::mem::size_of::<Slot>() as u64).max(self.min_count_slots);
+            1 << (63 - fits.leading_zeros())
         });
-        let passes = slots(total).div_ceil(max_slots).max(1);
+        let passes = (need(total) * 10 / 7 + 1).div_ceil(max_slots).max(1);
         let per_pass = total.div_ceil(passes);
         let mut keys = Vec::new();
         let mut groups = Vec::new();
         let mut buf = Vec::new();
         for pass in 0..passes {
-            // Bits 32..48 pick the pass: independent of the partition (top
-            // bits) and of the slot (low bits).
+            // The bits above 32 pick the pass: independent of the slot (low
+            // bits); the partition's constant top bits only shift the slices.
             let keep = |k: u64| passes == 1 || (k >> 32) % passes == pass;
-            table.reset(slots(per_pass + per_pass / 8) as usize);
+            table.reset(slots(per_pass) as usize);
             if let Some((path, _)) = &part.file {
                 let mut r = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
                 let mut left = part.on_disk;
                 while left > 0 {
                     keys.clear();
                     groups.clear();
-                    let n = decode_block(&mut r, p, &mut buf, |k, g| {
+                    let n = decode_block(&mut r, p, left, &mut buf, |k, g| {
                         if keep(k) {
                             keys.push(k);
                             groups.push(g);
@@ -631,13 +651,19 @@ impl Learner {
                 let mut out = Vec::new();
                 self.count_part(p, table, |k, df, g| {
                     // Most keys occur once: skip them before the lookup.
-                    if u64::from(df) >= lowest && u64::from(df) >= thresholds[g as usize] {
+                    // A group unknown to `thresholds` arrived from another
+                    // thread after the snapshot: it is not in this model.
+                    let t = thresholds.get(g as usize).copied().unwrap_or(u64::MAX);
+                    if u64::from(df) >= lowest && u64::from(df) >= t {
                         out.push((k, g));
                     }
                 })
                 .map(|()| out)
             })
             .collect::<std::io::Result<_>>()?;
+        // A spill that failed while this model was counted (other threads
+        // still absorbing) makes it incomplete.
+        self.spill_error()?;
         let mut per_group = vec![0u64; groups.len()];
         let mut keys = Vec::with_capacity(found.iter().map(Vec::len).sum());
         for (k, g) in found.into_iter().flatten() {
@@ -672,18 +698,22 @@ impl Learner {
         let (names, remap) = union_groups(std::iter::once(table.as_slice()));
         let source = PartSource {
             learner: self,
+            groups: table.len() as u32,
             table: CountTable::default(),
             next: 0,
             buf: Vec::new().into_iter(),
         };
         let sources: Vec<Box<dyn Source + '_>> = vec![Box::new(source)];
         write_count_file(w, &self.config, &names, sources, &remap)?;
+        // See `try_model`: the caller must not keep a file missing counts.
+        self.spill_error()?;
         Ok(())
     }
 }
 
-/// The smallest table a partition is counted in, whatever the budget.
-const MIN_COUNT_SLOTS: u64 = 1 << 10;
+/// The smallest table a partition is counted in, whatever the budget
+/// (1 MiB).
+const MIN_COUNT_SLOTS: u64 = 1 << 16;
 
 /// Occurrences per byte of input, to size buffers from an input size hint:
 /// about one distinct key per document per 7 bytes of JSONL of news.
@@ -693,6 +723,9 @@ const BYTES_PER_OCCURRENCE: u64 = 7;
 /// each counted and sorted when reached.
 struct PartSource<'a> {
     learner: &'a Learner,
+    /// Groups in the count file's table: counts of groups that other
+    /// threads added after it was taken are left out.
+    groups: u32,
     table: CountTable,
     next: usize,
     buf: std::vec::IntoIter<Count>,
@@ -710,7 +743,9 @@ impl Source for PartSource<'_> {
             let mut counts: Vec<Count> = Vec::new();
             self.learner
                 .count_part(self.next, &mut self.table, |k, df, g| {
-                    counts.push((k, df, g))
+                    if g < self.groups {
+                        counts.push((k, df, g))
+                    }
                 })?;
             self.next += 1;
             counts.sort_unstable_by_key(|c| c.0);
@@ -909,7 +944,9 @@ mod tests {
             })
             .collect();
         let plain = LearnerBuilder::new().build().unwrap();
-        let tight = LearnerBuilder::new().memory_limit(Some(1)).build().unwrap();
+        let mut tight = LearnerBuilder::new().memory_limit(Some(1)).build().unwrap();
+        // Small tables, so that this small corpus needs several passes.
+        tight.min_count_slots = 1 << 10;
         for (d, g) in &docs {
             plain.add(d, g);
             tight.add(d, g);
@@ -921,7 +958,7 @@ mod tests {
             })
             .max()
             .unwrap();
-        assert!(most * 10 / 7 > super::MIN_COUNT_SLOTS, "{most}");
+        assert!(most * 10 / 7 > tight.min_count_slots, "{most}");
         let model = plain.finish();
         assert!(model.len() >= 16, "{}", model.len());
         assert_eq!(tight.try_finish().unwrap().to_bytes(), model.to_bytes());
@@ -975,7 +1012,7 @@ mod tests {
             let block = super::encode_block(p as usize, &keys, &groups);
             let mut got = Vec::new();
             let mut buf = Vec::new();
-            let n = super::decode_block(&mut &block[..], p as usize, &mut buf, |k, g| {
+            let n = super::decode_block(&mut &block[..], p as usize, 50, &mut buf, |k, g| {
                 got.push((k, g))
             })
             .unwrap();
@@ -984,7 +1021,13 @@ mod tests {
             assert_eq!(got, want, "groups up to {top}");
             // A truncated block is an error, not fewer occurrences.
             let cut = &block[..block.len() - 1];
-            assert!(super::decode_block(&mut &cut[..], p as usize, &mut buf, |_, _| ()).is_err());
+            assert!(
+                super::decode_block(&mut &cut[..], p as usize, 50, &mut buf, |_, _| ()).is_err()
+            );
+            // So is a header claiming more than the file holds.
+            assert!(
+                super::decode_block(&mut &block[..], p as usize, 49, &mut buf, |_, _| ()).is_err()
+            );
         }
     }
 
@@ -1033,6 +1076,32 @@ mod tests {
         let stats = l.stats();
         assert_eq!(stats.docs, docs.len() as u64);
         assert!(stats.spills > 0 && stats.in_memory == 0, "{stats:?}");
+    }
+
+    #[test]
+    fn models_and_counts_taken_while_other_threads_learn() {
+        // New groups keep arriving while models and count files are taken:
+        // neither may panic on a group newer than its snapshot.
+        let docs = corpus();
+        let l = LearnerBuilder::new().build().unwrap();
+        std::thread::scope(|s| {
+            for t in 0..3 {
+                let (l, docs) = (&l, &docs);
+                s.spawn(move || {
+                    for (i, (d, _)) in docs.iter().enumerate() {
+                        l.add(d, &format!("site-{t}-{}", i % 20));
+                    }
+                });
+            }
+            s.spawn(|| {
+                for _ in 0..30 {
+                    l.try_model().unwrap();
+                    l.write_counts(Vec::new()).unwrap();
+                }
+            });
+        });
+        assert_eq!(l.docs(), 3 * docs.len() as u64);
+        assert_eq!(l.try_model().unwrap().groups().len(), 60);
     }
 
     #[test]
