@@ -97,6 +97,8 @@ struct CharInfo {
     c: char,
     flags: u8,
     lower: char,
+    /// For CJK characters (each a word of its own): the word's hash.
+    hash: u64,
 }
 
 /// A direct-mapped cache of Unicode property lookups, which are slow
@@ -124,6 +126,7 @@ impl CharCache {
                 c: '\0',
                 flags: 0,
                 lower: '\0',
+                hash: 0,
             };
             self.slots = vec![empty; 2048].into_boxed_slice();
         }
@@ -132,8 +135,12 @@ impl CharCache {
             return *slot;
         }
         let mut flags = 0;
+        let mut hash = 0;
         if is_cjk(c) {
             flags |= CJK;
+            // Ideographs have no case and no digits: hashed as written.
+            let mut tmp = [0u8; 4];
+            hash = xxh3_64_with_seed(c.encode_utf8(&mut tmp).as_bytes(), HASH_SEED);
         }
         if c.is_alphanumeric() {
             flags |= WORD;
@@ -152,7 +159,12 @@ impl CharCache {
         if lowers.next().is_some() {
             flags |= MULTI_LOWER;
         }
-        *slot = CharInfo { c, flags, lower };
+        *slot = CharInfo {
+            c,
+            flags,
+            lower,
+            hash,
+        };
         *slot
     }
 }
@@ -198,11 +210,10 @@ impl Tokenizer {
                 let len = c.len_utf8();
                 let info = self.cache.get(c);
                 if info.flags & CJK != 0 {
-                    // Ideographs have no case and no digits: hash as written.
                     out.push(Word {
                         start: i as u32,
                         end: (i + len) as u32,
-                        hash: xxh3_64_with_seed(&bytes[i..i + len], HASH_SEED),
+                        hash: info.hash,
                     });
                     i += len;
                     continue;
