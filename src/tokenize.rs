@@ -224,16 +224,17 @@ impl Tokenizer {
                 }
             }
             let start = i;
-            let (end, shape) = if b < 128 {
+            // A word starting with a non-ASCII letter takes the general path
+            // below; so does an ASCII word stopped by a non-ASCII character
+            // that continues it (a letter or digit, not CJK, not uppercase
+            // after lowercase), from its start.
+            let (end, shape, wide_stop) = if b < 128 {
                 ascii_word(bytes, i, &mut self.lowered)
             } else {
-                (i, Shape::Other)
+                (i, Shape::Other, true)
             };
-            // A word stopped by a non-ASCII character goes on when that is
-            // a letter or digit (not CJK, not uppercase after lowercase):
-            // the general path below takes it from the start.
             let goes_on = b >= 128
-                || shape.wide_stop() && {
+                || wide_stop && {
                     let c = text[end..].chars().next().unwrap_or(' ');
                     let info = self.cache.get(c);
                     info.flags & (WORD | CJK) == WORD
@@ -242,11 +243,9 @@ impl Tokenizer {
             if !goes_on {
                 let word = &bytes[start..end];
                 let hash = match shape {
-                    Shape::Lower | Shape::LowerWide => xxh3_64_with_seed(word, HASH_SEED),
-                    Shape::Cased | Shape::CasedWide => {
-                        xxh3_64_with_seed(&self.lowered[..word.len()], HASH_SEED)
-                    }
-                    Shape::Other | Shape::OtherWide => {
+                    Shape::Lower => xxh3_64_with_seed(word, HASH_SEED),
+                    Shape::Cased => xxh3_64_with_seed(&self.lowered[..word.len()], HASH_SEED),
+                    Shape::Other => {
                         self.norm.clear();
                         for &b in word {
                             if b.is_ascii_digit() {
@@ -322,27 +321,16 @@ impl Tokenizer {
     }
 }
 
-/// What normalising an all-ASCII word takes, and whether a non-ASCII
-/// character stopped it (`…Wide`: the caller decides whether the word
-/// really ends there).
+/// What normalising an all-ASCII word takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Shape {
     /// Only lowercase letters: hashed as written.
     Lower,
-    LowerWide,
     /// Letters, some uppercase, at most [`LOWERED`] bytes: hashed from the
     /// lowercased copy.
     Cased,
-    CasedWide,
     /// Digits (each run becomes one `0`) or a longer word.
     Other,
-    OtherWide,
-}
-
-impl Shape {
-    fn wide_stop(self) -> bool {
-        matches!(self, Shape::LowerWide | Shape::CasedWide | Shape::OtherWide)
-    }
 }
 
 /// Longest word lowercased on the fast path.
@@ -361,12 +349,14 @@ fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
 }
 
 /// The end and shape of the ASCII word starting at `i` (an ASCII letter or
-/// digit), its lowercase form left in `lowered` when it fits. Eight bytes
+/// digit), and whether a non-ASCII character stopped it (the caller decides
+/// whether the word really ends there); its lowercase form is left in
+/// `lowered` when it fits. Eight bytes
 /// at a time: each byte is classified with carry-free additions, and the
 /// word ends at the first byte that is not an ASCII letter or digit, or at
 /// an uppercase letter after a lowercase one.
 #[inline]
-fn ascii_word(bytes: &[u8], i: usize, lowered: &mut [u8; LOWERED]) -> (usize, Shape) {
+fn ascii_word(bytes: &[u8], i: usize, lowered: &mut [u8; LOWERED]) -> (usize, Shape, bool) {
     let mut j = i;
     let mut lower_before = 0u64;
     let mut upper_seen = 0u64;
@@ -401,12 +391,14 @@ fn ascii_word(bytes: &[u8], i: usize, lowered: &mut [u8; LOWERED]) -> (usize, Sh
             digit_seen |= digit & inside;
             let end = j + (bit / 8) as usize;
             let wide_stop = wide & (1u64 << bit) != 0;
-            let shape = match (digit_seen != 0 || end - i > LOWERED, upper_seen != 0) {
-                (true, _) => [Shape::Other, Shape::OtherWide],
-                (false, true) => [Shape::Cased, Shape::CasedWide],
-                (false, false) => [Shape::Lower, Shape::LowerWide],
-            }[usize::from(wide_stop)];
-            return (end, shape);
+            let shape = if digit_seen != 0 || end - i > LOWERED {
+                Shape::Other
+            } else if upper_seen != 0 {
+                Shape::Cased
+            } else {
+                Shape::Lower
+            };
+            return (end, shape, wide_stop);
         }
         upper_seen |= upper;
         digit_seen |= digit;
