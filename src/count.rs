@@ -119,10 +119,14 @@ impl CountTable {
         self.len = 0;
     }
 
-    fn iter(&self) -> impl Iterator<Item = Count> + '_ {
+    /// The counts of at least `min_df` (at least 1: an empty slot counts
+    /// 0). Testing the count, not the key, keeps the scan's one branch
+    /// predictable when few keys reach `min_df`.
+    fn iter(&self, min_df: u32) -> impl Iterator<Item = Count> + '_ {
+        let min_df = min_df.max(1);
         self.slots
             .iter()
-            .filter(|s| s.key != 0)
+            .filter(move |s| s.df >= min_df)
             .map(|s| (s.key, s.df, s.group))
     }
 }
@@ -546,13 +550,15 @@ impl Learner {
     }
 
     /// Count partition `p` (its file, then its memory) into `table` and call
-    /// `f(key, df, group)` for every distinct key. Within the budget the
+    /// `f(key, df, group)` for every distinct key of at least `min_df`
+    /// documents. Within the budget the
     /// table holds the whole partition; a partition too large for it is
     /// counted in several passes, each over a disjoint slice of its keys.
     fn count_part(
         &self,
         p: usize,
         table: &mut CountTable,
+        min_df: u32,
         mut f: impl FnMut(u64, u32, u32),
     ) -> std::io::Result<()> {
         let part = lock(&self.parts[p]);
@@ -617,7 +623,7 @@ impl Learner {
                 }
                 table.count_all(&keys, &groups);
             }
-            for (k, df, g) in table.iter() {
+            for (k, df, g) in table.iter(min_df) {
                 f(k, df, g);
             }
         }
@@ -641,6 +647,7 @@ impl Learner {
             .map(|&(_, d)| self.config.threshold(d))
             .collect();
         let lowest = thresholds.iter().copied().min().unwrap_or(0);
+        let min_df = u32::try_from(lowest).unwrap_or(u32::MAX);
         // The partitions are counted in parallel (on the caller's rayon
         // pool), each table reused by its thread; the model sorts the keys,
         // so the result does not depend on the order.
@@ -649,12 +656,12 @@ impl Learner {
             .into_par_iter()
             .map_init(CountTable::default, |table, p| {
                 let mut out = Vec::new();
-                self.count_part(p, table, |k, df, g| {
-                    // Most keys occur once: skip them before the lookup.
+                // Most keys occur once: `min_df` skips them in the scan.
+                self.count_part(p, table, min_df, |k, df, g| {
                     // A group unknown to `thresholds` arrived from another
                     // thread after the snapshot: it is not in this model.
                     let t = thresholds.get(g as usize).copied().unwrap_or(u64::MAX);
-                    if u64::from(df) >= lowest && u64::from(df) >= t {
+                    if u64::from(df) >= t {
                         out.push((k, g));
                     }
                 })
@@ -742,7 +749,7 @@ impl Source for PartSource<'_> {
             }
             let mut counts: Vec<Count> = Vec::new();
             self.learner
-                .count_part(self.next, &mut self.table, |k, df, g| {
+                .count_part(self.next, &mut self.table, 1, |k, df, g| {
                     if g < self.groups {
                         counts.push((k, df, g))
                     }

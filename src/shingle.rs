@@ -175,6 +175,9 @@ pub struct Occurrence {
 #[derive(Clone, Debug, Default)]
 pub struct Gaps {
     flags: Vec<u8>,
+    /// The positions whose gap has any flag, ascending: 0, the boundaries
+    /// and line breaks, `n`. The short-feature scans walk only these.
+    marks: Vec<u32>,
 }
 
 const BOUNDARY: u8 = 1;
@@ -190,6 +193,8 @@ impl Gaps {
         self.flags.clear();
         self.flags.reserve(words.len() + 1);
         self.flags.push(BOUNDARY | NEWLINE | PARAGRAPH);
+        self.marks.clear();
+        self.marks.push(0);
         for i in 1..words.len() {
             let g = gap(text, words, i);
             if g == " " {
@@ -214,7 +219,11 @@ impl Gaps {
                     _ => None,
                 };
                 if let Some(f) = f {
-                    self.flags.push(if upper { f | UPPER_NEXT } else { f });
+                    let f = if upper { f | UPPER_NEXT } else { f };
+                    if f != 0 {
+                        self.marks.push(i as u32);
+                    }
+                    self.flags.push(f);
                     continue;
                 }
             }
@@ -242,6 +251,9 @@ impl Gaps {
             if upper {
                 f |= UPPER_NEXT;
             }
+            if f != 0 {
+                self.marks.push(i as u32);
+            }
             self.flags.push(f);
         }
         let end = words.last().map_or(0, |w| w.end as usize);
@@ -250,7 +262,16 @@ impl Gaps {
         } else {
             0
         };
+        if !words.is_empty() {
+            self.marks.push(words.len() as u32);
+        }
         self.flags.push(BOUNDARY | NEWLINE | PARAGRAPH | tail);
+    }
+
+    /// The positions with any flag set, ascending (see the field).
+    #[inline]
+    fn marks(&self) -> impl Iterator<Item = usize> + '_ {
+        self.marks.iter().map(|&i| i as usize)
     }
 
     /// Does a sentence, line or header end before word `i`?
@@ -317,9 +338,11 @@ pub fn for_each_short(
         })
     };
     if lines && k > 1 {
-        // Whole lines.
+        // Every scan below ends or starts only at flagged positions, so it
+        // walks `gaps.marks` (0, each boundary or line break, n), not every
+        // word. Whole lines:
         let mut start = 0;
-        for i in 1..=n {
+        for i in gaps.marks().skip(1) {
             if gaps.newline(i) {
                 if i - start < k {
                     emit(Feature::Line, seq_hash(&words[start..i]), start, i);
@@ -330,15 +353,20 @@ pub fn for_each_short(
         // Heads of short lines. In hard-wrapped text a line is only a piece
         // of a paragraph: lines between blank lines count, and single lines
         // that start a sentence (the line before ends one).
-        let wrapped = (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i));
-        let mut heads = |ends: &dyn Fn(usize) -> bool, starts: &dyn Fn(usize) -> bool| {
+        let wrapped = gaps
+            .marks()
+            .any(|i| i > 0 && i < n && gaps.newline(i) && !gaps.boundary(i));
+        let mut heads = |ends: fn(&Gaps, usize) -> bool, starts: fn(&Gaps, usize) -> bool| {
             let mut start = 0;
-            for i in 1..=n {
-                if !ends(i) {
+            for i in gaps.marks().skip(1) {
+                if !ends(gaps, i) {
                     continue;
                 }
                 let len = i - start;
-                if starts(start) && (2..=MAX_HEADED_LINE).contains(&len) && !gaps.sentence_end(i) {
+                if starts(gaps, start)
+                    && (2..=MAX_HEADED_LINE).contains(&len)
+                    && !gaps.sentence_end(i)
+                {
                     if let Some(h) = (1..=MAX_HEAD.min(len - 1)).find(|&h| gaps.boundary(start + h))
                     {
                         emit(
@@ -353,19 +381,19 @@ pub fn for_each_short(
             }
         };
         if wrapped {
-            heads(&|i| gaps.paragraph(i), &|_| true);
+            heads(|g, i| g.paragraph(i), |_, _| true);
             // ... and the next line starts a new sentence: a wrapped lead line
             // after a `CP NEWS:` prefix runs on in lowercase.
             heads(
-                &|i| gaps.newline(i) && (gaps.paragraph(i) || gaps.upper_after(i)),
-                &|i| i > 0 && gaps.sentence_end(i) && !gaps.paragraph(i),
+                |g, i| g.newline(i) && (g.paragraph(i) || g.upper_after(i)),
+                |g, i| i > 0 && g.sentence_end(i) && !g.paragraph(i),
             );
         } else {
-            heads(&|i| gaps.newline(i), &|_| true);
+            heads(|g, i| g.newline(i), |_, _| true);
         }
         // Segments between boundaries.
         let mut start = 0;
-        for i in 1..=n {
+        for i in gaps.marks().skip(1) {
             if gaps.boundary(i) {
                 if (2..k).contains(&(i - start)) {
                     emit(Feature::Segment, seq_hash(&words[start..i]), start, i);
