@@ -8,7 +8,7 @@
 //! document prefixes and suffixes are trusted as they are.
 
 use crate::config::Config;
-use crate::shingle::{for_each_shingle, for_each_short, Feature, Gaps};
+use crate::shingle::{for_each_short, Feature, Gaps};
 use crate::tokenize::{word_char_at, Word};
 use std::ops::Range;
 
@@ -24,34 +24,42 @@ pub struct Run {
     fixed_to: bool,
 }
 
+/// A document split into words, with the gaps between them.
+#[derive(Clone, Copy)]
+pub(crate) struct Doc<'a> {
+    pub text: &'a str,
+    pub words: &'a [Word],
+    pub gaps: &'a Gaps,
+}
+
 /// Append to `spans` the byte ranges of the boilerplate in `text`, sorted
-/// and disjoint, before whitespace tidying. `frequent(kind, hash)` says
-/// whether a feature is frequent in the document's group.
+/// and disjoint, before whitespace tidying. `shingles` are the first words
+/// (ascending) of the document's shingles that are frequent in its group;
+/// `frequent(kind, hash)` says whether a short feature is.
 pub(crate) fn detect(
     config: &Config,
-    text: &str,
-    words: &[Word],
-    gaps: &Gaps,
+    doc: Doc<'_>,
+    shingles: &[u32],
     frequent: impl Fn(Feature, u64) -> bool,
     runs: &mut Vec<Run>,
     spans: &mut Vec<Range<usize>>,
 ) {
+    let Doc { text, words, gaps } = doc;
     runs.clear();
     let k = config.shingle_words;
-    for_each_shingle(words, k, |i, h| {
-        if frequent(Feature::Shingle, h) {
-            match runs.last_mut() {
-                Some(r) if i <= r.to => r.to = r.to.max(i + k),
-                _ => runs.push(Run {
-                    from: i,
-                    to: i + k,
-                    trusted: false,
-                    fixed_from: false,
-                    fixed_to: false,
-                }),
-            }
+    for &i in shingles {
+        let i = i as usize;
+        match runs.last_mut() {
+            Some(r) if i <= r.to => r.to = r.to.max(i + k),
+            _ => runs.push(Run {
+                from: i,
+                to: i + k,
+                trusted: false,
+                fixed_from: false,
+                fixed_to: false,
+            }),
         }
-    });
+    }
     for_each_short(
         words,
         gaps,

@@ -16,8 +16,8 @@
 
 use crate::config::Config;
 use crate::cut::{apply, tidy};
-use crate::detect::detect;
-use crate::shingle::{group_hash, key, Feature};
+use crate::detect::{detect, Doc};
+use crate::shingle::{for_each_shingle, group_hash, key, Feature};
 use crate::tokenize::{Tokenizer, Word, HASH_SEED};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -106,6 +106,23 @@ impl KeySet {
         }
     }
 
+    /// Keep in `hits` the indices `i` (ascending) whose `keys[i]` is in the
+    /// set. Two passes: the filter first, without a branch per key (most
+    /// miss, unpredictably), so its loads overlap; then the table, for the
+    /// few that pass.
+    fn find_all(&self, keys: &[u64], hits: &mut Vec<u32>) {
+        hits.clear();
+        hits.resize(keys.len(), 0);
+        let mut n = 0;
+        for (i, &k) in keys.iter().enumerate() {
+            let (w, bit) = self.filter_bit(k);
+            hits[n] = i as u32;
+            n += usize::from(self.filter[w] & bit != 0);
+        }
+        hits.truncate(n);
+        hits.retain(|&i| self.contains(keys[i as usize]));
+    }
+
     fn sorted(&self) -> Vec<u64> {
         let mut v: Vec<u64> = self.slots.iter().copied().filter(|&k| k != 0).collect();
         v.sort_unstable();
@@ -152,6 +169,8 @@ pub struct Scratch {
     words: Vec<Word>,
     gaps: crate::shingle::Gaps,
     runs: Vec<crate::detect::Run>,
+    keys: Vec<u64>,
+    hits: Vec<u32>,
 }
 
 impl Scratch {
@@ -271,11 +290,21 @@ impl Model {
         }
         scratch.tokenizer.tokenize(text, &mut scratch.words);
         scratch.gaps.compute(text, &scratch.words);
+        let keys = &mut scratch.keys;
+        keys.clear();
+        for_each_shingle(&scratch.words, self.config.shingle_words, |_, h| {
+            keys.push(key(gh, Feature::Shingle, h))
+        });
+        self.keys.find_all(keys, &mut scratch.hits);
+        let doc = Doc {
+            text,
+            words: &scratch.words,
+            gaps: &scratch.gaps,
+        };
         detect(
             &self.config,
-            text,
-            &scratch.words,
-            &scratch.gaps,
+            doc,
+            &scratch.hits,
             |kind, h| self.keys.contains(key(gh, kind, h)),
             &mut scratch.runs,
             removed,
@@ -503,6 +532,26 @@ mod tests {
         for n in 0..bytes.len() {
             assert!(Model::from_bytes(&bytes[..n]).is_err());
         }
+    }
+
+    /// The two-pass batch lookup finds exactly the keys one-at-a-time
+    /// lookups find, in order.
+    #[test]
+    fn find_all_agrees_with_contains() {
+        let mix = |i: u64| crate::shingle::fmix64(i.wrapping_add(1)).max(1);
+        let members: Vec<u64> = (0..5000).map(|i| mix(i * 2)).collect();
+        let set = KeySet::new(&members);
+        // Half members, half not, interleaved.
+        let queries: Vec<u64> = (0..20000).map(mix).collect();
+        let mut hits = Vec::new();
+        set.find_all(&queries, &mut hits);
+        let want: Vec<u32> = (0..queries.len() as u32)
+            .filter(|&i| set.contains(queries[i as usize]))
+            .collect();
+        assert_eq!(hits, want);
+        assert_eq!(hits.len(), 5000);
+        set.find_all(&[], &mut hits);
+        assert!(hits.is_empty());
     }
 
     #[test]
