@@ -10,8 +10,35 @@
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// The seed of every hash boilercut computes. Fixed, so that a model written
-/// on one machine is valid on another.
-pub const HASH_SEED: u64 = 0x626f_696c_6572_6375; // "boilercu"
+/// on one machine is valid on another; changed whenever a hash changes, so
+/// that models and count files of other versions are refused.
+pub const HASH_SEED: u64 = 0x626f_696c_6572_6332; // "boilerc2"
+
+/// Hash of a normalised word: up to 16 bytes from two zero-padded 8-byte
+/// words (no word contains a NUL byte, so the padding is unambiguous),
+/// longer words with xxh3.
+#[inline]
+pub(crate) fn hash_norm(b: &[u8]) -> u64 {
+    if b.len() <= 16 {
+        let mut buf = [0u8; 16];
+        buf[..b.len()].copy_from_slice(b);
+        let lo = u64::from_le_bytes(buf[..8].try_into().unwrap_or([0; 8]));
+        let hi = u64::from_le_bytes(buf[8..].try_into().unwrap_or([0; 8]));
+        short_hash(lo, hi, b.len())
+    } else {
+        xxh3_64_with_seed(b, HASH_SEED)
+    }
+}
+
+/// [`hash_norm`] of a word of `len` <= 16 bytes given as its first eight
+/// bytes `lo` and the next eight `hi`, both zero-padded (little-endian).
+/// Without a branch on the length: the ASCII fast path has the bytes in
+/// registers already.
+#[inline(always)]
+fn short_hash(lo: u64, hi: u64, len: usize) -> u64 {
+    use crate::shingle::fmix64;
+    fmix64(lo ^ HASH_SEED).wrapping_add(fmix64(hi ^ len as u64 ^ 0x9e37_79b9_7f4a_7c15))
+}
 
 /// One word of a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,7 +167,7 @@ impl CharCache {
             flags |= CJK;
             // Ideographs have no case and no digits: hashed as written.
             let mut tmp = [0u8; 4];
-            hash = xxh3_64_with_seed(c.encode_utf8(&mut tmp).as_bytes(), HASH_SEED);
+            hash = hash_norm(c.encode_utf8(&mut tmp).as_bytes());
         }
         if c.is_alphanumeric() {
             flags |= WORD;
@@ -228,10 +255,10 @@ impl Tokenizer {
             // below; so does an ASCII word stopped by a non-ASCII character
             // that continues it (a letter or digit, not CJK, not uppercase
             // after lowercase), from its start.
-            let (end, shape, wide_stop) = if b < 128 {
+            let (end, shape, wide_stop, [lo, hi]) = if b < 128 {
                 ascii_word(bytes, i, &mut self.lowered)
             } else {
-                (i, Shape::Other, true)
+                (i, Shape::Other, true, [0, 0])
             };
             let goes_on = b >= 128
                 || wide_stop && {
@@ -243,8 +270,11 @@ impl Tokenizer {
             if !goes_on {
                 let word = &bytes[start..end];
                 let hash = match shape {
-                    Shape::Lower => xxh3_64_with_seed(word, HASH_SEED),
-                    Shape::Cased => xxh3_64_with_seed(&self.lowered[..word.len()], HASH_SEED),
+                    Shape::Lower | Shape::Cased if word.len() <= 16 => {
+                        short_hash(lo, hi, word.len())
+                    }
+                    Shape::Lower => hash_norm(word),
+                    Shape::Cased => hash_norm(&self.lowered[..word.len()]),
                     Shape::Other => {
                         self.norm.clear();
                         for &b in word {
@@ -256,7 +286,7 @@ impl Tokenizer {
                                 self.norm.push(b.to_ascii_lowercase());
                             }
                         }
-                        xxh3_64_with_seed(&self.norm, HASH_SEED)
+                        hash_norm(&self.norm)
                     }
                 };
                 out.push(Word {
@@ -315,7 +345,7 @@ impl Tokenizer {
             out.push(Word {
                 start: start as u32,
                 end: i as u32,
-                hash: xxh3_64_with_seed(&self.norm, HASH_SEED),
+                hash: hash_norm(&self.norm),
             });
         }
     }
@@ -351,13 +381,19 @@ fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
 /// The end and shape of the ASCII word starting at `i` (an ASCII letter or
 /// digit), and whether a non-ASCII character stopped it (the caller decides
 /// whether the word really ends there); its lowercase form is left in
-/// `lowered` when it fits. Eight bytes
+/// `lowered` when it fits, and in the returned pair (first eight bytes,
+/// next eight, zero-padded) when it has at most 16 bytes. Eight bytes
 /// at a time: each byte is classified with carry-free additions, and the
 /// word ends at the first byte that is not an ASCII letter or digit, or at
 /// an uppercase letter after a lowercase one.
 #[inline]
-fn ascii_word(bytes: &[u8], i: usize, lowered: &mut [u8; LOWERED]) -> (usize, Shape, bool) {
+fn ascii_word(
+    bytes: &[u8],
+    i: usize,
+    lowered: &mut [u8; LOWERED],
+) -> (usize, Shape, bool, [u64; 2]) {
     let mut j = i;
+    let (mut lo, mut hi) = (0u64, 0u64);
     let mut lower_before = 0u64;
     let mut upper_seen = 0u64;
     let mut digit_seen = 0u64;
@@ -378,15 +414,28 @@ fn ascii_word(bytes: &[u8], i: usize, lowered: &mut [u8; LOWERED]) -> (usize, Sh
         let upper = in_range(y, b'A', b'Z') & !wide;
         let digit = in_range(y, b'0', b'9') & !wide;
         let chunk = j - i;
+        // Uppercase to lowercase: set bit 5 (the high bit shifted by 2).
+        let low = x | (upper >> 2);
         if chunk < LOWERED {
-            // Uppercase to lowercase: set bit 5 (the high bit shifted by 2).
-            lowered[chunk..chunk + 8].copy_from_slice(&(x | (upper >> 2)).to_le_bytes());
+            lowered[chunk..chunk + 8].copy_from_slice(&low.to_le_bytes());
         }
         let camel = upper & ((lower << 8) | lower_before);
         let stop = (!(lower | upper | digit) & HIGH) | camel;
+        if chunk == 0 {
+            lo = low;
+        } else if chunk == 8 {
+            hi = low;
+        }
         if stop != 0 {
             let bit = stop.trailing_zeros();
             let inside = (1u64 << bit) - 1;
+            // The bytes before the stop byte (bit 7 of byte p is bit
+            // 8p + 7): `inside >> 7` covers exactly the first p bytes.
+            if chunk == 0 {
+                lo &= inside >> 7;
+            } else if chunk == 8 {
+                hi &= inside >> 7;
+            }
             upper_seen |= upper & inside;
             digit_seen |= digit & inside;
             let end = j + (bit / 8) as usize;
@@ -398,7 +447,7 @@ fn ascii_word(bytes: &[u8], i: usize, lowered: &mut [u8; LOWERED]) -> (usize, Sh
             } else {
                 Shape::Lower
             };
-            return (end, shape, wide_stop);
+            return (end, shape, wide_stop, [lo, hi]);
         }
         upper_seen |= upper;
         digit_seen |= digit;
@@ -413,7 +462,7 @@ pub fn word_hash(word: &str) -> u64 {
     for c in word.chars() {
         push_normalised(c, &mut norm);
     }
-    xxh3_64_with_seed(&norm, HASH_SEED)
+    hash_norm(&norm)
 }
 
 #[cfg(test)]
@@ -427,6 +476,38 @@ mod tests {
         out.iter()
             .map(|w| &text[w.start as usize..w.end as usize])
             .collect()
+    }
+
+    /// The register hash of the ASCII fast path equals the hash of the
+    /// normalised bytes, for every length around the 8- and 16-byte
+    /// chunks, lowercase or not, mid-text or at its very end.
+    #[test]
+    fn fast_path_hash_equals_normalised_hash() {
+        let letters = "ABcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz";
+        for len in 1..=40 {
+            let w = &letters[..len];
+            let lower = w.to_ascii_lowercase();
+            for text in [
+                w.to_string(),
+                format!("{w}."),
+                format!("1 {w} 2"),
+                format!("{lower} "),
+            ] {
+                let mut out = Vec::new();
+                Tokenizer::new().tokenize(&text, &mut out);
+                let got = out
+                    .iter()
+                    .find(|t| text[t.start as usize..t.end as usize].eq_ignore_ascii_case(w))
+                    .unwrap_or_else(|| panic!("no word of {len} bytes in {text:?}"));
+                assert_eq!(got.hash, hash_norm(lower.as_bytes()), "{text:?}");
+                assert_eq!(got.hash, word_hash(w), "{text:?}");
+            }
+        }
+        // Distinct short words, distinct hashes; padding is not a character.
+        let a = hash_norm(b"abcdefgh");
+        assert_ne!(a, hash_norm(b"abcdefg"));
+        assert_ne!(a, hash_norm(b"abcdefgha"));
+        assert_ne!(hash_norm(b""), hash_norm(b"a"));
     }
 
     #[test]
