@@ -186,75 +186,82 @@ const PARAGRAPH: u8 = 4;
 const SENTENCE_END: u8 = 8;
 const UPPER_NEXT: u8 = 16;
 
+/// The flags of the gap before word `i` (0 < i < words.len()), which is
+/// not a single space.
+fn gap_flags(text: &str, words: &[Word], i: usize, soft: bool) -> u8 {
+    let g = gap(text, words, i);
+    let first = text.as_bytes()[words[i].start as usize];
+    let upper = if first < 128 {
+        first.is_ascii_uppercase()
+    } else {
+        text[words[i].start as usize..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    // The commonest gaps after one space: punctuation then a space.
+    if let [p, b' '] = g.as_bytes() {
+        let f = match p {
+            b',' | b';' | b')' | b'"' | b'\'' => Some(0),
+            b'.' | b'!' | b'?' => Some(BOUNDARY | SENTENCE_END),
+            b':' => Some(BOUNDARY),
+            _ => None,
+        };
+        if let Some(f) = f {
+            return if upper { f | UPPER_NEXT } else { f };
+        }
+    }
+    let mut f = 0;
+    // `3.5`, `12:30` and `1,200` are numbers, not boundaries.
+    let in_number = matches!(g, "." | ":" | ",")
+        && text.as_bytes()[words[i - 1].end as usize - 1].is_ascii_digit()
+        && text.as_bytes()[words[i].start as usize].is_ascii_digit();
+    // An empty gap inside letters is a glued sentence (`readsHadley`);
+    // between CJK characters it is nothing.
+    let glued = g.is_empty() && !crate::tokenize::is_cjk_at(text, words[i].start as usize);
+    if glued || (!in_number && is_boundary(g, soft)) {
+        f |= BOUNDARY;
+    }
+    if g.contains(['.', '!', '?', '。', '！', '？']) && !in_number {
+        f |= SENTENCE_END;
+    }
+    let newlines = g.bytes().filter(|&b| b == b'\n').count();
+    if newlines > 0 {
+        f |= NEWLINE;
+    }
+    if newlines > 1 {
+        f |= PARAGRAPH;
+    }
+    if upper {
+        f |= UPPER_NEXT;
+    }
+    f
+}
+
 impl Gaps {
     /// Describe the gaps of `text`, split into `words`.
     pub fn compute(&mut self, text: &str, words: &[Word]) {
         let soft = is_hard_wrapped(text);
+        let n = words.len();
+        // Entry n describes the end; an empty document has entries 0 and 1.
+        let last = n.max(1);
         self.flags.clear();
-        self.flags.reserve(words.len() + 1);
-        self.flags.push(BOUNDARY | NEWLINE | PARAGRAPH);
+        self.flags.resize(last + 1, 0);
+        self.flags[0] = BOUNDARY | NEWLINE | PARAGRAPH;
         self.marks.clear();
         self.marks.push(0);
-        for i in 1..words.len() {
-            let g = gap(text, words, i);
-            if g == " " {
-                self.flags.push(0);
+        let bytes = text.as_bytes();
+        for i in 1..n {
+            // Most gaps are one space: their flags stay 0.
+            let end = words[i - 1].end as usize;
+            if words[i].start as usize == end + 1 && bytes[end] == b' ' {
                 continue;
             }
-            let first = text.as_bytes()[words[i].start as usize];
-            let upper = if first < 128 {
-                first.is_ascii_uppercase()
-            } else {
-                text[words[i].start as usize..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase)
-            };
-            // The commonest gaps after one space: punctuation then a space.
-            if let [p, b' '] = g.as_bytes() {
-                let f = match p {
-                    b',' | b';' | b')' | b'"' | b'\'' => Some(0),
-                    b'.' | b'!' | b'?' => Some(BOUNDARY | SENTENCE_END),
-                    b':' => Some(BOUNDARY),
-                    _ => None,
-                };
-                if let Some(f) = f {
-                    let f = if upper { f | UPPER_NEXT } else { f };
-                    if f != 0 {
-                        self.marks.push(i as u32);
-                    }
-                    self.flags.push(f);
-                    continue;
-                }
-            }
-            let mut f = 0;
-            // `3.5`, `12:30` and `1,200` are numbers, not boundaries.
-            let in_number = matches!(g, "." | ":" | ",")
-                && text.as_bytes()[words[i - 1].end as usize - 1].is_ascii_digit()
-                && text.as_bytes()[words[i].start as usize].is_ascii_digit();
-            // An empty gap inside letters is a glued sentence (`readsHadley`);
-            // between CJK characters it is nothing.
-            let glued = g.is_empty() && !crate::tokenize::is_cjk_at(text, words[i].start as usize);
-            if glued || (!in_number && is_boundary(g, soft)) {
-                f |= BOUNDARY;
-            }
-            if g.contains(['.', '!', '?', '。', '！', '？']) && !in_number {
-                f |= SENTENCE_END;
-            }
-            let newlines = g.bytes().filter(|&b| b == b'\n').count();
-            if newlines > 0 {
-                f |= NEWLINE;
-            }
-            if newlines > 1 {
-                f |= PARAGRAPH;
-            }
-            if upper {
-                f |= UPPER_NEXT;
-            }
+            let f = gap_flags(text, words, i, soft);
             if f != 0 {
+                self.flags[i] = f;
                 self.marks.push(i as u32);
             }
-            self.flags.push(f);
         }
         let end = words.last().map_or(0, |w| w.end as usize);
         let tail = if text[end..].contains(['.', '!', '?', '。', '！', '？']) {
@@ -262,10 +269,10 @@ impl Gaps {
         } else {
             0
         };
-        if !words.is_empty() {
-            self.marks.push(words.len() as u32);
+        if n > 0 {
+            self.marks.push(n as u32);
         }
-        self.flags.push(BOUNDARY | NEWLINE | PARAGRAPH | tail);
+        self.flags[last] = BOUNDARY | NEWLINE | PARAGRAPH | tail;
     }
 
     /// The positions with any flag set, ascending (see the field).
