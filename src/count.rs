@@ -447,6 +447,7 @@ impl Learner {
                 self.spill_part(p, part);
             }
         }
+        batch.pending = 0;
         batch.names.clear();
         batch.docs.clear();
         batch.hashes.clear();
@@ -782,6 +783,8 @@ pub struct Batch {
     docs: Vec<u64>,
     hashes: Vec<u64>,
     parts: Vec<Vec<(u64, u32)>>,
+    /// Occurrences in `parts`.
+    pending: usize,
 }
 
 impl Batch {
@@ -798,6 +801,7 @@ impl Batch {
             docs: Vec::new(),
             hashes: Vec::new(),
             parts: (0..PARTS).map(|_| Vec::new()).collect(),
+            pending: 0,
         }
     }
 
@@ -849,6 +853,7 @@ impl Batch {
                 if s == 0 {
                     seen[i] = k;
                     self.parts[part_of(k)].push((k, gid));
+                    self.pending += 1;
                     break;
                 }
                 i = (i + 1) & mask;
@@ -858,8 +863,13 @@ impl Batch {
 
     /// Keys waiting in this batch (to decide when to absorb it).
     pub fn pending(&self) -> usize {
-        self.parts.iter().map(Vec::len).sum()
+        self.pending
     }
+
+    /// A batch holding about this many keys is worth absorbing: its
+    /// partition buffers (16 bytes a key) still sit in a core's cache, and
+    /// the learner's are appended to in runs of dozens of keys.
+    pub const ABSORB_AT: usize = 1 << 15;
 }
 
 #[cfg(test)]

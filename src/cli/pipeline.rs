@@ -139,6 +139,52 @@ pub fn memory_note(s: &boilercut::LearnStats) -> String {
     }
 }
 
+/// Count one chunk of a source into `batch`, absorbing it into `learner`
+/// whenever it holds `Batch::ABSORB_AT` keys. The first bad line, when
+/// bad lines stop the run.
+fn count_chunk(
+    learner: &boilercut::Learner,
+    batch: &mut boilercut::Batch,
+    src: &super::input::Source,
+    data: &[u8],
+    opts: &Options,
+) -> Option<BadLine> {
+    if src.kind == Kind::Txt {
+        if let Ok(text) = std::str::from_utf8(data) {
+            batch.add(text, &src.group);
+        }
+        return None;
+    }
+    for (i, line) in lines(data).enumerate() {
+        if is_blank(line) {
+            continue;
+        }
+        // Invalid UTF-8 is passed through when cleaning: nothing to learn.
+        let Ok(line) = std::str::from_utf8(line) else {
+            continue;
+        };
+        match jsonl::parse(line, &opts.fields) {
+            Ok(rec) => {
+                if let Text::Str { value, .. } = &rec.text {
+                    batch.add(value, &rec.group);
+                    if batch.pending() >= boilercut::Batch::ABSORB_AT {
+                        learner.absorb(batch);
+                    }
+                }
+            }
+            Err(e) => {
+                if opts.on_error == OnError::Fail {
+                    return Some(BadLine {
+                        line: i as u64,
+                        what: e.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Count every input into a learner.
 pub fn count(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<boilercut::Learner> {
     let learner = builder
@@ -147,47 +193,20 @@ pub fn count(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<bo
         .build()
         .map_err(|e| anyhow!(super::UsageError(e.to_string())))?;
     let mut line_base = vec![0u64; plan.sources.len()];
+    // Batches are reused (their buffers stay allocated) and absorbed every
+    // `ABSORB_AT` keys, while their buffers are still in cache.
+    let spare: std::sync::Mutex<Vec<boilercut::Batch>> = Default::default();
     for_each_chunk(
         plan,
         "learn",
         opts.quiet,
         |chunk| -> Option<BadLine> {
             let src = &plan.sources[chunk.source];
-            let mut batch = learner.batch();
-            if src.kind == Kind::Txt {
-                if let Ok(text) = std::str::from_utf8(&chunk.data) {
-                    batch.add(text, &src.group);
-                }
-                learner.absorb(&mut batch);
-                return None;
-            }
-            let mut bad = None;
-            for (i, line) in lines(&chunk.data).enumerate() {
-                if is_blank(line) {
-                    continue;
-                }
-                // Invalid UTF-8 is passed through when cleaning: nothing to learn.
-                let Ok(line) = std::str::from_utf8(line) else {
-                    continue;
-                };
-                match jsonl::parse(line, &opts.fields) {
-                    Ok(rec) => {
-                        if let Text::Str { value, .. } = &rec.text {
-                            batch.add(value, &rec.group);
-                        }
-                    }
-                    Err(e) => {
-                        if opts.on_error == OnError::Fail {
-                            bad = Some(BadLine {
-                                line: i as u64,
-                                what: e.to_string(),
-                            });
-                            break;
-                        }
-                    }
-                }
-            }
+            let taken = spare.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let mut batch = taken.unwrap_or_else(|| learner.batch());
+            let bad = count_chunk(&learner, &mut batch, src, &chunk.data, opts);
             learner.absorb(&mut batch);
+            spare.lock().unwrap_or_else(|e| e.into_inner()).push(batch);
             bad
         },
         |chunk, bad| {
