@@ -62,10 +62,13 @@ impl KeySet {
         set
     }
 
+    /// The filter word of `k` and its two bits in it (a blocked Bloom filter
+    /// with two hashes: about 1.5% false positives at 16 bits a key,
+    /// against 6% with one bit).
     #[inline]
     fn filter_bit(&self, k: u64) -> (usize, u64) {
-        let b = (k >> 24) & self.filter_mask;
-        ((b >> 6) as usize, 1u64 << (b & 63))
+        let w = ((k >> 24) & self.filter_mask) >> 6;
+        (w as usize, (1u64 << ((k >> 52) & 63)) | (1u64 << (k >> 58)))
     }
 
     fn insert(&mut self, k: u64) {
@@ -89,8 +92,8 @@ impl KeySet {
 
     #[inline]
     fn contains(&self, k: u64) -> bool {
-        let (w, bit) = self.filter_bit(k);
-        if self.filter[w] & bit == 0 {
+        let (w, bits) = self.filter_bit(k);
+        if self.filter[w] & bits != bits {
             return false;
         }
         let mut i = k as usize & self.mask;
@@ -115,9 +118,9 @@ impl KeySet {
         hits.resize(keys.len(), 0);
         let mut n = 0;
         for (i, &k) in keys.iter().enumerate() {
-            let (w, bit) = self.filter_bit(k);
+            let (w, bits) = self.filter_bit(k);
             hits[n] = i as u32;
-            n += usize::from(self.filter[w] & bit != 0);
+            n += usize::from(self.filter[w] & bits == bits);
         }
         hits.truncate(n);
         hits.retain(|&i| self.contains(keys[i as usize]));
