@@ -13,7 +13,7 @@
 use crate::config::Config;
 use crate::counts::{union_groups, write_count_file, Count, CountsError, Source};
 use crate::model::Model;
-use crate::shingle::{for_each_shingle, for_each_short, group_hash, key, Feature, Gaps};
+use crate::shingle::{for_each_short, group_hash, key, shingle_keys, Gaps};
 use crate::tokenize::{Tokenizer, Word};
 use std::collections::HashMap;
 use std::fmt;
@@ -824,9 +824,7 @@ impl Batch {
         let c = &self.config;
         let keys = &mut self.doc_keys;
         keys.clear();
-        for_each_shingle(&self.words, c.shingle_words, |_, h| {
-            keys.push(key(gh, Feature::Shingle, h))
-        });
+        shingle_keys(&self.words, c.shingle_words, gh, keys);
         self.gaps.compute(text, &self.words);
         for_each_short(
             &self.words,

@@ -17,7 +17,7 @@
 use crate::config::Config;
 use crate::cut::{apply, tidy};
 use crate::detect::{detect, Doc};
-use crate::shingle::{for_each_shingle, group_hash, key, Feature};
+use crate::shingle::{group_hash, key, shingle_keys, Feature};
 use crate::tokenize::{Tokenizer, Word, HASH_SEED};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -66,15 +66,15 @@ impl KeySet {
     /// with two hashes: about 1.5% false positives at 16 bits a key,
     /// against 6% with one bit).
     #[inline]
-    fn filter_bit(&self, k: u64) -> (usize, u64) {
+    fn filter_bits(&self, k: u64) -> (usize, u64) {
         let w = ((k >> 24) & self.filter_mask) >> 6;
         (w as usize, (1u64 << ((k >> 52) & 63)) | (1u64 << (k >> 58)))
     }
 
     fn insert(&mut self, k: u64) {
         debug_assert!(k != 0);
-        let (w, bit) = self.filter_bit(k);
-        self.filter[w] |= bit;
+        let (w, bits) = self.filter_bits(k);
+        self.filter[w] |= bits;
         let mut i = k as usize & self.mask;
         loop {
             let s = self.slots[i];
@@ -92,10 +92,13 @@ impl KeySet {
 
     #[inline]
     fn contains(&self, k: u64) -> bool {
-        let (w, bits) = self.filter_bit(k);
-        if self.filter[w] & bits != bits {
-            return false;
-        }
+        let (w, bits) = self.filter_bits(k);
+        self.filter[w] & bits == bits && self.in_table(k)
+    }
+
+    /// Whether `k` is in the table (the filter not asked).
+    #[inline]
+    fn in_table(&self, k: u64) -> bool {
         let mut i = k as usize & self.mask;
         loop {
             let s = self.slots[i];
@@ -118,12 +121,12 @@ impl KeySet {
         hits.resize(keys.len(), 0);
         let mut n = 0;
         for (i, &k) in keys.iter().enumerate() {
-            let (w, bits) = self.filter_bit(k);
+            let (w, bits) = self.filter_bits(k);
             hits[n] = i as u32;
             n += usize::from(self.filter[w] & bits == bits);
         }
         hits.truncate(n);
-        hits.retain(|&i| self.contains(keys[i as usize]));
+        hits.retain(|&i| self.in_table(keys[i as usize]));
     }
 
     fn sorted(&self) -> Vec<u64> {
@@ -295,9 +298,7 @@ impl Model {
         scratch.gaps.compute(text, &scratch.words);
         let keys = &mut scratch.keys;
         keys.clear();
-        for_each_shingle(&scratch.words, self.config.shingle_words, |_, h| {
-            keys.push(key(gh, Feature::Shingle, h))
-        });
+        shingle_keys(&scratch.words, self.config.shingle_words, gh, keys);
         self.keys.find_all(keys, &mut scratch.hits);
         let doc = Doc {
             text,

@@ -99,6 +99,13 @@ pub fn for_each_shingle(words: &[Word], k: usize, mut f: impl FnMut(usize, u64))
     }
 }
 
+/// Append to `keys` the key of every k-word shingle of `words` in group
+/// `group` (a group hash), in order: what learning counts and cleaning
+/// looks up.
+pub fn shingle_keys(words: &[Word], k: usize, group: u64, keys: &mut Vec<u64>) {
+    for_each_shingle(words, k, |_, h| keys.push(key(group, Feature::Shingle, h)));
+}
+
 /// Does the text between two words (or before the first / after the last)
 /// end a sentence, a line or a header? A newline, sentence punctuation, a
 /// colon, or a separator such as `|`, `»`, `—` or a spaced hyphen. In a
