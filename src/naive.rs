@@ -327,7 +327,7 @@ fn any_text() -> impl Strategy<Value = String> {
     prop_oneof![
         text(),
         any::<String>(),
-        "[a-zA-Z0-9 .,\n\u{e9}\u{4e2d}\u{3000}]{0,60}"
+        "[a-zA-Z0-9 .,\n\u{e9}\u{4e2d}\u{3000}]{0,200}"
     ]
 }
 

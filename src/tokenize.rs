@@ -201,8 +201,88 @@ impl CharCache {
 #[derive(Default, Debug)]
 pub struct Tokenizer {
     norm: Vec<u8>,
-    lowered: [u8; LOWERED],
     cache: CharCache,
+}
+
+/// Bytes the fast path classifies at once.
+const WINDOW: usize = 64;
+
+/// What the bytes of a window are: bit `p` of each mask is byte `p`.
+#[derive(Clone, Copy, Debug, Default)]
+struct Masks {
+    /// Not ASCII (part of a multi-byte character).
+    wide: u64,
+    upper: u64,
+    lower: u64,
+    digit: u64,
+}
+
+/// Classify the 64 bytes of `win` and write them to `lowered` with ASCII
+/// uppercase letters lowercased. SSE2, which every x86_64 CPU has: sixteen
+/// bytes per comparison.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn classify(win: &[u8; WINDOW], lowered: &mut [u8; WINDOW + 16]) -> Masks {
+    use core::arch::x86_64::*;
+    let mut m = Masks::default();
+    for k in 0..WINDOW / 16 {
+        // SAFETY: the load reads bytes 16k..16k+16 of the 64-byte `win`, the
+        // store writes bytes 16k..16k+16 of the 80-byte `lowered` (k < 4);
+        // both are unaligned accesses. SSE2 is part of every x86_64 target.
+        unsafe {
+            let v = _mm_loadu_si128(win.as_ptr().add(16 * k) as *const __m128i);
+            // Signed comparisons: bytes of 128 and up are negative, so they
+            // fall in none of the ranges.
+            let range = |lo: u8, hi: u8| {
+                _mm_and_si128(
+                    _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
+                    _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1)),
+                )
+            };
+            let upper = range(b'A', b'Z');
+            let bits = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u16) << (16 * k);
+            m.wide |= bits(v);
+            m.upper |= bits(upper);
+            m.lower |= bits(range(b'a', b'z'));
+            m.digit |= bits(range(b'0', b'9'));
+            let low = _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+            _mm_storeu_si128(lowered.as_mut_ptr().add(16 * k) as *mut __m128i, low);
+        }
+    }
+    m
+}
+
+/// [`classify`] a byte at a time, for other targets.
+#[cfg(not(target_arch = "x86_64"))]
+fn classify(win: &[u8; WINDOW], lowered: &mut [u8; WINDOW + 16]) -> Masks {
+    let mut m = Masks::default();
+    for (p, &b) in win.iter().enumerate() {
+        let bit = 1u64 << p;
+        m.wide |= if b >= 128 { bit } else { 0 };
+        m.upper |= if b.is_ascii_uppercase() { bit } else { 0 };
+        m.lower |= if b.is_ascii_lowercase() { bit } else { 0 };
+        m.digit |= if b.is_ascii_digit() { bit } else { 0 };
+        lowered[p] = b.to_ascii_lowercase();
+    }
+    m
+}
+
+/// Bits `0..p` set (`p` <= 64).
+#[inline(always)]
+fn below(p: usize) -> u64 {
+    if p >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << p) - 1
+    }
+}
+
+/// Eight bytes of `b` from `at`, little-endian.
+#[inline(always)]
+fn load8(b: &[u8; WINDOW + 16], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(w)
 }
 
 impl Tokenizer {
@@ -215,6 +295,13 @@ impl Tokenizer {
     ///
     /// Texts of 4 GiB or more are not split (offsets are 32-bit); `out` is
     /// left empty for them, so they are never changed.
+    ///
+    /// ASCII text is split 64 bytes at a time: the bytes are classified with
+    /// vector comparisons into bit masks, word starts and ends are bit
+    /// arithmetic on those masks, and a word of up to 16 bytes is hashed
+    /// from two loads of the lowercased window. Words that touch a non-ASCII
+    /// character, or run past the window, take the general path
+    /// ([`Tokenizer::step`]) one token at a time.
     pub fn tokenize(&mut self, text: &str, out: &mut Vec<Word>) {
         out.clear();
         if text.len() > u32::MAX as usize {
@@ -222,237 +309,196 @@ impl Tokenizer {
         }
         let bytes = text.as_bytes();
         let n = bytes.len();
+        let mut win = [0u8; WINDOW];
+        let mut lowered = [0u8; WINDOW + 16];
+        // Invariant: `i` is a character boundary where no word continues
+        // from the left.
         let mut i = 0;
+        while i < n {
+            let len = (n - i).min(WINDOW);
+            if len == WINDOW {
+                win.copy_from_slice(&bytes[i..i + WINDOW]);
+            } else {
+                // Zero padding: not a word byte, so the last word ends at `n`.
+                win = [0; WINDOW];
+                win[..len].copy_from_slice(&bytes[i..]);
+            }
+            let m = classify(&win, &mut lowered);
+            // Only the bytes before the first non-ASCII one are settled here:
+            // a word ending at that character may go on through it.
+            let settled = if m.wide == 0 {
+                WINDOW
+            } else {
+                m.wide.trailing_zeros() as usize
+            };
+            let word = m.upper | m.lower | m.digit;
+            // An uppercase letter after a lowercase one starts a new word.
+            let camel = m.upper & (m.lower << 1);
+            let ends = !word | camel;
+            let mut starts = ((word & !(word << 1)) | camel) & below(settled);
+            let mut next = i + settled.min(len);
+            while starts != 0 {
+                let s = starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                let after = ends & (u64::MAX << s) & !(1u64 << s);
+                let e = after.trailing_zeros() as usize;
+                if e >= settled {
+                    // The word may go on past the window or through a
+                    // non-ASCII character.
+                    next = i + s;
+                    break;
+                }
+                let hash = self.window_hash(&lowered, s, e, m.digit & below(e) & !below(s) != 0);
+                out.push(Word {
+                    start: (i + s) as u32,
+                    end: (i + e) as u32,
+                    hash,
+                });
+            }
+            if next > i {
+                i = next;
+                continue;
+            }
+            // Nothing settled at the start of the window: a non-ASCII
+            // character or a word of 64 bytes or more. Where the window is
+            // mostly non-ASCII (another script), take all of it on the
+            // general path; otherwise only the first token.
+            let stop = if m.wide.count_ones() > 8 {
+                i + WINDOW - m.wide.leading_zeros() as usize
+            } else {
+                i + 1
+            };
+            while i < stop {
+                i = self.step(text, i, out);
+            }
+        }
+    }
+
+    /// The hash of the ASCII word at `s..e` of a window, from its lowercased
+    /// bytes; `digits` if it has any (each run of them hashes as one `0`).
+    #[inline(always)]
+    fn window_hash(
+        &mut self,
+        lowered: &[u8; WINDOW + 16],
+        s: usize,
+        e: usize,
+        digits: bool,
+    ) -> u64 {
+        let len = e - s;
+        if digits {
+            self.norm.clear();
+            for &b in &lowered[s..e] {
+                if b.is_ascii_digit() {
+                    if self.norm.last() != Some(&b'0') {
+                        self.norm.push(b'0');
+                    }
+                } else {
+                    self.norm.push(b);
+                }
+            }
+            hash_norm(&self.norm)
+        } else if len <= 16 {
+            // Both loads stay inside the buffer: s < 64, and it has 16 bytes
+            // more. Bytes past the word are masked off.
+            let keep = u128::MAX >> (128 - 8 * len);
+            let lo = load8(lowered, s) & keep as u64;
+            let hi = load8(lowered, s + 8) & (keep >> 64) as u64;
+            short_hash(lo, hi, len)
+        } else {
+            hash_norm(&lowered[s..e])
+        }
+    }
+
+    /// Split the token at byte `i` (a character boundary where no word
+    /// continues from the left) character by character: push the word that
+    /// starts there, if any, and return where the next token starts.
+    fn step(&mut self, text: &str, mut i: usize, out: &mut Vec<Word>) -> usize {
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let b = bytes[i];
+        if b < 128 {
+            if !ASCII_WORD[b as usize] {
+                return i + 1;
+            }
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            let len = c.len_utf8();
+            let info = self.cache.get(c);
+            if info.flags & CJK != 0 {
+                out.push(Word {
+                    start: i as u32,
+                    end: (i + len) as u32,
+                    hash: info.hash,
+                });
+                return i + len;
+            }
+            if info.flags & WORD == 0 {
+                return i + len;
+            }
+        }
+        let start = i;
+        self.norm.clear();
+        // A lowercase letter followed by an uppercase one ends a word:
+        // scrapers glue sentences and headings (`readsHadley`,
+        // `TroopsStarmer`).
+        let mut lower = false;
         while i < n {
             let b = bytes[i];
             if b < 128 {
-                if !ASCII_WORD[b as usize] {
-                    i += 1;
-                    continue;
+                if !ASCII_WORD[b as usize] || (lower && b.is_ascii_uppercase()) {
+                    break;
                 }
-            } else {
-                // `i` is always on a char boundary: it only advances by whole
-                // characters.
-                let c = text[i..].chars().next().unwrap_or(' ');
-                let len = c.len_utf8();
-                let info = self.cache.get(c);
-                if info.flags & CJK != 0 {
-                    out.push(Word {
-                        start: i as u32,
-                        end: (i + len) as u32,
-                        hash: info.hash,
-                    });
-                    i += len;
-                    continue;
-                }
-                if info.flags & WORD == 0 {
-                    i += len;
-                    continue;
-                }
-            }
-            let start = i;
-            // A word starting with a non-ASCII letter takes the general path
-            // below; so does an ASCII word stopped by a non-ASCII character
-            // that continues it (a letter or digit, not CJK, not uppercase
-            // after lowercase), from its start.
-            let (end, shape, wide_stop, [lo, hi]) = if b < 128 {
-                ascii_word(bytes, i, &mut self.lowered)
-            } else {
-                (i, Shape::Other, true, [0, 0])
-            };
-            let goes_on = b >= 128
-                || wide_stop && {
-                    let c = text[end..].chars().next().unwrap_or(' ');
-                    let info = self.cache.get(c);
-                    info.flags & (WORD | CJK) == WORD
-                        && !(bytes[end - 1].is_ascii_lowercase() && info.flags & UPPER != 0)
-                };
-            if !goes_on {
-                let word = &bytes[start..end];
-                let hash = match shape {
-                    Shape::Lower | Shape::Cased if word.len() <= 16 => {
-                        short_hash(lo, hi, word.len())
+                lower = b.is_ascii_lowercase();
+                if b.is_ascii_digit() {
+                    // A run of digits becomes one `0`: `$2` and `$10`,
+                    // `2023` and `2024` hash alike.
+                    if self.norm.last() != Some(&b'0') {
+                        self.norm.push(b'0');
                     }
-                    Shape::Lower => hash_norm(word),
-                    Shape::Cased => hash_norm(&self.lowered[..word.len()]),
-                    Shape::Other => {
-                        self.norm.clear();
-                        for &b in word {
-                            if b.is_ascii_digit() {
-                                if self.norm.last() != Some(&b'0') {
-                                    self.norm.push(b'0');
-                                }
-                            } else {
-                                self.norm.push(b.to_ascii_lowercase());
-                            }
-                        }
-                        hash_norm(&self.norm)
-                    }
-                };
-                out.push(Word {
-                    start: start as u32,
-                    end: end as u32,
-                    hash,
-                });
-                i = end;
-                continue;
-            }
-            self.norm.clear();
-            // A lowercase letter followed by an uppercase one ends a word:
-            // scrapers glue sentences and headings (`readsHadley`,
-            // `TroopsStarmer`).
-            let mut lower = false;
-            while i < n {
-                let b = bytes[i];
-                if b < 128 {
-                    if !ASCII_WORD[b as usize] || (lower && b.is_ascii_uppercase()) {
-                        break;
-                    }
-                    lower = b.is_ascii_lowercase();
-                    if b.is_ascii_digit() {
-                        // A run of digits becomes one `0`: `$2` and `$10`,
-                        // `2023` and `2024` hash alike.
-                        if self.norm.last() != Some(&b'0') {
-                            self.norm.push(b'0');
-                        }
-                    } else {
-                        self.norm.push(b.to_ascii_lowercase());
-                    }
-                    i += 1;
                 } else {
-                    let c = text[i..].chars().next().unwrap_or(' ');
-                    let info = self.cache.get(c);
-                    if info.flags & (WORD | CJK) != WORD || (lower && info.flags & UPPER != 0) {
-                        break;
-                    }
-                    lower = info.flags & LOWER != 0;
-                    if info.flags & NUMERIC != 0 {
-                        if self.norm.last() != Some(&b'0') {
-                            self.norm.push(b'0');
-                        }
-                    } else if info.flags & MULTI_LOWER != 0 {
-                        push_normalised(c, &mut self.norm);
-                    } else {
-                        // Byte by byte: a call to copy 2 or 3 bytes costs more.
-                        let mut tmp = [0u8; 4];
-                        for &b in info.lower.encode_utf8(&mut tmp).as_bytes() {
-                            self.norm.push(b);
-                        }
-                    }
-                    i += c.len_utf8();
+                    self.norm.push(b.to_ascii_lowercase());
                 }
-            }
-            out.push(Word {
-                start: start as u32,
-                end: i as u32,
-                hash: hash_norm(&self.norm),
-            });
-        }
-    }
-}
-
-/// What normalising an all-ASCII word takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Shape {
-    /// Only lowercase letters: hashed as written.
-    Lower,
-    /// Letters, some uppercase, at most [`LOWERED`] bytes: hashed from the
-    /// lowercased copy.
-    Cased,
-    /// Digits (each run becomes one `0`) or a longer word.
-    Other,
-}
-
-/// Longest word lowercased on the fast path.
-const LOWERED: usize = 32;
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `x` (all bytes below 128) that lies in
-/// `lo..=hi`; no carry crosses bytes because every sum stays below 256.
-#[inline(always)]
-fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
-    let ge = x.wrapping_add(ONES * u64::from(0x80 - lo));
-    let gt = x.wrapping_add(ONES * u64::from(0x7f - hi));
-    ge & !gt & HIGH
-}
-
-/// The end and shape of the ASCII word starting at `i` (an ASCII letter or
-/// digit), and whether a non-ASCII character stopped it (the caller decides
-/// whether the word really ends there); its lowercase form is left in
-/// `lowered` when it fits, and in the returned pair (first eight bytes,
-/// next eight, zero-padded) when it has at most 16 bytes. Eight bytes
-/// at a time: each byte is classified with carry-free additions, and the
-/// word ends at the first byte that is not an ASCII letter or digit, or at
-/// an uppercase letter after a lowercase one.
-#[inline]
-fn ascii_word(
-    bytes: &[u8],
-    i: usize,
-    lowered: &mut [u8; LOWERED],
-) -> (usize, Shape, bool, [u64; 2]) {
-    let mut j = i;
-    let (mut lo, mut hi) = (0u64, 0u64);
-    let mut lower_before = 0u64;
-    let mut upper_seen = 0u64;
-    let mut digit_seen = 0u64;
-    loop {
-        let x = match bytes.get(j..j + 8) {
-            Some(b) => u64::from_le_bytes(b.try_into().unwrap_or([0; 8])),
-            None => {
-                // The tail, padded with zero bytes (not word bytes).
-                let mut b = [0u8; 8];
-                let rest = &bytes[j.min(bytes.len())..];
-                b[..rest.len()].copy_from_slice(rest);
-                u64::from_le_bytes(b)
-            }
-        };
-        let wide = x & HIGH;
-        let y = x & !HIGH;
-        let lower = in_range(y, b'a', b'z') & !wide;
-        let upper = in_range(y, b'A', b'Z') & !wide;
-        let digit = in_range(y, b'0', b'9') & !wide;
-        let chunk = j - i;
-        // Uppercase to lowercase: set bit 5 (the high bit shifted by 2).
-        let low = x | (upper >> 2);
-        if chunk < LOWERED {
-            lowered[chunk..chunk + 8].copy_from_slice(&low.to_le_bytes());
-        }
-        let camel = upper & ((lower << 8) | lower_before);
-        let stop = (!(lower | upper | digit) & HIGH) | camel;
-        if chunk == 0 {
-            lo = low;
-        } else if chunk == 8 {
-            hi = low;
-        }
-        if stop != 0 {
-            let bit = stop.trailing_zeros();
-            let inside = (1u64 << bit) - 1;
-            // The bytes before the stop byte (bit 7 of byte p is bit
-            // 8p + 7): `inside >> 7` covers exactly the first p bytes.
-            if chunk == 0 {
-                lo &= inside >> 7;
-            } else if chunk == 8 {
-                hi &= inside >> 7;
-            }
-            upper_seen |= upper & inside;
-            digit_seen |= digit & inside;
-            let end = j + (bit / 8) as usize;
-            let wide_stop = wide & (1u64 << bit) != 0;
-            let shape = if digit_seen != 0 || end - i > LOWERED {
-                Shape::Other
-            } else if upper_seen != 0 {
-                Shape::Cased
+                i += 1;
             } else {
-                Shape::Lower
-            };
-            return (end, shape, wide_stop, [lo, hi]);
+                let c = text[i..].chars().next().unwrap_or(' ');
+                let info = self.cache.get(c);
+                if info.flags & (WORD | CJK) != WORD || (lower && info.flags & UPPER != 0) {
+                    break;
+                }
+                lower = info.flags & LOWER != 0;
+                if info.flags & NUMERIC != 0 {
+                    if self.norm.last() != Some(&b'0') {
+                        self.norm.push(b'0');
+                    }
+                } else if info.flags & MULTI_LOWER != 0 {
+                    push_normalised(c, &mut self.norm);
+                } else {
+                    // Byte by byte: a call to copy 2 or 3 bytes costs more.
+                    let mut tmp = [0u8; 4];
+                    for &b in info.lower.encode_utf8(&mut tmp).as_bytes() {
+                        self.norm.push(b);
+                    }
+                }
+                i += c.len_utf8();
+            }
         }
-        upper_seen |= upper;
-        digit_seen |= digit;
-        lower_before = (lower >> 56) & 0x80;
-        j += 8;
+        out.push(Word {
+            start: start as u32,
+            end: i as u32,
+            hash: hash_norm(&self.norm),
+        });
+        i
+    }
+
+    /// [`Tokenizer::tokenize`] on the general path alone: the reference the
+    /// fast path is tested against.
+    #[cfg(test)]
+    fn tokenize_stepwise(&mut self, text: &str, out: &mut Vec<Word>) {
+        out.clear();
+        let mut i = 0;
+        while i < text.len() {
+            i = self.step(text, i, out);
+        }
     }
 }
 
@@ -508,6 +554,50 @@ mod tests {
         assert_ne!(a, hash_norm(b"abcdefg"));
         assert_ne!(a, hash_norm(b"abcdefgha"));
         assert_ne!(hash_norm(b""), hash_norm(b"a"));
+    }
+
+    /// The window path splits and hashes exactly as the general path,
+    /// wherever words fall against the 64-byte windows: every offset of
+    /// words of every length up to past a window, with digits, camel case,
+    /// non-ASCII letters and punctuation beside them.
+    #[test]
+    fn window_path_equals_general_path() {
+        let pieces = [
+            "a",
+            "ab",
+            "Word",
+            "readsHadley",
+            "2024",
+            "$10.50",
+            "x9y",
+            "café",
+            "naïve",
+            "don’t",
+            "中文",
+            "Привет",
+            "ÄRGER",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABCDEFGHIJKL",
+            "\n",
+            ",",
+            " ",
+        ];
+        let mut fast = Tokenizer::new();
+        let mut slow = Tokenizer::new();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for pad in 0..70 {
+            for (x, p) in pieces.iter().enumerate() {
+                for q in &pieces[x..] {
+                    for sep in ["", " ", ".\n"] {
+                        let text = format!("{}{p}{sep}{q} {p}", ".".repeat(pad));
+                        fast.tokenize(&text, &mut a);
+                        slow.tokenize_stepwise(&text, &mut b);
+                        assert_eq!(a, b, "{text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
