@@ -185,6 +185,8 @@ pub struct Gaps {
     /// The positions whose gap has any flag, ascending: 0, the boundaries
     /// and line breaks, `n`. The short-feature scans walk only these.
     marks: Vec<u32>,
+    /// Scratch: the positions whose gap is not one space.
+    odd: Vec<u32>,
 }
 
 const BOUNDARY: u8 = 1;
@@ -257,13 +259,21 @@ impl Gaps {
         self.flags[0] = BOUNDARY | NEWLINE | PARAGRAPH;
         self.marks.clear();
         self.marks.push(0);
+        // Most gaps are one space: their flags stay 0. The others are
+        // listed first without a branch (which gap is which is a coin flip
+        // the predictor loses), then described.
         let bytes = text.as_bytes();
+        self.odd.clear();
+        self.odd.resize(n, 0);
+        let mut odd = 0;
         for i in 1..n {
-            // Most gaps are one space: their flags stay 0.
             let end = words[i - 1].end as usize;
-            if words[i].start as usize == end + 1 && bytes[end] == b' ' {
-                continue;
-            }
+            let one_space = words[i].start as usize == end + 1 && bytes[end] == b' ';
+            self.odd[odd] = i as u32;
+            odd += usize::from(!one_space);
+        }
+        for k in 0..odd {
+            let i = self.odd[k] as usize;
             let f = gap_flags(text, words, i, soft);
             if f != 0 {
                 self.flags[i] = f;

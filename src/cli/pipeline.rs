@@ -160,7 +160,7 @@ fn count_chunk(
             continue;
         }
         // Invalid UTF-8 is passed through when cleaning: nothing to learn.
-        let Ok(line) = std::str::from_utf8(line) else {
+        let Ok(line) = simdutf8::basic::from_utf8(line) else {
             continue;
         };
         match jsonl::parse(line, &opts.fields) {
@@ -272,7 +272,7 @@ fn clean_chunk(
         if is_blank(raw) {
             stats.blank += 1;
             out.extend_from_slice(raw);
-        } else if let Ok(line) = std::str::from_utf8(raw) {
+        } else if let Ok(line) = simdutf8::basic::from_utf8(raw) {
             match jsonl::parse(line, &opts.fields) {
                 Ok(rec) => match &rec.text {
                     Text::Str { value, .. } => {
