@@ -825,7 +825,8 @@ impl Batch {
         let keys = &mut self.doc_keys;
         keys.clear();
         shingle_keys(&self.words, c.shingle_words, gh, keys);
-        self.gaps.compute(text, &self.words);
+        self.gaps
+            .compute_with(text, &self.words, self.tokenizer.odd_gaps());
         for_each_short(
             &self.words,
             &self.gaps,

@@ -295,7 +295,9 @@ impl Model {
             return;
         }
         scratch.tokenizer.tokenize(text, &mut scratch.words);
-        scratch.gaps.compute(text, &scratch.words);
+        scratch
+            .gaps
+            .compute_with(text, &scratch.words, scratch.tokenizer.odd_gaps());
         let keys = &mut scratch.keys;
         keys.clear();
         shingle_keys(&scratch.words, self.config.shingle_words, gh, keys);

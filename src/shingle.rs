@@ -250,6 +250,28 @@ fn gap_flags(text: &str, words: &[Word], i: usize, soft: bool) -> u8 {
 impl Gaps {
     /// Describe the gaps of `text`, split into `words`.
     pub fn compute(&mut self, text: &str, words: &[Word]) {
+        // Most gaps are one space: their flags stay 0. The others are
+        // listed first without a branch (which gap is which is a coin flip
+        // the predictor loses), then described.
+        let bytes = text.as_bytes();
+        let mut odd = std::mem::take(&mut self.odd);
+        odd.clear();
+        odd.resize(words.len(), 0);
+        let mut len = 0;
+        for i in 1..words.len() {
+            let end = words[i - 1].end as usize;
+            let one_space = words[i].start as usize == end + 1 && bytes[end] == b' ';
+            odd[len] = i as u32;
+            len += usize::from(!one_space);
+        }
+        self.compute_with(text, words, &odd[..len]);
+        self.odd = odd;
+    }
+
+    /// [`Gaps::compute`] given the positions whose gap is not one space,
+    /// ascending, as [`crate::tokenize::Tokenizer::odd_gaps`] lists them for
+    /// the words it just made.
+    pub fn compute_with(&mut self, text: &str, words: &[Word], odd: &[u32]) {
         let soft = is_hard_wrapped(text);
         let n = words.len();
         // Entry n describes the end; an empty document has entries 0 and 1.
@@ -259,21 +281,8 @@ impl Gaps {
         self.flags[0] = BOUNDARY | NEWLINE | PARAGRAPH;
         self.marks.clear();
         self.marks.push(0);
-        // Most gaps are one space: their flags stay 0. The others are
-        // listed first without a branch (which gap is which is a coin flip
-        // the predictor loses), then described.
-        let bytes = text.as_bytes();
-        self.odd.clear();
-        self.odd.resize(n, 0);
-        let mut odd = 0;
-        for i in 1..n {
-            let end = words[i - 1].end as usize;
-            let one_space = words[i].start as usize == end + 1 && bytes[end] == b' ';
-            self.odd[odd] = i as u32;
-            odd += usize::from(!one_space);
-        }
-        for k in 0..odd {
-            let i = self.odd[k] as usize;
+        for &i in odd {
+            let i = i as usize;
             let f = gap_flags(text, words, i, soft);
             if f != 0 {
                 self.flags[i] = f;

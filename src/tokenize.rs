@@ -202,6 +202,11 @@ impl CharCache {
 pub struct Tokenizer {
     norm: Vec<u8>,
     cache: CharCache,
+    /// `odd[..odd_len]`: the words of the last text whose gap before them
+    /// is not one space (see [`Tokenizer::odd_gaps`]). Longer than that,
+    /// so each word's entry is written without a branch.
+    odd: Vec<u32>,
+    odd_len: usize,
 }
 
 /// Bytes the fast path classifies at once.
@@ -304,6 +309,7 @@ impl Tokenizer {
     /// ([`Tokenizer::step`]) one token at a time.
     pub fn tokenize(&mut self, text: &str, out: &mut Vec<Word>) {
         out.clear();
+        self.odd_len = 0;
         if text.len() > u32::MAX as usize {
             return;
         }
@@ -324,6 +330,9 @@ impl Tokenizer {
                 win[..len].copy_from_slice(&bytes[i..]);
             }
             let m = classify(&win, &mut lowered);
+            if self.odd.len() < out.len() + WINDOW + 1 {
+                self.odd.resize(2 * self.odd.len() + WINDOW + 1, 0);
+            }
             // Only the bytes before the first non-ASCII one are settled here:
             // a word ending at that character may go on through it.
             let settled = if m.wide == 0 {
@@ -349,6 +358,7 @@ impl Tokenizer {
                     break;
                 }
                 let hash = self.window_hash(&lowered, s, e, m.digit & below(e) & !below(s) != 0);
+                self.note_gap(bytes, out, i + s);
                 out.push(Word {
                     start: (i + s) as u32,
                     end: (i + e) as u32,
@@ -425,6 +435,7 @@ impl Tokenizer {
             let len = c.len_utf8();
             let info = self.cache.get(c);
             if info.flags & CJK != 0 {
+                self.note_gap(bytes, out, i);
                 out.push(Word {
                     start: i as u32,
                     end: (i + len) as u32,
@@ -482,6 +493,7 @@ impl Tokenizer {
                 i += c.len_utf8();
             }
         }
+        self.note_gap(bytes, out, start);
         out.push(Word {
             start: start as u32,
             end: i as u32,
@@ -490,11 +502,34 @@ impl Tokenizer {
         i
     }
 
+    /// Before pushing a word at `start` onto `out`: list it in the odd gaps
+    /// unless it is the first word or one space separates it from the last.
+    #[inline(always)]
+    fn note_gap(&mut self, bytes: &[u8], out: &[Word], start: usize) {
+        let idx = out.len();
+        let one_space = out
+            .last()
+            .is_some_and(|w| w.end as usize + 1 == start && bytes[start - 1] == b' ');
+        if self.odd.len() <= self.odd_len {
+            self.odd.resize(2 * self.odd.len() + WINDOW + 1, 0);
+        }
+        self.odd[self.odd_len] = idx as u32;
+        self.odd_len += usize::from(idx > 0 && !one_space);
+    }
+
+    /// The positions `i` (ascending, `0 < i <` number of words) of the words
+    /// of the last text split whose gap before them is not exactly one
+    /// space: the input of [`crate::shingle::Gaps::compute_with`].
+    pub fn odd_gaps(&self) -> &[u32] {
+        &self.odd[..self.odd_len]
+    }
+
     /// [`Tokenizer::tokenize`] on the general path alone: the reference the
     /// fast path is tested against.
     #[cfg(test)]
     fn tokenize_stepwise(&mut self, text: &str, out: &mut Vec<Word>) {
         out.clear();
+        self.odd_len = 0;
         let mut i = 0;
         while i < text.len() {
             i = self.step(text, i, out);
@@ -556,6 +591,14 @@ mod tests {
         assert_ne!(hash_norm(b""), hash_norm(b"a"));
     }
 
+    /// The odd gaps by their definition.
+    fn odd_gaps_of(text: &str, words: &[Word]) -> Vec<u32> {
+        (1..words.len())
+            .filter(|&i| crate::shingle::gap(text, words, i) != " ")
+            .map(|i| i as u32)
+            .collect()
+    }
+
     /// The window path splits and hashes exactly as the general path,
     /// wherever words fall against the 64-byte windows: every offset of
     /// words of every length up to past a window, with digits, camel case,
@@ -594,6 +637,8 @@ mod tests {
                         fast.tokenize(&text, &mut a);
                         slow.tokenize_stepwise(&text, &mut b);
                         assert_eq!(a, b, "{text:?}");
+                        assert_eq!(fast.odd_gaps(), slow.odd_gaps(), "{text:?}");
+                        assert_eq!(fast.odd_gaps(), odd_gaps_of(&text, &a), "{text:?}");
                     }
                 }
             }
