@@ -130,7 +130,9 @@ const MULTI_LOWER: u8 = 32;
 struct CharInfo {
     c: char,
     flags: u8,
-    lower: char,
+    /// The lowercase form (unless `MULTI_LOWER`) in UTF-8: `low_len` bytes.
+    low: [u8; 4],
+    low_len: u8,
     /// For CJK characters (each a word of its own): the word's hash.
     hash: u64,
 }
@@ -152,22 +154,45 @@ impl Default for CharCache {
     }
 }
 
+/// The character at byte `i` of `text` (a character boundary). Two-byte
+/// characters (Latin accents, Greek, Cyrillic, Hebrew, Arabic) are decoded
+/// inline; the others by the standard library.
+#[inline(always)]
+fn char_at(text: &str, i: usize) -> char {
+    let b = text.as_bytes();
+    if let [b0 @ 0xC0..=0xDF, b1, ..] = b[i..] {
+        let code = (u32::from(b0) & 0x1F) << 6 | (u32::from(b1) & 0x3F);
+        if let Some(c) = char::from_u32(code) {
+            return c;
+        }
+    }
+    text[i..].chars().next().unwrap_or(' ')
+}
+
 impl CharCache {
-    #[inline]
+    /// What the tokenizer needs to know of `c` (not ASCII).
+    #[inline(always)]
     fn get(&mut self, c: char) -> CharInfo {
+        match self.slots.get(c as usize & 2047) {
+            Some(slot) if slot.c == c => *slot,
+            _ => self.fill(c),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fill(&mut self, c: char) -> CharInfo {
         if self.slots.is_empty() {
             let empty = CharInfo {
                 c: '\0',
                 flags: 0,
-                lower: '\0',
+                low: [0; 4],
+                low_len: 0,
                 hash: 0,
             };
             self.slots = vec![empty; 2048].into_boxed_slice();
         }
         let slot = &mut self.slots[c as usize & 2047];
-        if slot.c == c {
-            return *slot;
-        }
         let mut flags = 0;
         let mut hash = 0;
         if is_cjk(c) {
@@ -189,14 +214,16 @@ impl CharCache {
             flags |= LOWER;
         }
         let mut lowers = c.to_lowercase();
-        let lower = lowers.next().unwrap_or(c);
+        let mut low = [0u8; 4];
+        let low_len = lowers.next().unwrap_or(c).encode_utf8(&mut low).len() as u8;
         if lowers.next().is_some() {
             flags |= MULTI_LOWER;
         }
         *slot = CharInfo {
             c,
             flags,
-            lower,
+            low,
+            low_len,
             hash,
         };
         *slot
@@ -438,7 +465,7 @@ impl Tokenizer {
                 return i + 1;
             }
         } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
+            let c = char_at(text, i);
             let len = c.len_utf8();
             let info = self.cache.get(c);
             if info.flags & CJK != 0 {
@@ -478,7 +505,7 @@ impl Tokenizer {
                 }
                 i += 1;
             } else {
-                let c = text[i..].chars().next().unwrap_or(' ');
+                let c = char_at(text, i);
                 let info = self.cache.get(c);
                 if info.flags & (WORD | CJK) != WORD || (lower && info.flags & UPPER != 0) {
                     break;
@@ -492,8 +519,7 @@ impl Tokenizer {
                     push_normalised(c, &mut self.norm);
                 } else {
                     // Byte by byte: a call to copy 2 or 3 bytes costs more.
-                    let mut tmp = [0u8; 4];
-                    for &b in info.lower.encode_utf8(&mut tmp).as_bytes() {
+                    for &b in &info.low[..usize::from(info.low_len)] {
                         self.norm.push(b);
                     }
                 }
