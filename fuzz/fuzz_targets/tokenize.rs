@@ -1,5 +1,6 @@
 //! Tokenizer on arbitrary text: words are sorted, non-overlapping, non-empty,
-//! on character boundaries, maximal, and hashed as `word_hash` hashes them.
+//! on character boundaries, maximal, and hashed as `word_hash` hashes them;
+//! the words after a gap other than one space are listed (`odd_gaps`).
 #![no_main]
 
 use boilercut::tokenize::{is_cjk, word_hash, Tokenizer, Word};
@@ -72,6 +73,13 @@ fuzz_target!(|text: &str| {
         }
         prev_end = e;
     }
+    // The words whose gap is not exactly one space, as the tokenizer lists
+    // them for `Gaps::compute_with`.
+    let odd: Vec<u32> = (1..words.len())
+        .filter(|&i| &text[words[i - 1].end as usize..words[i].start as usize] != " ")
+        .map(|i| i as u32)
+        .collect();
+    assert_eq!(tok.odd_gaps(), &odd[..], "odd gaps");
     for c in text[prev_end..].chars() {
         assert!(
             !c.is_alphanumeric() && !is_cjk(c),
