@@ -270,7 +270,8 @@ impl Gaps {
 
     /// [`Gaps::compute`] given the positions whose gap is not one space,
     /// ascending, as [`crate::tokenize::Tokenizer::odd_gaps`] lists them for
-    /// the words it just made.
+    /// the words it just made. Positions outside `1..words.len()` are
+    /// ignored; a position missing from `odd` is described as one space.
     pub fn compute_with(&mut self, text: &str, words: &[Word], odd: &[u32]) {
         let soft = is_hard_wrapped(text);
         let n = words.len();
@@ -283,6 +284,9 @@ impl Gaps {
         self.marks.push(0);
         for &i in odd {
             let i = i as usize;
+            if i == 0 || i >= n {
+                continue;
+            }
             let f = gap_flags(text, words, i, soft);
             if f != 0 {
                 self.flags[i] = f;
