@@ -103,13 +103,20 @@ pub fn word_char_at(text: &str, i: usize) -> bool {
     }
 }
 
+/// Append a digit to a normalised word: each run of digits becomes one `0`,
+/// so `$2` and `$10`, `2023` and `2024` hash alike.
+#[inline(always)]
+fn push_digit(buf: &mut Vec<u8>) {
+    if buf.last() != Some(&b'0') {
+        buf.push(b'0');
+    }
+}
+
 /// Append the normalised form of `c` to `buf`.
 #[inline]
 fn push_normalised(c: char, buf: &mut Vec<u8>) {
     if c.is_numeric() {
-        if buf.last() != Some(&b'0') {
-            buf.push(b'0');
-        }
+        push_digit(buf);
         return;
     }
     let mut tmp = [0u8; 4];
@@ -371,9 +378,6 @@ impl Tokenizer {
                 win[..len].copy_from_slice(&bytes[i..]);
             }
             let m = classify(&win, &mut lowered);
-            if self.odd.len() < out.len() + WINDOW + 1 {
-                self.odd.resize(2 * self.odd.len() + WINDOW + 1, 0);
-            }
             // Only the bytes before the first non-ASCII one are settled here:
             // a word ending at that character may go on through it.
             let settled = if m.wide == 0 {
@@ -440,9 +444,7 @@ impl Tokenizer {
             self.norm.clear();
             for &b in &lowered[s..e] {
                 if b.is_ascii_digit() {
-                    if self.norm.last() != Some(&b'0') {
-                        self.norm.push(b'0');
-                    }
+                    push_digit(&mut self.norm);
                 } else {
                     self.norm.push(b);
                 }
@@ -502,11 +504,7 @@ impl Tokenizer {
                 }
                 lower = b.is_ascii_lowercase();
                 if b.is_ascii_digit() {
-                    // A run of digits becomes one `0`: `$2` and `$10`,
-                    // `2023` and `2024` hash alike.
-                    if self.norm.last() != Some(&b'0') {
-                        self.norm.push(b'0');
-                    }
+                    push_digit(&mut self.norm);
                 } else {
                     self.norm.push(b.to_ascii_lowercase());
                 }
@@ -519,9 +517,7 @@ impl Tokenizer {
                 }
                 lower = info.flags & LOWER != 0;
                 if info.flags & NUMERIC != 0 {
-                    if self.norm.last() != Some(&b'0') {
-                        self.norm.push(b'0');
-                    }
+                    push_digit(&mut self.norm);
                 } else if info.flags & MULTI_LOWER != 0 {
                     push_normalised(c, &mut self.norm);
                 } else {
