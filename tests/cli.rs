@@ -105,6 +105,44 @@ fn stdin_to_stdout_and_summary_on_stderr() {
     assert!(err.contains("ledger.example"), "{err}");
 }
 
+/// `-o` naming a device or a named pipe writes into it: an output written
+/// beside its target and renamed would replace `/dev/null` with a file.
+#[cfg(unix)]
+#[test]
+fn output_to_a_named_pipe_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let t = TempDir::new("fifo-out");
+    let (input, articles) = fixture_jsonl();
+    std::fs::write(t.join("in.jsonl"), &input).unwrap();
+    let fifo = t.join("out.pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = run(
+        &[
+            "clean",
+            &t.s("in.jsonl"),
+            "-o",
+            &fifo.to_string_lossy(),
+            "--group-field",
+            "site",
+            "-q",
+        ],
+        b"",
+    );
+    ok(&out);
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the named pipe was replaced: {kind:?}");
+    let got = parse_lines(&reader.join().unwrap());
+    assert_eq!(got.len(), articles.len());
+    for (r, a) in got.iter().zip(&articles) {
+        assert_eq!(words(r["text"].as_str().unwrap()), words(a));
+    }
+}
+
 #[test]
 fn learn_then_apply_equals_clean() {
     let t = TempDir::new("learn-apply");

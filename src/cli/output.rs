@@ -1,6 +1,8 @@
 //! Outputs: files written to a temporary name beside their target and renamed
 //! only when the whole run succeeded, so a failed run leaves the previous
-//! output or none, never half a file that looks complete.
+//! output or none, never half a file that looks complete. A target that
+//! exists and is not a regular file (`/dev/null`, a named pipe, a terminal)
+//! is written in place: renaming over it would replace the device.
 
 use anyhow::{Context, Result};
 use std::fs::File;
@@ -13,10 +15,11 @@ enum Encoder {
     Zstd(zstd::Encoder<'static, BufWriter<File>>),
 }
 
-/// An output file being written under a temporary name.
+/// An output file being written under a temporary name (or, for a device
+/// or pipe, in place: then `temp` is `None`).
 pub struct AtomicFile {
     target: PathBuf,
-    temp: PathBuf,
+    temp: Option<PathBuf>,
     enc: Option<Encoder>,
     done: bool,
 }
@@ -44,9 +47,20 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out".into());
-        let temp = dir.join(format!(".{name}.boilercut-{}.tmp", std::process::id()));
-        let file =
-            File::create(&temp).with_context(|| format!("{}: cannot create", temp.display()))?;
+        let special = std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        let (file, temp) = if special {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(target)
+                .with_context(|| format!("{}: cannot open for writing", target.display()))?;
+            (file, None)
+        } else {
+            let temp = dir.join(format!(".{name}.boilercut-{}.tmp", std::process::id()));
+            let file = File::create(&temp)
+                .with_context(|| format!("{}: cannot create", temp.display()))?;
+            (file, Some(temp))
+        };
+        let shown = temp.as_deref().unwrap_or(target).display().to_string();
         let w = BufWriter::with_capacity(1 << 20, file);
         let lower = name.to_ascii_lowercase();
         let enc = if !compress {
@@ -57,9 +71,7 @@ impl AtomicFile {
                 flate2::Compression::new(6),
             ))
         } else if lower.ends_with(".zst") {
-            Encoder::Zstd(
-                zstd::Encoder::new(w, 3).with_context(|| format!("{}: zstd", temp.display()))?,
-            )
+            Encoder::Zstd(zstd::Encoder::new(w, 3).with_context(|| format!("{shown}: zstd"))?)
         } else {
             Encoder::Plain(w)
         };
@@ -97,20 +109,24 @@ impl AtomicFile {
                 .with_context(ctx)?,
             None => return Ok(()),
         };
-        file.sync_data().with_context(ctx)?;
+        if self.temp.is_some() {
+            file.sync_data().with_context(ctx)?;
+        }
         Ok(())
     }
 
     /// Give the file its real name. Call after `finish`.
     pub fn commit(mut self) -> Result<()> {
         self.finish()?;
-        std::fs::rename(&self.temp, &self.target).with_context(|| {
-            format!(
-                "{}: cannot rename from {}",
-                self.target.display(),
-                self.temp.display()
-            )
-        })?;
+        if let Some(temp) = &self.temp {
+            std::fs::rename(temp, &self.target).with_context(|| {
+                format!(
+                    "{}: cannot rename from {}",
+                    self.target.display(),
+                    temp.display()
+                )
+            })?;
+        }
         self.done = true;
         Ok(())
     }
@@ -142,7 +158,9 @@ impl Drop for AtomicFile {
     fn drop(&mut self) {
         if !self.done {
             drop(self.enc.take());
-            let _ = std::fs::remove_file(&self.temp);
+            if let Some(temp) = &self.temp {
+                let _ = std::fs::remove_file(temp);
+            }
         }
     }
 }
