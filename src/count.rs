@@ -12,6 +12,7 @@
 
 use crate::config::Config;
 use crate::counts::{union_groups, write_count_file, Count, CountsError, Source};
+use crate::direct::{self, AlignedBuf, AlignedReader};
 use crate::model::Model;
 use crate::shingle::{for_each_short, group_hash, key, shingle_keys, Gaps};
 use crate::tokenize::{Tokenizer, Word};
@@ -224,29 +225,31 @@ const OCCURRENCE: u64 = 12;
 /// occurrences, u32; bytes per group id, 1 to 4) and then each occurrence as
 /// the key's low 7 bytes (the top byte is `p`) and its group id in as few
 /// bytes as the largest needs, all little-endian: 8 to 9 bytes instead of 12
-/// for up to 65,536 groups.
-fn encode_block(p: usize, keys: &[u64], groups: &[u32]) -> Vec<u8> {
+/// for up to 65,536 groups. Zeros pad the block to a whole number of
+/// [`direct::ALIGN`] blocks, and the buffer is aligned, for direct I/O.
+fn encode_block(p: usize, keys: &[u64], groups: &[u32]) -> AlignedBuf {
     debug_assert!(keys.iter().all(|&k| part_of(k) == p));
     let top = groups.iter().copied().max().unwrap_or(0);
     let width = (4 - top.leading_zeros() as usize / 8).max(1);
-    let mut out = Vec::with_capacity(5 + keys.len() * (7 + width));
-    out.extend_from_slice(&(keys.len() as u32).to_le_bytes());
-    out.push(width as u8);
+    let mut out = AlignedBuf::zeroed(direct::padded(5 + keys.len() * (7 + width)));
+    out[..4].copy_from_slice(&(keys.len() as u32).to_le_bytes());
+    out[4] = width as u8;
+    let records = &mut out[5..];
     match width {
-        1 => encode_each::<1>(keys, groups, &mut out),
-        2 => encode_each::<2>(keys, groups, &mut out),
-        3 => encode_each::<3>(keys, groups, &mut out),
-        _ => encode_each::<4>(keys, groups, &mut out),
+        1 => encode_each::<1>(keys, groups, records),
+        2 => encode_each::<2>(keys, groups, records),
+        3 => encode_each::<3>(keys, groups, records),
+        _ => encode_each::<4>(keys, groups, records),
     }
     out
 }
 
 /// The records of [`encode_block`] with group ids of `W` bytes (a constant,
 /// so that every copy is a fixed-size move).
-fn encode_each<const W: usize>(keys: &[u64], groups: &[u32], out: &mut Vec<u8>) {
-    for (k, g) in keys.iter().zip(groups) {
-        out.extend_from_slice(&k.to_le_bytes()[..7]);
-        out.extend_from_slice(&g.to_le_bytes()[..W]);
+fn encode_each<const W: usize>(keys: &[u64], groups: &[u32], out: &mut [u8]) {
+    for ((k, g), b) in keys.iter().zip(groups).zip(out.chunks_exact_mut(7 + W)) {
+        b[..7].copy_from_slice(&k.to_le_bytes()[..7]);
+        b[7..].copy_from_slice(&g.to_le_bytes()[..W]);
     }
 }
 
@@ -283,8 +286,11 @@ fn decode_block(
             "damaged spill block",
         ));
     }
-    buf.resize(n * (7 + width), 0);
+    let records = n * (7 + width);
+    // The records and the padding after them.
+    buf.resize(direct::padded(5 + records) - 5, 0);
     r.read_exact(buf)?;
+    let buf = &buf[..records];
     match width {
         1 => decode_each::<1>(buf, p, &mut f),
         2 => decode_each::<2>(buf, p, &mut f),
@@ -477,7 +483,7 @@ impl Learner {
                     spill.dir.as_ref().map(|d| d.0.clone()).unwrap_or_default()
                 };
                 let path = dir.join(format!("part-{p:03}.bin"));
-                let file = std::fs::File::create(&path)?;
+                let file = direct::create(&path)?;
                 part.file = Some((path, file));
             }
             // Blocks count their occurrences in a u32.
@@ -590,7 +596,7 @@ impl Learner {
             let keep = |k: u64| passes == 1 || (k >> 32) % passes == pass;
             table.reset(slots(per_pass) as usize);
             if let Some((path, _)) = &part.file {
-                let mut r = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
+                let mut r = AlignedReader::new(direct::open(path)?, 1 << 20);
                 let mut left = part.on_disk;
                 while left > 0 {
                     keys.clear();

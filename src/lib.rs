@@ -45,6 +45,7 @@ pub mod count;
 pub mod counts;
 pub mod cut;
 pub mod detect;
+mod direct;
 pub mod eval;
 pub mod jsonl;
 pub mod model;
