@@ -45,7 +45,8 @@ pub mod count;
 pub mod counts;
 pub mod cut;
 pub mod detect;
-mod direct;
+#[doc(hidden)]
+pub mod direct;
 pub mod eval;
 pub mod jsonl;
 pub mod model;

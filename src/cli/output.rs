@@ -5,14 +5,14 @@
 //! is written in place: renaming over it would replace the device.
 
 use anyhow::{Context, Result};
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use boilercut::direct::DirectWriter;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 enum Encoder {
-    Plain(BufWriter<File>),
-    Gzip(flate2::write::GzEncoder<BufWriter<File>>),
-    Zstd(zstd::Encoder<'static, BufWriter<File>>),
+    Plain(DirectWriter),
+    Gzip(flate2::write::GzEncoder<DirectWriter>),
+    Zstd(zstd::Encoder<'static, DirectWriter>),
 }
 
 /// An output file being written under a temporary name (or, for a device
@@ -56,12 +56,14 @@ impl AtomicFile {
             (file, None)
         } else {
             let temp = dir.join(format!(".{name}.boilercut-{}.tmp", std::process::id()));
-            let file = File::create(&temp)
+            // Synced before it is renamed anyway: written around the page
+            // cache where the file system allows (see `boilercut::direct`).
+            let file = boilercut::direct::create(&temp)
                 .with_context(|| format!("{}: cannot create", temp.display()))?;
             (file, Some(temp))
         };
         let shown = temp.as_deref().unwrap_or(target).display().to_string();
-        let w = BufWriter::with_capacity(1 << 20, file);
+        let w = DirectWriter::new(file, 4 << 20);
         let lower = name.to_ascii_lowercase();
         let enc = if !compress {
             Encoder::Plain(w)
@@ -91,22 +93,9 @@ impl AtomicFile {
     pub fn finish(&mut self) -> Result<()> {
         let ctx = || format!("{}: write failed", self.target.display());
         let file = match self.enc.take() {
-            Some(Encoder::Plain(w)) => w
-                .into_inner()
-                .map_err(|e| e.into_error())
-                .with_context(ctx)?,
-            Some(Encoder::Gzip(g)) => g
-                .finish()
-                .with_context(ctx)?
-                .into_inner()
-                .map_err(|e| e.into_error())
-                .with_context(ctx)?,
-            Some(Encoder::Zstd(z)) => z
-                .finish()
-                .with_context(ctx)?
-                .into_inner()
-                .map_err(|e| e.into_error())
-                .with_context(ctx)?,
+            Some(Encoder::Plain(w)) => w.finish().with_context(ctx)?,
+            Some(Encoder::Gzip(g)) => g.finish().with_context(ctx)?.finish().with_context(ctx)?,
+            Some(Encoder::Zstd(z)) => z.finish().with_context(ctx)?.finish().with_context(ctx)?,
             None => return Ok(()),
         };
         if self.temp.is_some() {
