@@ -7,8 +7,10 @@
 //! other. Nothing is hashed on that path: each partition is counted alone at
 //! the end, in a table small enough for the caches (a radix-partitioned
 //! aggregation). Past the memory budget a partition's occurrences are
-//! appended to its file on disk. Counts are exact, so the result does not
-//! depend on the order in which batches arrive.
+//! appended to its file on disk, by a writer thread and around the page
+//! cache (see [`crate::direct`]), so that counting threads neither wait for
+//! the disk nor pay the kernel's copies. Counts are exact, so the result does
+//! not depend on the order in which batches arrive.
 
 use crate::config::Config;
 use crate::counts::{union_groups, write_count_file, Count, CountsError, Source};
@@ -20,7 +22,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex};
 
 /// One counted key: its document frequency and its group.
 #[derive(Clone, Copy, Debug, Default)]
@@ -203,7 +205,43 @@ pub struct Learner {
     /// (a tiny budget would otherwise mean thousands of passes).
     min_count_slots: u64,
     spill_dir: PathBuf,
-    spill: Mutex<Spill>,
+    /// What went to disk, shared with the spill writer thread.
+    spill: Arc<SpillShared>,
+    /// The thread that writes spill blocks, started at the first spill, so
+    /// that counting threads do not wait for the disk.
+    writer: Mutex<Option<SpillWriter>>,
+}
+
+/// The spill state and the signal the writer gives after each block.
+#[derive(Debug, Default)]
+struct SpillShared {
+    state: Mutex<Spill>,
+    written: Condvar,
+}
+
+/// A spill block for the writer thread: the file, the padded block.
+type SpillJob = (Arc<std::fs::File>, AlignedBuf);
+
+/// The spill writer thread and the queue to it (a few blocks deep, so that
+/// the blocks in flight stay a few megabytes).
+#[derive(Debug)]
+struct SpillWriter {
+    queue: std::sync::mpsc::SyncSender<SpillJob>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Drop for Learner {
+    fn drop(&mut self) {
+        let writer = self
+            .writer
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(w) = writer {
+            drop(w.queue);
+            let _ = w.thread.join();
+        }
+    }
 }
 
 /// One partition: the (key, group) occurrences of its keys, one per
@@ -214,7 +252,7 @@ struct Part {
     groups: Vec<u32>,
     /// Its file on disk, once it has spilled, and how many occurrences the
     /// file holds.
-    file: Option<(PathBuf, std::fs::File)>,
+    file: Option<(PathBuf, Arc<std::fs::File>)>,
     on_disk: u64,
 }
 
@@ -308,6 +346,20 @@ struct Spill {
     writes: u64,
     occurrences: u64,
     error: Option<String>,
+    /// Blocks handed to the writer thread, and blocks it has written (or
+    /// failed to write).
+    queued: u64,
+    done: u64,
+}
+
+impl Spill {
+    /// Record the first spill error: its occurrences are gone, so the
+    /// learner now fails rather than yield a model missing them.
+    fn fail(&mut self, dir: &std::path::Path, e: std::io::Error) {
+        if self.error.is_none() {
+            self.error = Some(format!("cannot spill counts to {}: {e}", dir.display()));
+        }
+    }
 }
 
 /// A temporary folder removed with everything in it when dropped, on success
@@ -385,7 +437,8 @@ impl Learner {
             part_expect,
             min_count_slots: MIN_COUNT_SLOTS,
             spill_dir: spill_dir.unwrap_or_else(std::env::temp_dir),
-            spill: Mutex::new(Spill::default()),
+            spill: Arc::new(SpillShared::default()),
+            writer: Mutex::new(None),
         }
     }
 
@@ -470,7 +523,7 @@ impl Learner {
         let result = (|| -> std::io::Result<()> {
             if part.file.is_none() {
                 let dir = {
-                    let mut spill = lock(&self.spill);
+                    let mut spill = lock(&self.spill.state);
                     if spill.dir.is_none() {
                         let dir = self.spill_dir.join(format!(
                             "boilercut-spill-{}-{:p}",
@@ -484,37 +537,78 @@ impl Learner {
                 };
                 let path = dir.join(format!("part-{p:03}.bin"));
                 let file = direct::create(&path)?;
-                part.file = Some((path, file));
+                part.file = Some((path, Arc::new(file)));
             }
             // Blocks count their occurrences in a u32.
             const BLOCK: usize = 1 << 30;
             for (keys, groups) in part.keys.chunks(BLOCK).zip(part.groups.chunks(BLOCK)) {
                 let bytes = encode_block(p, keys, groups);
-                if let Some((_, f)) = &mut part.file {
-                    std::io::Write::write_all(f, &bytes)?;
+                if let Some((_, f)) = &part.file {
+                    self.queue_write(f.clone(), bytes)?;
                 }
             }
             Ok(())
         })();
         part.keys.clear();
         part.groups.clear();
-        let mut spill = lock(&self.spill);
+        let mut spill = lock(&self.spill.state);
         match result {
             Ok(()) => {
                 part.on_disk += n;
                 spill.writes += 1;
                 spill.occurrences += n;
             }
-            Err(e) => {
-                // These occurrences are gone: the learner now fails rather
-                // than yield a model missing them.
-                if spill.error.is_none() {
-                    spill.error = Some(format!(
-                        "cannot spill counts to {}: {e}",
-                        self.spill_dir.display()
-                    ));
-                }
-            }
+            Err(e) => spill.fail(&self.spill_dir, e),
+        }
+    }
+
+    /// Hand a block to the writer thread (started on first use); waits while
+    /// its queue is full.
+    fn queue_write(&self, file: Arc<std::fs::File>, block: AlignedBuf) -> std::io::Result<()> {
+        let mut writer = lock(&self.writer);
+        if writer.is_none() {
+            let (queue, jobs) = std::sync::mpsc::sync_channel::<SpillJob>(4);
+            let shared = self.spill.clone();
+            let dir = self.spill_dir.clone();
+            let thread = std::thread::Builder::new()
+                .name("boilercut-spill".into())
+                .spawn(move || {
+                    for (file, block) in jobs {
+                        let r = std::io::Write::write_all(&mut &*file, &block);
+                        let mut spill = lock(&shared.state);
+                        if let Err(e) = r {
+                            spill.fail(&dir, e);
+                        }
+                        spill.done += 1;
+                        drop(spill);
+                        shared.written.notify_all();
+                    }
+                })?;
+            *writer = Some(SpillWriter { queue, thread });
+        }
+        let queue = writer.as_ref().map(|w| w.queue.clone());
+        drop(writer);
+        lock(&self.spill.state).queued += 1;
+        if let Some(Ok(())) = queue.map(|q| q.send((file, block))) {
+            return Ok(());
+        }
+        // The writer is gone (it cannot be, short of a panic): this block
+        // counts as done, and failed.
+        lock(&self.spill.state).done += 1;
+        self.spill.written.notify_all();
+        Err(std::io::Error::other("spill writer stopped"))
+    }
+
+    /// Wait until every block queued so far is written.
+    fn flush_spills(&self) {
+        let mut spill = lock(&self.spill.state);
+        let want = spill.queued;
+        while spill.done < want {
+            spill = self
+                .spill
+                .written
+                .wait(spill)
+                .unwrap_or_else(|e| e.into_inner());
         }
     }
 
@@ -528,7 +622,7 @@ impl Learner {
         // The spill lock is released before the partitions are locked:
         // `absorb` takes them in the other order.
         let (spills, spilled) = {
-            let spill = lock(&self.spill);
+            let spill = lock(&self.spill.state);
             (spill.writes, spill.occurrences)
         };
         LearnStats {
@@ -549,8 +643,10 @@ impl Learner {
             .collect()
     }
 
+    /// The first spill error, once every block queued so far is written.
     fn spill_error(&self) -> Result<(), LearnError> {
-        match &lock(&self.spill).error {
+        self.flush_spills();
+        match &lock(&self.spill.state).error {
             Some(e) => Err(LearnError(e.clone())),
             None => Ok(()),
         }
@@ -569,6 +665,9 @@ impl Learner {
         mut f: impl FnMut(u64, u32, u32),
     ) -> std::io::Result<()> {
         let part = lock(&self.parts[p]);
+        // Its blocks still queued for the writer must be on disk first (none
+        // can be added while its lock is held).
+        self.flush_spills();
         let total = part.on_disk + part.keys.len() as u64;
         if total == 0 {
             return Ok(());
