@@ -574,7 +574,7 @@ impl Learner {
                 .name("boilercut-spill".into())
                 .spawn(move || {
                     for (file, block) in jobs {
-                        let r = std::io::Write::write_all(&mut &*file, &block);
+                        let r = direct::write_blocks(&file, &block);
                         let mut spill = lock(&shared.state);
                         if let Err(e) = r {
                             spill.fail(&dir, e);

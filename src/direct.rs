@@ -115,6 +115,10 @@ impl Read for AlignedReader {
             self.end = loop {
                 match self.file.read(&mut self.buf) {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    // Opened direct but refused: read through the page cache.
+                    Err(e) if e.raw_os_error() == Some(EINVAL) && is_direct(&self.file) => {
+                        stop_direct(&self.file)?
+                    }
                     r => break r?,
                 }
             };
@@ -124,6 +128,20 @@ impl Read for AlignedReader {
         out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
+    }
+}
+
+/// Write all of `data` (whole aligned blocks) to `file`, through the page
+/// cache if the file system refuses the direct write (it refuses before
+/// writing anything: the alignment is checked first).
+pub fn write_blocks(file: &File, data: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    match (&mut &*file).write_all(data) {
+        Err(e) if e.raw_os_error() == Some(EINVAL) && is_direct(file) => {
+            stop_direct(file)?;
+            (&mut &*file).write_all(data)
+        }
+        r => r,
     }
 }
 
@@ -188,16 +206,9 @@ impl DirectWriter {
 
     /// Write `self.buf[..n]` (whole blocks while direct).
     fn write_out(&mut self, n: usize) -> io::Result<()> {
-        use std::io::Write;
-        match self.file.write_all(&self.buf[..n]) {
-            Err(e) if self.direct && e.raw_os_error() == Some(EINVAL) => {
-                // Nothing was written: a refused direct write fails whole.
-                stop_direct(&self.file)?;
-                self.direct = false;
-                self.file.write_all(&self.buf[..n])
-            }
-            r => r,
-        }
+        write_blocks(&self.file, &self.buf[..n])?;
+        self.direct = is_direct(&self.file);
+        Ok(())
     }
 
     /// Write what is buffered and return the file (not synced).
@@ -286,6 +297,21 @@ mod tests {
         drop(w.finish().unwrap());
         assert_ne!(want.len() % ALIGN, 0, "the test needs a partial last block");
         assert_eq!(std::fs::read(&path).unwrap(), want);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_refused_direct_write_goes_through_the_page_cache() {
+        let dir = std::env::temp_dir().join(format!("boilercut-fb-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f.bin");
+        let file = create(&path).unwrap();
+        let data = AlignedBuf::zeroed(ALIGN);
+        // 100 bytes is no whole block: a direct write of it is refused (EINVAL).
+        write_blocks(&file, &data[..100]).unwrap();
+        assert!(!is_direct(&file));
+        drop(file);
+        assert_eq!(std::fs::read(&path).unwrap().len(), 100);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
