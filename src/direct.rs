@@ -188,7 +188,6 @@ fn stop_direct(_: &File) -> io::Result<()> {
 /// accepts `O_DIRECT` at open but refuses the write gets the page cache.
 pub struct DirectWriter {
     file: File,
-    direct: bool,
     buf: AlignedBuf,
     len: usize,
 }
@@ -197,36 +196,26 @@ impl DirectWriter {
     /// `capacity` is rounded up to a multiple of [`ALIGN`].
     pub fn new(file: File, capacity: usize) -> DirectWriter {
         DirectWriter {
-            direct: is_direct(&file),
             file,
             buf: AlignedBuf::zeroed(padded(capacity.max(1))),
             len: 0,
         }
     }
 
-    /// Write `self.buf[..n]` (whole blocks while direct).
-    fn write_out(&mut self, n: usize) -> io::Result<()> {
-        write_blocks(&self.file, &self.buf[..n])?;
-        self.direct = is_direct(&self.file);
-        Ok(())
-    }
-
     /// Write what is buffered and return the file (not synced).
     pub fn finish(mut self) -> io::Result<File> {
-        let whole = if self.direct {
+        let whole = if is_direct(&self.file) {
             self.len / ALIGN * ALIGN
         } else {
             self.len
         };
-        if whole > 0 {
-            self.write_out(whole)?;
-        }
+        write_blocks(&self.file, &self.buf[..whole])?;
         if whole < self.len {
             stop_direct(&self.file)?;
-            self.direct = false;
             use std::io::Write;
             self.file.write_all(&self.buf[whole..self.len])?;
         }
+        self.len = 0;
         Ok(self.file)
     }
 }
@@ -239,7 +228,7 @@ const EINVAL: i32 = 22;
 impl io::Write for DirectWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         if self.len == self.buf.len() {
-            self.write_out(self.len)?;
+            write_blocks(&self.file, &self.buf)?;
             self.len = 0;
         }
         let n = data.len().min(self.buf.len() - self.len);
@@ -258,11 +247,17 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    #[test]
-    fn aligned_blocks_round_trip_through_a_file() {
-        let dir = std::env::temp_dir().join(format!("boilercut-direct-{}", std::process::id()));
+    /// A fresh folder for one test, and the path of a file in it.
+    fn scratch(test: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("boilercut-{test}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("f.bin");
+        (dir, path)
+    }
+
+    #[test]
+    fn aligned_blocks_round_trip_through_a_file() {
+        let (dir, path) = scratch("direct");
         let mut data = AlignedBuf::zeroed(3 * ALIGN);
         assert_eq!(data.as_ptr() as usize % ALIGN, 0);
         for (i, b) in data.iter_mut().enumerate() {
@@ -284,9 +279,7 @@ mod tests {
 
     #[test]
     fn direct_writer_keeps_every_byte_of_unaligned_writes() {
-        let dir = std::env::temp_dir().join(format!("boilercut-dw-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("out.bin");
+        let (dir, path) = scratch("dw");
         let mut want = Vec::new();
         let mut w = DirectWriter::new(create(&path).unwrap(), 3 * ALIGN);
         for i in 0..500usize {
@@ -302,9 +295,7 @@ mod tests {
 
     #[test]
     fn a_refused_direct_write_goes_through_the_page_cache() {
-        let dir = std::env::temp_dir().join(format!("boilercut-fb-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("f.bin");
+        let (dir, path) = scratch("fb");
         let file = create(&path).unwrap();
         let data = AlignedBuf::zeroed(ALIGN);
         // 100 bytes is no whole block: a direct write of it is refused (EINVAL).
