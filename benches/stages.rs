@@ -162,6 +162,7 @@ fn stages(c: &mut Criterion) {
         text: "text".into(),
         group: Some("site".into()),
         host_of: None,
+        reserved: None,
     };
     let roundtrip = || {
         let mut out = Vec::with_capacity(raw.len());

@@ -22,6 +22,10 @@ pub struct Fields {
     pub group: Option<String>,
     /// A URL field whose host is the group, if any.
     pub host_of: Option<String>,
+    /// A field the record must not have (the one boilercut is about to
+    /// add, such as the CLI's `--spans-field`): noted in
+    /// [`Record::has_reserved`].
+    pub reserved: Option<String>,
 }
 
 /// The text field of a record.
@@ -31,6 +35,10 @@ pub enum Text<'a> {
     Missing,
     /// The field is null, a number, an object...: nothing to clean.
     NotString,
+    /// A string holding an escaped surrogate without its pair (`"\ud83d"`,
+    /// as Python's `json` writes a cut emoji): valid JSON, but not text
+    /// that UTF-8 can hold, so it cannot be cleaned and written back.
+    LoneSurrogate,
     /// A string: its raw JSON bytes in the line and its value.
     Str {
         /// Byte range of the JSON string literal (quotes included) in the line.
@@ -50,6 +58,8 @@ pub struct Record<'a> {
     pub group: Cow<'a, str>,
     /// Byte offset of the closing `}` of the record.
     pub close: usize,
+    /// The record has the field [`Fields::reserved`].
+    pub has_reserved: bool,
 }
 
 /// A line is not a JSON object.
@@ -77,14 +87,17 @@ pub fn parse<'a>(line: &'a str, fields: &Fields) -> Result<Record<'a>, RecordErr
     let offset = |raw: &RawValue| raw.get().as_ptr() as usize - line.as_ptr() as usize;
     let text = match found.text {
         None => Text::Missing,
-        Some(raw) if raw.get().starts_with('"') => {
-            let value = unescape(raw.get())?;
-            let start = offset(raw);
-            Text::Str {
-                raw: start..start + raw.get().len(),
-                value,
+        Some(raw) if raw.get().starts_with('"') => match unescape(raw.get()) {
+            Ok(value) => {
+                let start = offset(raw);
+                Text::Str {
+                    raw: start..start + raw.get().len(),
+                    value,
+                }
             }
-        }
+            // serde_json has validated every other escape.
+            Err(_) => Text::LoneSurrogate,
+        },
         Some(_) => Text::NotString,
     };
     let group = if let Some(raw) = found.group {
@@ -97,7 +110,12 @@ pub fn parse<'a>(line: &'a str, fields: &Fields) -> Result<Record<'a>, RecordErr
     } else {
         Cow::Borrowed("")
     };
-    Ok(Record { text, group, close })
+    Ok(Record {
+        text,
+        group,
+        close,
+        has_reserved: found.has_reserved,
+    })
 }
 
 fn string_or_raw(raw: &RawValue) -> Cow<'_, str> {
@@ -208,6 +226,7 @@ struct Found<'a> {
     text: Option<&'a RawValue>,
     group: Option<&'a RawValue>,
     host_of: Option<&'a RawValue>,
+    has_reserved: bool,
 }
 
 struct Picker<'f> {
@@ -233,9 +252,13 @@ impl<'de> Visitor<'de> for Picker<'_> {
             text: None,
             group: None,
             host_of: None,
+            has_reserved: false,
         };
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             let f = self.fields;
+            if f.reserved.as_deref() == Some(&*key) {
+                found.has_reserved = true;
+            }
             let slot = if *key == *f.text {
                 Some(&mut found.text)
             } else if f.group.as_deref() == Some(&*key) {
@@ -400,6 +423,7 @@ mod tests {
             text: "text".into(),
             group: Some("site".into()),
             host_of: None,
+            reserved: None,
         }
     }
 

@@ -27,6 +27,8 @@ fn keep_freed_memory() {}
 
 fn main() -> ExitCode {
     keep_freed_memory();
+    // Before any other thread starts: they inherit the blocked signals.
+    cli::cleanup::install();
     match cli::run() {
         Ok(code) => code,
         Err(err) => {

@@ -4,4 +4,5 @@ mod cli;
 mod engine;
 mod limits;
 mod prop;
+mod safety;
 mod util;

@@ -350,6 +350,7 @@ fn host_inside_a_character_does_not_panic() {
         text: "text".into(),
         group: None,
         host_of: Some("url".into()),
+        reserved: None,
     };
     assert_eq!(
         boilercut::jsonl::parse(line, &fields).unwrap().group,

@@ -33,6 +33,7 @@ fuzz_target!(|line: &str| {
         text: "text".into(),
         group: Some("site".into()),
         host_of: None,
+        reserved: None,
     };
     // The host of any string, and a record grouped by the host of its URL.
     let h = host(line);
@@ -41,6 +42,7 @@ fuzz_target!(|line: &str| {
         text: "text".into(),
         group: None,
         host_of: Some("url".into()),
+        reserved: None,
     };
     let _ = parse(line, &by_host);
 

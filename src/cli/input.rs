@@ -1,7 +1,7 @@
 //! Inputs: which files to read, how to open them, and the reader thread that
 //! cuts them into chunks of whole lines.
 
-use super::UsageError;
+use super::{cleanup, UsageError};
 use anyhow::{bail, Context, Result};
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -48,130 +48,267 @@ pub enum Target {
 pub struct Plan {
     pub sources: Vec<Source>,
     pub target: Target,
-    /// Files found in input directories but not read (other extensions).
-    pub ignored: u64,
-    _stdin_spool: Option<Spool>,
+    /// Files found in input folders and not read, by reason.
+    pub skipped: Skipped,
+    /// Where inputs that can be read only once were copied (standard
+    /// input, pipes): removed at the end, on error and on a signal.
+    _spool_dir: Option<cleanup::Guard>,
 }
 
-/// Standard input copied to a temporary file, so that it can be read twice
-/// (learn, then clean). Removed when dropped.
-#[derive(Debug)]
-struct Spool(PathBuf);
+/// Files found in input folders and not read. The rule: a folder is searched
+/// recursively, following symbolic links (each real folder once); a file is
+/// read when its name ends with `.jsonl`, `.ndjson` or `.json`, optionally
+/// followed by `.gz`, `.zst` or `.zstd`, or with `.txt`. Hidden names
+/// (starting with `.`) and files that are not regular (pipes, sockets,
+/// devices) are skipped. Everything skipped is counted in the summary.
+#[derive(Debug, Default)]
+pub struct Skipped {
+    /// Names with other extensions.
+    pub other: u64,
+    /// Hidden files and folders.
+    pub hidden: u64,
+    /// Pipes, sockets, devices, dangling links.
+    pub not_regular: u64,
+    /// One skipped path, as an example.
+    pub example: Option<String>,
+}
 
-impl Drop for Spool {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+impl Skipped {
+    pub fn total(&self) -> u64 {
+        self.other + self.hidden + self.not_regular
+    }
+
+    fn note(&mut self, path: &Path) {
+        if self.example.is_none() {
+            self.example = Some(path.display().to_string());
+        }
     }
 }
 
 fn kind_of(name: &str) -> Option<Kind> {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".txt") {
-        Some(Kind::Txt)
-    } else if [
-        ".jsonl",
-        ".jsonl.gz",
-        ".jsonl.zst",
-        ".ndjson",
-        ".ndjson.gz",
-        ".ndjson.zst",
-        ".json.gz",
-        ".json",
-    ]
-    .iter()
-    .any(|e| lower.ends_with(e))
-    {
-        Some(Kind::Jsonl)
-    } else {
-        None
+        return Some(Kind::Txt);
     }
+    let base = [".gz", ".zst", ".zstd"]
+        .iter()
+        .find_map(|c| lower.strip_suffix(c))
+        .unwrap_or(&lower);
+    [".jsonl", ".ndjson", ".json"]
+        .iter()
+        .any(|e| base.ends_with(e))
+        .then_some(Kind::Jsonl)
+}
+
+/// Compressions that boilercut does not read, by their first bytes.
+fn unsupported_compression(head: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"BZh", "bzip2"),
+        (b"\xfd7zXZ\x00", "xz"),
+        (b"\x5d\x00\x00", "lzma"),
+        (b"\x04\x22\x4d\x18", "lz4"),
+        (b"7z\xbc\xaf\x27\x1c", "7z"),
+        (b"PK\x03\x04", "zip"),
+    ];
+    MAGIC
+        .iter()
+        .find(|(m, _)| head.starts_with(m))
+        .map(|(_, name)| *name)
+}
+
+/// Refuse a file compressed in a way boilercut cannot read, instead of
+/// passing its bytes through as if they were invalid text.
+fn check_readable(path: &Path, display: &str) -> Result<()> {
+    let mut head = [0u8; 8];
+    let mut f = File::open(path).with_context(|| format!("{display}: cannot read"))?;
+    let mut got = 0;
+    while got < head.len() {
+        match f.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("{display}: cannot read"))),
+        }
+    }
+    if let Some(name) = unsupported_compression(&head[..got]) {
+        bail!(
+            "{display}: {name}-compressed input is not supported (gzip and zstd are); \
+             decompress it first, e.g. into `boilercut ... -`"
+        );
+    }
+    Ok(())
+}
+
+/// The paths that mean this process's standard output.
+fn is_stdout_path(output: &str) -> bool {
+    matches!(output, "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1")
+}
+
+/// The identity of a file (device and inode, links followed), so that two
+/// spellings of one file compare equal.
+#[cfg(unix)]
+pub fn identity(p: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+pub fn identity(p: &Path) -> Option<PathBuf> {
+    p.canonicalize().ok()
 }
 
 impl Plan {
     pub fn new(inputs: &[String], output: &str) -> Result<Plan> {
         let mut sources = Vec::new();
-        let mut ignored = 0;
-        let mut spool = None;
+        let mut skipped = Skipped::default();
+        let mut spool_dir: Option<cleanup::Guard> = None;
         let mut any_dir = false;
+        let mut stdin_taken = false;
         for input in inputs {
-            if input == "-" {
-                if spool.is_some() {
-                    bail!(UsageError("standard input (-) given twice".into()));
-                }
-                let path = std::env::temp_dir()
-                    .join(format!("boilercut-stdin-{}.jsonl", std::process::id()));
-                let mut f = File::create(&path)
-                    .with_context(|| format!("{}: cannot create", path.display()))?;
-                io::copy(&mut io::stdin().lock(), &mut f).context("<stdin>: cannot read")?;
-                let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-                spool = Some(Spool(path.clone()));
-                sources.push(Source {
-                    path,
-                    display: "<stdin>".into(),
-                    rel: "stdin.jsonl".into(),
-                    kind: Kind::Jsonl,
-                    group: String::new(),
-                    size,
-                });
-                continue;
-            }
             let path = PathBuf::from(input);
-            let meta = std::fs::metadata(&path).with_context(|| format!("{input}: cannot read"))?;
-            if meta.is_dir() {
-                any_dir = true;
-                let root_name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let mut files = Vec::new();
-                walk(&path, &mut files).with_context(|| format!("{input}: cannot list"))?;
-                files.sort();
-                for f in files {
-                    let name = f
+            let meta = if input == "-" {
+                None
+            } else {
+                Some(std::fs::metadata(&path).with_context(|| format!("{input}: cannot read"))?)
+            };
+            match meta {
+                Some(m) if m.is_dir() => {
+                    any_dir = true;
+                    let root_name = path
+                        .canonicalize()
+                        .ok()
+                        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                        .unwrap_or_default();
+                    let mut files = Vec::new();
+                    let mut seen = std::collections::HashSet::new();
+                    walk(&path, &mut files, &mut skipped, &mut seen)
+                        .with_context(|| format!("{input}: cannot list"))?;
+                    files.sort();
+                    for f in files {
+                        let name = f
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        let Some(kind) = kind_of(&name) else {
+                            // `x.jsonl.bz2`: records in a compression that
+                            // is not read are refused, not skipped.
+                            if let Some((base, _)) = name.rsplit_once('.') {
+                                if kind_of(base).is_some() {
+                                    check_readable(&f, &f.display().to_string())?;
+                                }
+                            }
+                            skipped.other += 1;
+                            skipped.note(&f);
+                            continue;
+                        };
+                        let display = f.display().to_string();
+                        check_readable(&f, &display)?;
+                        let rel = f.strip_prefix(&path).unwrap_or(&f).to_path_buf();
+                        let group = match rel.parent() {
+                            Some(p) if !p.as_os_str().is_empty() => {
+                                p.to_string_lossy().into_owned()
+                            }
+                            _ => root_name.clone(),
+                        };
+                        let size = std::fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
+                        sources.push(Source {
+                            display,
+                            path: f,
+                            rel,
+                            kind,
+                            group,
+                            size,
+                        });
+                    }
+                }
+                Some(m) if m.is_file() => {
+                    let name = path
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    let Some(kind) = kind_of(&name) else {
-                        ignored += 1;
-                        continue;
-                    };
-                    let rel = f.strip_prefix(&path).unwrap_or(&f).to_path_buf();
-                    let group = match rel.parent() {
-                        Some(p) if !p.as_os_str().is_empty() => p.to_string_lossy().into_owned(),
-                        _ => root_name.clone(),
-                    };
-                    let size = std::fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
+                    check_readable(&path, input)?;
+                    let kind = kind_of(&name).unwrap_or(Kind::Jsonl);
+                    let group = path
+                        .parent()
+                        .and_then(|p| p.canonicalize().ok())
+                        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                        .unwrap_or_default();
                     sources.push(Source {
-                        display: f.display().to_string(),
-                        path: f,
-                        rel,
+                        display: input.clone(),
+                        rel: PathBuf::from(&name),
+                        path,
                         kind,
                         group,
+                        size: m.len(),
+                    });
+                }
+                // Standard input, a pipe, `<(...)`, a named FIFO, a device:
+                // readable once, and a run reads its inputs twice (learn,
+                // then clean), so it is copied to a file first.
+                _ => {
+                    let is_stdin = input == "-"
+                        || matches!(
+                            input.as_str(),
+                            "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0"
+                        );
+                    if is_stdin {
+                        if stdin_taken {
+                            bail!(UsageError("standard input given twice".into()));
+                        }
+                        stdin_taken = true;
+                    }
+                    let dir = match &spool_dir {
+                        Some(d) => d.path().to_path_buf(),
+                        None => {
+                            let d = cleanup::run_dir(&std::env::temp_dir()).with_context(|| {
+                                format!(
+                                    "{}: cannot create a folder",
+                                    std::env::temp_dir().display()
+                                )
+                            })?;
+                            let p = d.path().to_path_buf();
+                            spool_dir = Some(d);
+                            p
+                        }
+                    };
+                    let spool = dir.join(format!("input-{}.jsonl", sources.len()));
+                    let (mut f, guard) = cleanup::create_file(&spool, |p| File::create(p))
+                        .with_context(|| format!("{}: cannot create", spool.display()))?;
+                    // The spool folder's guard removes it with the folder.
+                    guard.keep();
+                    let display = if input == "-" {
+                        "<stdin>".to_string()
+                    } else {
+                        input.clone()
+                    };
+                    let copied = if input == "-" {
+                        io::copy(&mut io::stdin().lock(), &mut f)
+                    } else {
+                        File::open(&path).and_then(|mut r| io::copy(&mut r, &mut f))
+                    };
+                    let size = copied.with_context(|| {
+                        format!("{display}: cannot copy to {}", spool.display())
+                    })?;
+                    check_readable(&spool, &display)?;
+                    let name = if input == "-" {
+                        "stdin.jsonl".to_string()
+                    } else {
+                        path.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_else(|| "input.jsonl".into())
+                    };
+                    sources.push(Source {
+                        path: spool,
+                        display,
+                        kind: kind_of(&name).unwrap_or(Kind::Jsonl),
+                        rel: PathBuf::from(name),
+                        group: String::new(),
                         size,
                     });
                 }
-            } else {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let kind = kind_of(&name).unwrap_or(Kind::Jsonl);
-                let group = path
-                    .parent()
-                    .and_then(|p| p.canonicalize().ok())
-                    .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                    .unwrap_or_default();
-                sources.push(Source {
-                    display: input.clone(),
-                    rel: PathBuf::from(&name),
-                    path,
-                    kind,
-                    group,
-                    size: meta.len(),
-                });
             }
         }
-        let target = if output == "-" {
+        let target = if output == "-" || is_stdout_path(output) {
             Target::Stdout
         } else {
             let p = PathBuf::from(output);
@@ -193,38 +330,56 @@ impl Plan {
         let plan = Plan {
             sources,
             target,
-            ignored,
-            _stdin_spool: spool,
+            skipped,
+            _spool_dir: spool_dir,
         };
-        plan.check_no_clobber()?;
+        plan.check_outputs(&[])?;
         Ok(plan)
     }
 
-    /// Refuse to write over an input.
-    fn check_no_clobber(&self) -> Result<()> {
-        let inputs: Vec<PathBuf> = self
-            .sources
-            .iter()
-            .filter_map(|s| s.path.canonicalize().ok())
-            .collect();
-        let clash = |out: &Path| {
-            let dir = out.parent().and_then(|d| d.canonicalize().ok());
-            let name = out.file_name();
-            match (dir, name) {
-                (Some(d), Some(n)) => inputs.contains(&d.join(n)),
-                _ => false,
-            }
-        };
-        let outs: Vec<PathBuf> = match &self.target {
+    /// The files this run writes.
+    pub fn outputs(&self) -> Vec<PathBuf> {
+        match &self.target {
             Target::Stdout => vec![],
             Target::File(p) => vec![p.clone()],
             Target::Dir(d) => self.sources.iter().map(|s| d.join(&s.rel)).collect(),
-        };
-        for o in outs {
-            if clash(&o) {
+        }
+    }
+
+    /// Refuse to write over an input or over one of `protected` (a model
+    /// being applied), compared by identity (device and inode, links
+    /// followed), not by spelling; and refuse two inputs that would be
+    /// written to one output.
+    pub fn check_outputs(&self, protected: &[&Path]) -> Result<()> {
+        let mut keep: Vec<(_, String)> = self
+            .sources
+            .iter()
+            .filter_map(|s| identity(&s.path).map(|id| (id, s.display.clone())))
+            .collect();
+        keep.extend(
+            protected
+                .iter()
+                .filter_map(|p| identity(p).map(|id| (id, p.display().to_string()))),
+        );
+        let outs = self.outputs();
+        for o in &outs {
+            if let Some(id) = identity(o) {
+                if let Some((_, what)) = keep.iter().find(|(k, _)| *k == id) {
+                    bail!(UsageError(format!(
+                        "{}: output would overwrite the input {what}",
+                        o.display()
+                    )));
+                }
+            }
+        }
+        let mut seen: std::collections::HashMap<&Path, &str> = Default::default();
+        for (o, s) in outs.iter().zip(&self.sources) {
+            if let Some(first) = seen.insert(o.as_path(), &s.display) {
                 bail!(UsageError(format!(
-                    "{}: output would overwrite an input",
-                    o.display()
+                    "{}: both {first} and {} would be written there; give inputs with distinct \
+                     file names, or one output folder per input",
+                    o.display(),
+                    s.display
                 )));
             }
         }
@@ -252,17 +407,32 @@ impl Plan {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+/// List the files under `dir`, following links, each real folder once.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    skipped: &mut Skipped,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> io::Result<()> {
+    if !seen.insert(dir.canonicalize()?) {
+        return Ok(());
+    }
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
+        let path = entry.path();
         if entry.file_name().to_string_lossy().starts_with('.') {
+            skipped.hidden += 1;
+            skipped.note(&path);
             continue;
         }
-        let ft = entry.file_type()?;
-        if ft.is_dir() {
-            walk(&entry.path(), out)?;
-        } else if ft.is_file() || ft.is_symlink() {
-            out.push(entry.path());
+        // Links are followed: what counts is what they point to.
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => walk(&path, out, skipped, seen)?,
+            Ok(m) if m.is_file() => out.push(path),
+            _ => {
+                skipped.not_regular += 1;
+                skipped.note(&path);
+            }
         }
     }
     Ok(())
@@ -314,11 +484,14 @@ pub struct Chunk {
 pub type Item = std::result::Result<Chunk, anyhow::Error>;
 
 /// Read every source in order on a thread of its own, in chunks of whole
-/// lines, at most `ahead` chunks in advance.
+/// lines, at most `ahead` chunks in advance. The thread stops at the next
+/// chunk when `stop` is set or when the receiver is dropped; never wait for
+/// it while holding the receiver.
 pub fn read_all(
     plan: &Plan,
     ahead: usize,
     count: Arc<AtomicU64>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
 ) -> (Receiver<(u64, Item)>, std::thread::JoinHandle<()>) {
     let (tx, rx) = sync_channel::<(u64, Item)>(ahead);
     let jobs: Vec<(PathBuf, String, Kind)> = plan
@@ -332,7 +505,8 @@ pub fn read_all(
         for (i, (path, display, kind)) in jobs.into_iter().enumerate() {
             let sent = read_source(&path, kind, count.clone(), |data| {
                 seq += 1;
-                tx.send((seq - 1, Ok(Chunk { source: i, data }))).is_ok()
+                !stop.load(Ordering::Relaxed)
+                    && tx.send((seq - 1, Ok(Chunk { source: i, data }))).is_ok()
             });
             match sent {
                 Ok(true) => {}

@@ -1,5 +1,6 @@
 //! Command-line front end: flags, commands, exit codes.
 
+pub mod cleanup;
 mod input;
 mod output;
 mod pipeline;
@@ -264,8 +265,8 @@ pub fn run() -> Result<ExitCode> {
             clean,
             floor,
         } => {
-            let builder = builder(&learn)?;
-            let opts = options(&io.fields, &io.run, clean.spans_field);
+            let (builder, _spill) = builder(&learn)?;
+            let opts = options(&io.fields, &io.run, clean.spans_field)?;
             let plan = input::Plan::new(&io.inputs, &io.output)?;
             let pool = pool(io.run.threads)?;
             pool.install(|| -> Result<ExitCode> {
@@ -290,8 +291,8 @@ pub fn run() -> Result<ExitCode> {
             learn,
             run,
         } => {
-            let builder = builder(&learn)?;
-            let opts = options(&fields, &run, None);
+            let (builder, _spill) = builder(&learn)?;
+            let opts = options(&fields, &run, None)?;
             let target = output
                 .as_ref()
                 .or(shard_out.as_ref())
@@ -330,11 +331,14 @@ pub fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Apply { model, io, clean } => {
-            let bytes = std::fs::read(&model)
-                .with_context(|| format!("{}: cannot read model", model.display()))?;
-            let model = Model::from_bytes(&bytes).with_context(|| model.display().to_string())?;
-            let opts = options(&io.fields, &io.run, clean.spans_field);
+            let model_path = model;
+            let bytes = std::fs::read(&model_path)
+                .with_context(|| format!("{}: cannot read model", model_path.display()))?;
+            let model =
+                Model::from_bytes(&bytes).with_context(|| model_path.display().to_string())?;
+            let opts = options(&io.fields, &io.run, clean.spans_field)?;
             let plan = input::Plan::new(&io.inputs, &io.output)?;
+            plan.check_outputs(&[model_path.as_path()])?;
             pool(io.run.threads)?.install(|| pipeline::clean(&plan, &opts, &model))
         }
         Command::Merge {
@@ -342,6 +346,15 @@ pub fn run() -> Result<ExitCode> {
             output,
             quiet,
         } => {
+            if let Some(out) = input::identity(&output) {
+                if let Some(c) = counts.iter().find(|c| input::identity(c) == Some(out)) {
+                    bail!(UsageError(format!(
+                        "{}: output would overwrite the count file {}",
+                        output.display(),
+                        c.display()
+                    )));
+                }
+            }
             let mut files = Vec::new();
             for c in &counts {
                 files.push(
@@ -377,7 +390,16 @@ pub fn run() -> Result<ExitCode> {
     }
 }
 
-fn builder(a: &LearnArgs) -> Result<LearnerBuilder> {
+/// The learner's options, and the run's own folder for spilled counts
+/// (removed at the end, on error and on a signal).
+fn builder(a: &LearnArgs) -> Result<(LearnerBuilder, cleanup::Guard)> {
+    let parent = a.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let spill = cleanup::run_dir(&parent).with_context(|| {
+        format!(
+            "{}: cannot create a folder for spilled counts",
+            parent.display()
+        )
+    })?;
     let mut b = LearnerBuilder::new();
     b.min_docs(a.min_docs)
         .min_fraction(a.min_fraction)
@@ -385,31 +407,51 @@ fn builder(a: &LearnArgs) -> Result<LearnerBuilder> {
         // The learner gets three quarters of the budget; the rest covers
         // the reader's and the workers' buffers.
         .memory_limit(Some(a.memory / 4 * 3))
-        .spill_dir(a.spill_dir.clone());
+        .spill_dir(Some(spill.path().to_path_buf()));
     if let Err(e) = b.config() {
         bail!(UsageError(e.to_string()));
     }
-    Ok(b)
+    Ok((b, spill))
 }
 
-fn options(f: &FieldArgs, r: &RunArgs, spans_field: Option<String>) -> pipeline::Options {
-    pipeline::Options {
+fn options(f: &FieldArgs, r: &RunArgs, spans_field: Option<String>) -> Result<pipeline::Options> {
+    if let Some(name) = &spans_field {
+        let taken = [
+            Some(&f.text_field),
+            f.group_field.as_ref(),
+            f.group_by_host.as_ref(),
+        ];
+        if taken.iter().flatten().any(|t| *t == name) {
+            bail!(UsageError(format!(
+                "--spans-field {name}: that field is read by boilercut (text or group); choose another name"
+            )));
+        }
+    }
+    Ok(pipeline::Options {
         fields: Fields {
             text: f.text_field.clone(),
             group: f.group_field.clone(),
             host_of: f.group_by_host.clone(),
+            reserved: spans_field.clone(),
         },
         spans_field,
         on_error: r.on_error,
         quiet: r.quiet,
-    }
+    })
 }
+
+/// More threads than this only cost memory (each holds chunks of 4 MiB)
+/// and start-up time.
+const MAX_THREADS: usize = 256;
 
 fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         if n == 0 {
             bail!(UsageError("-j must be at least 1".into()));
+        }
+        if n > MAX_THREADS {
+            bail!(UsageError(format!("-j {n}: at most {MAX_THREADS} threads")));
         }
         b = b.num_threads(n);
     }

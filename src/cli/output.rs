@@ -4,6 +4,7 @@
 //! exists and is not a regular file (`/dev/null`, a named pipe, a terminal)
 //! is written in place: renaming over it would replace the device.
 
+use super::cleanup;
 use anyhow::{Context, Result};
 use boilercut::direct::DirectWriter;
 use std::io::{self, Write};
@@ -19,9 +20,8 @@ enum Encoder {
 /// or pipe, in place: then `temp` is `None`).
 pub struct AtomicFile {
     target: PathBuf,
-    temp: Option<PathBuf>,
+    temp: Option<cleanup::Guard>,
     enc: Option<Encoder>,
-    done: bool,
 }
 
 impl AtomicFile {
@@ -37,17 +37,18 @@ impl AtomicFile {
     }
 
     fn create_with(target: &Path, compress: bool) -> Result<AtomicFile> {
+        let target = resolve(target);
+        let target = target.as_path();
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("{}: cannot create folder", dir.display()))?;
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out".into());
-        let special = std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        let special = std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir())
+            || is_system_path(target);
         let (file, temp) = if special {
             let file = std::fs::OpenOptions::new()
                 .write(true)
@@ -55,14 +56,24 @@ impl AtomicFile {
                 .with_context(|| format!("{}: cannot open for writing", target.display()))?;
             (file, None)
         } else {
-            let temp = dir.join(format!(".{name}.boilercut-{}.tmp", std::process::id()));
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("{}: cannot create folder", dir.display()))?;
+            // Unique per output of the run: two outputs with one file name
+            // never share a temporary.
+            static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let temp = dir.join(format!(".{name}.boilercut-{}-{n}.tmp", std::process::id()));
             // Synced before it is renamed anyway: written around the page
             // cache where the file system allows (see `boilercut::direct`).
-            let file = boilercut::direct::create(&temp)
+            let (file, guard) = cleanup::create_file(&temp, boilercut::direct::create)
                 .with_context(|| format!("{}: cannot create", temp.display()))?;
-            (file, Some(temp))
+            (file, Some(guard))
         };
-        let shown = temp.as_deref().unwrap_or(target).display().to_string();
+        let shown = temp
+            .as_ref()
+            .map_or(target, |g| g.path())
+            .display()
+            .to_string();
         let w = DirectWriter::new(file, 4 << 20);
         let lower = name.to_ascii_lowercase();
         let enc = if !compress {
@@ -81,7 +92,6 @@ impl AtomicFile {
             target: target.to_path_buf(),
             temp,
             enc: Some(enc),
-            done: false,
         })
     }
 
@@ -107,16 +117,16 @@ impl AtomicFile {
     /// Give the file its real name. Call after `finish`.
     pub fn commit(mut self) -> Result<()> {
         self.finish()?;
-        if let Some(temp) = &self.temp {
-            std::fs::rename(temp, &self.target).with_context(|| {
+        if let Some(temp) = self.temp.take() {
+            std::fs::rename(temp.path(), &self.target).with_context(|| {
                 format!(
                     "{}: cannot rename from {}",
                     self.target.display(),
-                    temp.display()
+                    temp.path().display()
                 )
             })?;
+            temp.keep();
         }
-        self.done = true;
         Ok(())
     }
 }
@@ -145,13 +155,39 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if !self.done {
-            drop(self.enc.take());
-            if let Some(temp) = &self.temp {
-                let _ = std::fs::remove_file(temp);
+        // Close the file, then the guard removes the temporary.
+        drop(self.enc.take());
+        drop(self.temp.take());
+    }
+}
+
+/// Files under these are devices, descriptors and kernel views, never
+/// replaced by a rename (`/dev/stdout` redirected to a file included).
+fn is_system_path(p: &Path) -> bool {
+    p.starts_with("/dev") || p.starts_with("/proc")
+}
+
+/// Follow a symbolic link to the file it names, so that the file is
+/// replaced and the link kept (up to 40 links, as the kernel does; a
+/// dangling link resolves to its missing target). Links into `/dev` or
+/// `/proc` are left to be written in place.
+pub fn resolve(target: &Path) -> PathBuf {
+    let mut p = target.to_path_buf();
+    for _ in 0..40 {
+        if is_system_path(&p) {
+            return p;
+        }
+        match std::fs::read_link(&p) {
+            Ok(next) => {
+                p = match p.parent() {
+                    Some(parent) if next.is_relative() => parent.join(next),
+                    _ => next,
+                }
             }
+            Err(_) => return p,
         }
     }
+    p
 }
 
 /// Write `bytes` to `target` atomically, uncompressed.

@@ -20,6 +20,13 @@ pub struct Options {
     pub quiet: bool,
 }
 
+impl Options {
+    /// Whether records are grouped by a field (else all are one group).
+    pub fn grouped(&self) -> bool {
+        self.fields.group.is_some() || self.fields.host_of.is_some()
+    }
+}
+
 /// A bad line: its number within its chunk (from 0) and what is wrong.
 struct BadLine {
     line: u64,
@@ -41,6 +48,15 @@ fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
+/// A line without the UTF-8 byte order mark some tools write at the start
+/// of a file, and the mark (empty when there is none).
+fn split_bom(line: &str) -> (&str, &str) {
+    match line.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", line),
+    }
+}
+
 fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|b| b.is_ascii_whitespace())
 }
@@ -59,14 +75,19 @@ fn for_each_chunk<R: Send>(
     let threads = rayon::current_num_threads().max(1);
     let count = Arc::new(AtomicU64::new(0));
     let mut progress = Progress::new(phase, plan.total_bytes(), count.clone(), quiet);
-    let (rx, reader) = input::read_all(plan, threads * 2, count);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (rx, reader) = input::read_all(plan, threads * 2, count, stop.clone());
     let rx = std::sync::Mutex::new(rx);
     let result = std::thread::scope(|scope| -> Result<()> {
         let (done_tx, done_rx) =
             std::sync::mpsc::sync_channel::<(u64, input::Item, Option<R>)>(threads * 2);
         for _ in 0..threads {
             let (rx, done_tx, work) = (&rx, done_tx.clone(), &work);
+            let stop = &stop;
             scope.spawn(move || loop {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
                 let next = match rx.lock() {
                     Ok(r) => r.recv(),
                     Err(_) => return,
@@ -81,22 +102,32 @@ fn for_each_chunk<R: Send>(
         drop(done_tx);
         let mut waiting = std::collections::BTreeMap::new();
         let mut next = 0u64;
-        for (seq, item, out) in done_rx.iter() {
-            waiting.insert(seq, (item, out));
-            while let Some((item, out)) = waiting.remove(&next) {
-                next += 1;
-                match (item, out) {
-                    (Ok(chunk), Some(r)) => consume(&chunk, r)?,
-                    (Err(e), _) => return Err(e),
-                    (Ok(_), None) => unreachable!("every chunk is worked on"),
+        let result = (|| {
+            for (seq, item, out) in done_rx.iter() {
+                waiting.insert(seq, (item, out));
+                while let Some((item, out)) = waiting.remove(&next) {
+                    next += 1;
+                    match (item, out) {
+                        (Ok(chunk), Some(r)) => consume(&chunk, r)?,
+                        (Err(e), _) => return Err(e),
+                        (Ok(_), None) => unreachable!("every chunk is worked on"),
+                    }
+                    progress.tick();
                 }
-                progress.tick();
             }
-        }
-        Ok(())
+            Ok(())
+        })();
+        // On an early error, tell the reader and the workers to stop, and
+        // drop the results channel so that no worker waits on a send.
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        drop(done_rx);
+        drop(waiting);
+        result
     });
-    // On an early error the workers and the reader stop when their channels
-    // close.
+    // Drop the chunk channel before waiting for the reader: a reader blocked
+    // on a full channel then sees it closed and ends. (Joining with the
+    // receiver alive was a deadlock on any early error.)
+    drop(rx);
     let _ = reader.join();
     progress.done();
     result
@@ -163,6 +194,7 @@ fn count_chunk(
         let Ok(line) = simdutf8::basic::from_utf8(line) else {
             continue;
         };
+        let (_, line) = split_bom(line);
         match jsonl::parse(line, &opts.fields) {
             Ok(rec) => {
                 if let Text::Str { value, .. } = &rec.text {
@@ -249,8 +281,10 @@ fn clean_chunk(
         let out = match std::str::from_utf8(&chunk.data) {
             Ok(text) => {
                 model.clean_with(scratch, text, &src.group, &mut removed);
-                stats.doc(&src.group, text.len(), &removed);
-                cut::apply(text, &removed).into_owned().into_bytes()
+                let cleaned = cut::apply(text, &removed).into_owned();
+                let emptied = cleaned.trim().is_empty() && !text.trim().is_empty();
+                stats.doc(&src.group, text.len(), &removed, emptied, false);
+                cleaned.into_bytes()
             }
             Err(_) => {
                 stats.invalid_utf8 += 1;
@@ -273,18 +307,34 @@ fn clean_chunk(
             stats.blank += 1;
             out.extend_from_slice(raw);
         } else if let Ok(line) = simdutf8::basic::from_utf8(raw) {
-            match jsonl::parse(line, &opts.fields) {
+            let (bom, line) = split_bom(line);
+            let parsed = jsonl::parse(line, &opts.fields).and_then(|rec| match &opts.spans_field {
+                Some(name) if rec.has_reserved => Err(jsonl::RecordError(format!(
+                    "the record already has a field {name:?}, which --spans-field would write \
+                     a second time"
+                ))),
+                _ => Ok(rec),
+            });
+            match parsed {
                 Ok(rec) => match &rec.text {
                     Text::Str { value, .. } => {
                         model.clean_with(scratch, value, &rec.group, &mut removed);
-                        stats.doc(&rec.group, value.len(), &removed);
+                        let no_group = opts.grouped() && rec.group.is_empty();
                         if removed.is_empty() && opts.spans_field.is_none() {
+                            stats.doc(&rec.group, value.len(), &removed, false, no_group);
                             out.extend_from_slice(raw);
                         } else {
                             let cleaned = cut::apply(value, &removed);
+                            let emptied = cleaned.trim().is_empty() && !value.trim().is_empty();
+                            stats.doc(&rec.group, value.len(), &removed, emptied, no_group);
                             let spans = opts.spans_field.as_deref().map(|n| (n, &removed[..]));
+                            out.extend_from_slice(bom.as_bytes());
                             jsonl::splice(line, &rec, &cleaned, spans, &mut out);
                         }
+                    }
+                    Text::LoneSurrogate => {
+                        stats.lone_surrogate += 1;
+                        out.extend_from_slice(raw);
                     }
                     _ => {
                         stats.no_text += 1;
@@ -420,7 +470,7 @@ pub fn clean(plan: &Plan, opts: &Options, model: &Model) -> Result<ExitCode> {
         }
     }
     if !opts.quiet {
-        stats.print_summary(started.elapsed(), plan.ignored);
+        stats.print_summary(started.elapsed(), &plan.skipped, model, opts);
     }
     Ok(ExitCode::SUCCESS)
 }

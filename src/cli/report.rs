@@ -1,8 +1,11 @@
 //! Reporting: counts of a run, the end summary, progress on a terminal, and
 //! the `eval` command's tables.
 
+use super::input::Skipped;
+use super::pipeline::Options;
 use anyhow::{Context, Result};
 use boilercut::eval::{Score, KEEP_PREFIX};
+use boilercut::Model;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::ops::Range;
@@ -31,14 +34,29 @@ pub struct Stats {
     pub invalid_utf8: u64,
     pub bad_skipped: u64,
     pub bad_kept: u64,
+    /// Records whose text holds an escaped lone surrogate (passed through).
+    pub lone_surrogate: u64,
+    /// Documents with words that cleaning cut to nothing.
+    pub emptied: u64,
+    /// Records with no value in the group field (grouped runs only).
+    pub no_group: u64,
     pub groups: HashMap<String, GroupStats>,
 }
 
 impl Stats {
     /// Count one cleaned document.
-    pub fn doc(&mut self, group: &str, text_len: usize, removed: &[Range<usize>]) {
+    pub fn doc(
+        &mut self,
+        group: &str,
+        text_len: usize,
+        removed: &[Range<usize>],
+        emptied: bool,
+        no_group: bool,
+    ) {
         let cut: u64 = removed.iter().map(|r| r.len() as u64).sum();
         self.docs += 1;
+        self.emptied += u64::from(emptied);
+        self.no_group += u64::from(no_group);
         self.docs_cut += u64::from(cut > 0);
         let g = match self.groups.get_mut(group) {
             Some(g) => g,
@@ -60,6 +78,9 @@ impl Stats {
         self.invalid_utf8 += o.invalid_utf8;
         self.bad_skipped += o.bad_skipped;
         self.bad_kept += o.bad_kept;
+        self.lone_surrogate += o.lone_surrogate;
+        self.emptied += o.emptied;
+        self.no_group += o.no_group;
         for (name, g) in o.groups {
             let e = self.groups.entry(name).or_default();
             e.docs += g.docs;
@@ -68,7 +89,30 @@ impl Stats {
         }
     }
 
-    pub fn print_summary(&self, took: Duration, ignored: u64) {
+    /// Records in groups the model has never seen, and in groups it saw
+    /// with too few documents to find anything: (groups, records) each.
+    pub fn unknown_and_small(&self, model: &Model) -> ((u64, u64), (u64, u64)) {
+        let (mut unknown, mut small) = ((0, 0), (0, 0));
+        for (name, g) in &self.groups {
+            match model
+                .groups()
+                .binary_search_by(|m| m.name.as_str().cmp(name.as_str()))
+            {
+                Err(_) => {
+                    unknown.0 += 1;
+                    unknown.1 += g.docs;
+                }
+                Ok(i) if model.groups()[i].docs < model.config().min_docs() => {
+                    small.0 += 1;
+                    small.1 += g.docs;
+                }
+                Ok(_) => {}
+            }
+        }
+        (unknown, small)
+    }
+
+    pub fn print_summary(&self, took: Duration, skipped: &Skipped, model: &Model, opts: &Options) {
         let text: u64 = self.groups.values().map(|g| g.text_bytes).sum();
         let removed: u64 = self.groups.values().map(|g| g.removed).sum();
         let secs = took.as_secs_f64().max(1e-9);
@@ -93,13 +137,58 @@ impl Stats {
         );
         let _ = writeln!(
             e,
-            "  passed through unchanged: {} without a string text field, {} invalid UTF-8, {} blank lines; bad records: {} skipped, {} kept",
-            self.no_text, self.invalid_utf8, self.blank, self.bad_skipped, self.bad_kept
+            "  passed through unchanged: {} without a string text field, {} invalid UTF-8, {} with a lone surrogate escape, {} blank lines; bad records: {} skipped, {} kept",
+            self.no_text, self.invalid_utf8, self.lone_surrogate, self.blank, self.bad_skipped, self.bad_kept
         );
-        if ignored > 0 {
+        if self.emptied > 0 {
             let _ = writeln!(
                 e,
-                "  {ignored} files in input folders were not read (not .jsonl[.gz|.zst] or .txt)"
+                "  warning: {} documents were cut to nothing (every word of them repeats in their group)",
+                self.emptied
+            );
+        }
+        let ((unknown_groups, unknown_docs), (small_groups, small_docs)) =
+            self.unknown_and_small(model);
+        if small_docs > 0 {
+            let _ = writeln!(
+                e,
+                "  {small_docs} documents in {small_groups} groups too small to clean (fewer than --min-docs {} documents learned): passed through",
+                model.config().min_docs()
+            );
+        }
+        if unknown_docs > 0 && !model.groups().is_empty() {
+            let _ = writeln!(
+                e,
+                "  warning: {unknown_docs} documents in {unknown_groups} groups that the model has never seen: nothing cut from them (learned with other groups or another group option?)"
+            );
+        }
+        if opts.grouped() && self.no_group > 0 {
+            let field = opts
+                .fields
+                .group
+                .as_deref()
+                .or(opts.fields.host_of.as_deref())
+                .unwrap_or("");
+            let all = if self.no_group == self.docs {
+                "all "
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                e,
+                "  warning: {all}{} documents have no value in the group field {field:?}: they form one group together",
+                self.no_group
+            );
+        }
+        if skipped.total() > 0 {
+            let _ = writeln!(
+                e,
+                "  {} files in input folders were not read: {} with other names than .jsonl/.ndjson/.json[.gz|.zst] or .txt, {} hidden, {} not regular files (e.g. {})",
+                skipped.total(),
+                skipped.other,
+                skipped.hidden,
+                skipped.not_regular,
+                skipped.example.as_deref().unwrap_or("")
             );
         }
         let mut top: Vec<(&String, &GroupStats)> =
