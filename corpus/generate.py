@@ -10,6 +10,7 @@ paragraphs, wire stories, common news phrases).  Every span is labelled with byt
 offsets into the UTF-8 text.  Standard library only; deterministic for a --seed.
 
     python3 corpus/generate.py --docs 5000 --sites 36 --seed 1 --out DIR
+    python3 corpus/generate.py --hard --seed 13 --out corpus/hard   # hard cases, one per site
 
 See corpus/README.md for every option and the label format.
 """
@@ -1296,7 +1297,8 @@ class HardGenerator:
             elif f == 1:
                 t = f"{np_} {e.vpast[rb(16)]} {title} {last} {pp}"
             elif f == 2:
-                t = f"{rng.choice(['U.S.', 'U.K.', 'E.U.', 'U.N.'])} {e.nouns[rb(16)]} {e.vpast[rb(16)]} {np_} {pp}"
+                ab = rng.choice(["U.S.", "U.K.", "E.U.", "U.N."])
+                t = f"{ab} {e.nouns[rb(16)]} {e.vpast[rb(16)]} {np_} {pp}"
             elif f == 3:
                 t = f"{np_} {e.vpast[rb(16)]} {np2} in the {rng.choice(['U.S.', 'U.K.'])} {e.when(rb)}"
             elif f == 4:
@@ -1353,7 +1355,8 @@ class HardGenerator:
             elif f == 1:
                 out.append(f"https://{host}/news/{slug}")
             else:
-                out.append(f"http://{host}/{rng.choice(['story', 'article', 'p'])}/{rng.randint(1000, 999999)}.html")
+                kind = rng.choice(["story", "article", "p"])
+                out.append(f"http://{host}/{kind}/{rng.randint(1000, 999999)}.html")
         return "\n".join(out)
 
     def ticker_value(self, fmt, lo, hi):
@@ -1373,8 +1376,10 @@ class HardGenerator:
         sc = s.scenario
         docs = []
         if sc == "urls":
-            s.hosts = [f"{rng.choice(V.SITE_FIRST).lower()}{rng.choice(['records', 'data', 'files', 'daily', 'wire'])}.example"
-                       for _ in range(8)]
+            s.hosts = []
+            for _ in range(8):
+                head = rng.choice(V.SITE_FIRST).lower()
+                s.hosts.append(head + rng.choice(["records", "data", "files", "daily", "wire"]) + ".example")
         if sc == "value":
             s.tickers = rng.sample(TICKERS, rng.randint(3, 5))
         if sc == "menu":
