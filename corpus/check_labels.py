@@ -21,7 +21,11 @@ import sys
 from urllib.parse import urlparse
 
 KINDS = ("appeal", "newsletter", "cookie", "share", "copyright", "bio", "ad",
-         "prefix", "readmore", "nonlatin", "keep:followup", "keep:wire", "keep:phrase")
+         "prefix", "readmore", "nonlatin", "keep:followup", "keep:wire", "keep:phrase",
+         # the hard-case corpus (generate.py --hard)
+         "menu", "shortline", "vartail", "smallsite", "label",
+         "keep:numbered", "keep:urls", "keep:camel", "keep:abbrev", "keep:value", "keep:byline",
+         "keep:background", "keep:neardup", "keep:exactdup")
 WS = b" \t\r\n"
 
 

@@ -10,6 +10,7 @@ paragraphs, wire stories, common news phrases).  Every span is labelled with byt
 offsets into the UTF-8 text.  Standard library only; deterministic for a --seed.
 
     python3 corpus/generate.py --docs 5000 --sites 36 --seed 1 --out DIR
+    python3 corpus/generate.py --hard --seed 13 --out corpus/hard   # hard cases, one per site
 
 See corpus/README.md for every option and the label format.
 """
@@ -1138,6 +1139,428 @@ class _PlainStyle:
     script = "en"
 
 
+# ------------------------------------------------------------------ hard cases (--hard)
+# Failure classes seen on real pages, one site (or a few) per class, so a scorer can
+# report each kind alone.  Nothing here runs without --hard: the default corpus and its
+# random stream are unchanged.
+HARD_KINDS = ("menu", "shortline", "vartail", "smallsite", "label")
+HARD_KEEP_KINDS = ("keep:numbered", "keep:urls", "keep:camel", "keep:abbrev", "keep:value",
+                   "keep:byline", "keep:background", "keep:neardup", "keep:exactdup")
+
+# (ingredient, its usual units, weight): a recipe site names the common ones in most
+# recipes with the same unit, so "1 teaspoon salt" recurs on many of its pages
+INGREDIENTS = [("flour", "cups", 8), ("sugar", "cup", 6), ("butter", "tablespoons", 6),
+               ("salt", "teaspoon", 10), ("eggs", "", 6), ("olive oil", "tablespoons", 7),
+               ("black pepper", "teaspoon", 6), ("milk", "cup", 4), ("garlic cloves", "", 5),
+               ("onions", "", 4), ("water", "cups", 4), ("baking powder", "teaspoons", 3),
+               ("lemon juice", "tablespoons", 2), ("brown sugar", "cup", 2), ("rice", "cups", 2),
+               ("tomatoes", "", 2), ("carrots", "", 2), ("potatoes", "", 2), ("honey", "tablespoons", 2),
+               ("cream", "ml", 1), ("oats", "grams", 1), ("chicken stock", "ml", 2),
+               ("soy sauce", "tablespoons", 1), ("ginger", "teaspoon", 1), ("cinnamon", "teaspoon", 1),
+               ("vanilla extract", "teaspoon", 2), ("yogurt", "grams", 1), ("lentils", "grams", 1),
+               ("spinach", "grams", 1), ("cheddar", "grams", 1), ("parsley", "pinch of", 1),
+               ("walnuts", "grams", 1), ("raisins", "grams", 1), ("mustard", "teaspoon", 1)]
+QTYS = ["1", "2", "3", "4", "1/2", "1/4", "3/4", "100", "200", "250", "500", "1 1/2"]
+COOK_VERBS = ["Mix", "Stir", "Add", "Whisk", "Pour", "Chop", "Fry", "Season", "Combine", "Fold",
+              "Heat", "Simmer", "Bake", "Drain", "Sprinkle", "Cover"]
+BRANDS = ["iPod", "iPhone", "iTunes", "iPad", "YouTube", "BitTorrent", "McDonald's", "HuffPost",
+          "PayPal", "WordPress", "LinkedIn", "eBay", "PlayStation", "JavaScript", "FedEx",
+          "MasterCard", "SoundCloud", "DreamWorks", "BlackBerry", "WikiLeaks", "SpaceX", "TikTok",
+          "GitHub", "DoorDash", "OpenStreetMap", "MySpace"]
+TLDS = ["co.uk", "com", "org", "net", "com.au", "co.nz", "org.uk"]
+TICKERS = [("PRICE OF GOLD:", "${a}.{c}", 1150, 1950), ("PRICE OF SILVER:", "${a}.{c}", 14, 31),
+           ("BRENT CRUDE:", "${a}.{c} a barrel", 45, 115), ("EURO/DOLLAR:", "1.{m}", 0, 0),
+           ("DOW JONES:", "{k},{t}.{c}", 18, 39), ("30-YEAR MORTGAGE RATE:", "{p}.{c}%", 3, 8),
+           ("BITCOIN:", "${k},{t}", 4, 68), ("COPPER:", "${p}.{c} a pound", 2, 5)]
+CATEGORIES = ["Business", "Politics", "Local", "Sports", "Health", "Education", "Culture",
+              "Weather", "Crime", "Science"]
+MENU_TOP = ["Home", "News", "World", "Politics", "Business", "Markets", "Tech", "Science",
+            "Health", "Sports", "Entertainment", "Travel", "Opinion", "Video", "Photos",
+            "Weather", "Local News", "Obituaries", "Classifieds", "Real Estate", "Jobs", "Autos",
+            "Newsletters", "Podcasts", "Live TV", "Latest Stories", "Most Popular", "Education",
+            "Food and Drink", "Style", "Arts", "Books", "Crime and Courts", "Elections"]
+MENU_FOOT = ["About Us", "Contact Us", "Privacy Policy", "Terms of Service", "Advertise With Us",
+             "Careers", "Site Map", "Help Center", "Corrections", "RSS Feeds", "Subscribe"]
+DOW3 = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+SMALL_LINES = ["Follow {D} on Facebook and Instagram for daily updates from {home}.",
+               "Got a story tip? Email the newsroom at tips@{domain}.",
+               "{D} is a member of the {home} Press Association.",
+               "This story is part of our community series on life in {home}.",
+               "Photos by {D} staff unless otherwise noted.",
+               "Want more local news? Subscribe to the {D} print edition today.",
+               "Corrections and clarifications can be sent to editor@{domain}.",
+               "Listen to this story on the {D} podcast, out every Friday."]
+
+
+class HardSite:
+    glue_p = 0.0
+    dotnl_p = 0.0
+    script = "en"
+
+
+class HardGenerator:
+    """Writes the hard-case corpus: a fixed list of sites, each showing one failure class."""
+
+    # (scenario, docs per site, sites)
+    LAYOUT = [("numbered", 40, 1), ("urls", 30, 1), ("camel", 30, 1), ("abbrev", 30, 1),
+              ("value", 30, 1), ("byline", 30, 1), ("background", 100, 1), ("neardup", 30, 1),
+              ("exactdup", 25, 1), ("menu", 30, 1), ("vartail", 30, 2), ("small", None, 8)]
+
+    def __init__(self, args):
+        self.rng = rng = random.Random(args.seed * 7919 + 13)
+        self.eng = English(random.Random(args.seed * 1000003 + 17))
+        self.kind_counts = {}
+        self.mu = math.log(max(100, min(600, args.median_words)))
+        plan = []
+        for scen, n, k in self.LAYOUT:
+            for _ in range(k):
+                plan.append((scen, n if n is not None else rng.randint(5, 10)))
+        names = make_site_names(len(plan), rng)
+        self.sites = []
+        for i, (scen, n) in enumerate(plan):
+            s = HardSite()
+            s.idx = i
+            s.scenario = scen
+            s.display, s.stem = names[i]
+            s.domain = s.stem + ".example"
+            s.company = s.display + " " + rng.choice(["Media LLC", "Media Group", "Press Inc."])
+            s.size = n
+            s.home = rng.choice(V.PLACES)
+            loc = Local()
+            loc.people = [f"{rng.choice(V.FIRST_NAMES)} {rng.choice(V.SURNAMES)}" for _ in range(12)]
+            loc.places = [rng.choice(V.PLACES) for _ in range(6)] + [s.home] * 3
+            loc.mix = loc.people + loc.places
+            s.loc = loc
+            s.staff = [f"{rng.choice(V.FIRST_NAMES)} {rng.choice(V.SURNAMES)}" for _ in range(6)]
+            # prose sites may be hard-wrapped; line-structured ones never are
+            prose = scen in ("camel", "abbrev", "background", "neardup", "exactdup")
+            s.wrap = rng.choice([None, rng.randint(90, 140)]) if prose else None
+            s.pjoin = "\n" if scen == "menu" else rng.choice(["\n\n", "\n"])
+            # a light standard kit on the keep sites, so there is something to remove
+            s.share = rng.choice(SHARE_BARS)
+            s.copyright = rng.choice(["© {year} {C}. All rights reserved.",
+                                      "Copyright {year} {C}. All Rights Reserved."])
+            s.titles = []
+            self.sites.append(s)
+
+    # -- text pieces ------------------------------------------------------------------
+    def sentence(self, s):
+        return self.eng.sentence(self.rng.getrandbits, self.rng.random, s.loc, 0.0)[0]
+
+    def paragraph(self, s, k=None):
+        k = k or 1 + self.rng.randrange(4)
+        return " ".join(self.sentence(s) for _ in range(k))
+
+    def article(self, s, lo=3):
+        n_words = int(min(500, max(100, self.rng.lognormvariate(self.mu, 0.4))))
+        pars, words = [], 0
+        while words < n_words or len(pars) < lo:
+            p = self.paragraph(s)
+            pars.append(p)
+            words += p.count(" ") + 1
+        return pars[:12]
+
+    def cap(self, t):
+        return t[:1].upper() + t[1:]
+
+    def special_sentence(self, s, kind):
+        """A sentence carrying a camelCase brand or an abbreviation/domain."""
+        rng, e = self.rng, self.eng
+        rb = rng.getrandbits
+        np_ = e.np(rb, s.loc)
+        np2 = e.np(rb, s.loc)
+        pp = e.pp(rb, s.loc)
+        if kind == "camel":
+            # the brand takes the place of a noun phrase in the ordinary grammar, so the
+            # words around it vary as much as in any other sentence
+            b = rng.choice(BRANDS)
+            f = rb(3)
+            if f == 0:
+                t = f"{b} {e.vpast[rb(16)]} {np_} {pp}"
+            elif f == 1:
+                t = f"{np_} {e.vpast[rb(16)]} the {b} {e.noun[rb(16)]} {pp}"
+            elif f == 2:
+                t = f"{e.person(rb, s.loc)} said {b} had {e.vpart[rb(16)]} {np_}"
+            elif f == 3:
+                t = f"{np_} {e.vpast[rb(16)]} {e.number(rb)} {b} {e.nouns[rb(16)]} {pp}"
+            elif f == 4:
+                t = f"{pp}, {np_} {e.vpast[rb(16)]} {b} and {np2}"
+            else:
+                t = f"{e.clause(rb, s.loc)}, and {b} {e.vpast[rb(16)]} {np2}"
+        else:
+            last = rng.choice(V.SURNAMES)
+            dom = f"{rng.choice(V.SITE_FIRST).lower()}{rng.choice(V.SITE_SECOND).lower()}.{rng.choice(TLDS)}"
+            title = rng.choice(["Mr.", "Mrs.", "Ms.", "Dr.", "Gov.", "Sen.", "Rep."])
+            f = rb(3)
+            if f == 0:
+                t = f"{title} {last} {e.vpast[rb(16)]} {np_} {pp}"
+            elif f == 1:
+                t = f"{np_} {e.vpast[rb(16)]} {title} {last} {pp}"
+            elif f == 2:
+                ab = rng.choice(["U.S.", "U.K.", "E.U.", "U.N."])
+                t = f"{ab} {e.nouns[rb(16)]} {e.vpast[rb(16)]} {np_} {pp}"
+            elif f == 3:
+                t = f"{np_} {e.vpast[rb(16)]} {np2} in the {rng.choice(['U.S.', 'U.K.'])} {e.when(rb)}"
+            elif f == 4:
+                t = f"{e.clause(rb, s.loc)}, {rng.choice(['according to', 'reported', 'wrote'])} {dom}"
+            elif f == 5:
+                t = f"{e.person(rb, s.loc)} told {dom} that {e.clause(rb, s.loc)}"
+            elif f == 6:
+                t = f"{np_} {e.vpast[rb(16)]} {np2} near St. {rng.choice(V.PLACES)} {pp}"
+            else:
+                t = f"{pp}, {title} {last} {e.vpast[rb(16)]} {np2} on {dom}"
+        return self.cap(t) + "."
+
+    def numbered(self, s):
+        """One or two numbered/quantity lists (recipe, race results, points)."""
+        rng = self.rng
+        r = rng.random()
+        if r < 0.4:
+            ings = []
+            while len(ings) < rng.randint(5, 9):
+                ing = rng.choices(INGREDIENTS, weights=[w for _, _, w in INGREDIENTS])[0]
+                if ing not in ings:
+                    ings.append(ing)
+            lines = [" ".join(x for x in (rng.choice(QTYS), u, name) if x) for name, u, _ in ings]
+            ings = [name for name, _, _ in ings]
+            style = rng.choice([". ", ") "])
+            steps = []
+            for i in range(rng.randint(3, 6)):
+                a, b = rng.sample(ings, 2)
+                tail = rng.choice(["", f" for {rng.randint(2, 40)} minutes", " until golden",
+                                   f" over a {rng.choice(['low', 'medium', 'high'])} heat"])
+                steps.append(f"{i + 1}{style}{rng.choice(COOK_VERBS)} the {a} with the {b}{tail}.")
+            return ["\n".join(lines), "\n".join(steps)]
+        if r < 0.7:
+            t = rng.randint(2 * 3600 + 5 * 60, 2 * 3600 + 40 * 60)
+            lines = []
+            for i in range(rng.randint(5, 10)):
+                t += rng.randint(3, 200)
+                lines.append(f"{i + 1}. {rng.choice(V.FIRST_NAMES)} {rng.choice(V.SURNAMES)} "
+                             f"{t // 3600}:{t // 60 % 60:02d}:{t % 60:02d}")
+            return ["\n".join(lines)]
+        style = rng.choice([". ", ") "])
+        return ["\n".join(f"{i + 1}{style}{self.cap(self.eng.clause(rng.getrandbits, s.loc))}."
+                          for i in range(rng.randint(3, 6)))]
+
+    def url_lines(self, s):
+        rng = self.rng
+        out = []
+        for _ in range(rng.randint(3, 6)):
+            host = rng.choice(s.hosts)
+            slug = slugify(self.eng.title(rng.getrandbits, s.loc), rng.randint(10, 99999))
+            f = rng.randrange(3)
+            if f == 0:
+                out.append(f"http://www.{host}/{rng.randint(2009, 2024)}/{rng.randint(1, 12):02d}/{slug}")
+            elif f == 1:
+                out.append(f"https://{host}/news/{slug}")
+            else:
+                kind = rng.choice(["story", "article", "p"])
+                out.append(f"http://{host}/{kind}/{rng.randint(1000, 999999)}.html")
+        return "\n".join(out)
+
+    def ticker_value(self, fmt, lo, hi):
+        rng = self.rng
+        return (fmt.replace("{a}", str(rng.randint(lo, hi))).replace("{c}", f"{rng.randint(0, 99):02d}")
+                .replace("{m}", f"{rng.randint(500, 1999):04d}").replace("{k}", str(rng.randint(lo, hi)))
+                .replace("{t}", f"{rng.randint(0, 999):03d}").replace("{p}", str(rng.randint(lo, hi))))
+
+    def date(self):
+        rng = self.rng
+        return f"{rng.choice(V.MONTHS)} {rng.randint(1, 28)}, {rng.randint(2009, 2024)}"
+
+    # -- documents ------------------------------------------------------------------
+    def site_docs(self, s):
+        """All documents of a site: list of (title, pieces), pieces = [(text, kind|None)]."""
+        rng = self.rng
+        sc = s.scenario
+        docs = []
+        if sc == "urls":
+            s.hosts = []
+            for _ in range(8):
+                head = rng.choice(V.SITE_FIRST).lower()
+                s.hosts.append(head + rng.choice(["records", "data", "files", "daily", "wire"]) + ".example")
+        if sc == "value":
+            s.tickers = rng.sample(TICKERS, rng.randint(3, 5))
+        if sc == "menu":
+            s.menu = rng.sample(MENU_TOP, rng.randint(12, 20))
+            s.foot = rng.sample(MENU_FOOT, rng.randint(5, 9))
+        if sc == "vartail":
+            s.partner = f"www.{rng.choice(V.SITE_FIRST).lower()}{rng.choice(V.SITE_SECOND).lower()}.example"
+            s.related = rng.choice(["Related:", "RELATED:"])
+        if sc == "background":
+            bg = [self.paragraph(s, rng.randint(2, 3)) for _ in range(4)]
+            # each background paragraph in 5 of the 100 stories (5%)
+            s.bg_in = {}
+            for j, p in enumerate(bg):
+                for d in rng.sample(range(s.size), max(1, round(s.size * 0.05))):
+                    s.bg_in.setdefault(d, []).append(p)
+        if sc == "neardup":
+            stories = []
+            for copies in (2, 3, 3, 4, 5, 5):
+                stories += [(len(stories), copies)]
+            s.stories = [(self.eng.title(rng.getrandbits, s.loc), self.article(s, 4)) for _ in stories]
+            s.copies = [c for _, c in stories]
+        if sc == "small":
+            lines = rng.sample(SMALL_LINES, 2)
+            s.small = []
+            for t in lines:
+                t = t.replace("{D}", s.display).replace("{home}", s.home).replace("{domain}", s.domain)
+                s.small.append((t, set(rng.sample(range(s.size), 3)), rng.random() < 0.7))
+
+        plans = list(range(s.size))
+        if sc == "neardup":
+            plans = []
+            for i, c in enumerate(s.copies):
+                plans += [("story", i)] * c
+            plans += [("single", None)] * (s.size - len(plans))
+            rng.shuffle(plans)
+        if sc == "exactdup":
+            plans = [("dup", 0)] * 5 + [("dup", 1)] * 5 + [("single", None)] * (s.size - 10)
+            rng.shuffle(plans)
+            s.dups = {}
+        for d, plan in enumerate(plans):
+            if sc == "exactdup" and plan[0] == "dup" and plan[1] in s.dups:
+                docs.append(s.dups[plan[1]])
+                continue
+            doc = self.one_doc(s, d, plan)
+            if sc == "exactdup" and plan[0] == "dup":
+                s.dups[plan[1]] = doc
+            docs.append(doc)
+        return docs
+
+    def one_doc(self, s, d, plan):
+        rng = self.rng
+        sc = s.scenario
+        year = rng.randint(2009, 2024)
+        title = self.eng.title(rng.getrandbits, s.loc)
+        art_kind = None
+        if sc == "neardup" and plan[0] == "story":
+            title, pars = s.stories[plan[1]]
+            pars = list(pars)
+            art_kind = "keep:neardup"
+        else:
+            pars = self.article(s)
+            if sc == "exactdup" and plan[0] == "dup":
+                art_kind = "keep:exactdup"
+        body = [[(p, art_kind)] for p in pars]  # each paragraph: list of (text, kind) runs
+        before = {}  # paragraph index -> blocks (each a list of runs) placed before it
+
+        def put(i, block):
+            before.setdefault(i, []).append(block)
+
+        n = len(body)
+        if sc == "neardup" and plan[0] == "story":
+            body.insert(rng.randint(1, n), [(self.paragraph(s), None)])  # the different insert
+            n += 1
+        elif sc in ("camel", "abbrev"):
+            for _ in range(rng.randint(2, 4)):
+                i = rng.randrange(n)
+                runs = body[i]
+                sent = self.special_sentence(s, sc)
+                if rng.random() < 0.5:
+                    body[i] = runs + [(" ", None), (sent, "keep:" + sc)]
+                else:
+                    body[i] = [(sent, "keep:" + sc), (" ", None)] + runs
+        elif sc == "numbered":
+            for lst in self.numbered(s)[::-1]:
+                put(min(n - 1, 1 + rng.randrange(2)), [(lst, "keep:numbered")])
+        elif sc == "urls":
+            put(n if rng.random() < 0.6 else rng.randint(1, n - 1), [(self.url_lines(s), "keep:urls")])
+        elif sc == "value":
+            runs = []
+            for j, (lab, fmt, lo, hi) in enumerate(s.tickers):
+                if j:
+                    runs.append(("\n", None))
+                runs += [(lab, "label"), (" ", None), (self.ticker_value(fmt, lo, hi), "keep:value")]
+            put(1, runs)
+        elif sc == "background":
+            for p in s.bg_in.get(d, []):
+                put(rng.randint(1, n - 1), [(p, "keep:background")])
+        elif sc == "vartail":
+            for _ in range(rng.randint(1, 2)):
+                t = rng.choice(s.titles) if s.titles else self.eng.title(rng.getrandbits, s.loc)
+                lab = s.related if rng.random() < 0.5 else "Read more:"
+                put(rng.randint(1, n - 1), [(f"{lab} {t}", "vartail")])
+            slug = slugify(title, rng.randint(10, 9999))
+            put(n, [(f"Read the original at {s.partner}/{year}/{rng.randint(1, 12):02d}/{slug}", "vartail")])
+
+        head, tail = [], []
+        if sc == "byline":
+            head.append([(f"Date: {self.date()} | Category: {rng.choice(CATEGORIES)} | "
+                          f"Author: {rng.choice(s.staff)}", "keep:byline")])
+        if sc == "menu":
+            menu = [m for m in s.menu if rng.random() < 0.95]
+            h, ampm = rng.randint(1, 12), rng.choice(["AM", "PM"])
+            head.append([("\n".join(menu), "menu")])
+            head.append([(f"updated {h}:{rng.randint(0, 59):02d} {ampm} EST, {rng.choice(DOW3)} "
+                          f"{self.date()}", "shortline")])
+            head.append([(title, None)])
+            tail.append([("Get Free E-mail Alerts on These Topics", "shortline")])
+            tail.append([(f"View all posts by {rng.choice(s.staff)}", "shortline")])
+            tail.append([("\n".join(s.foot), "menu")])
+        if sc == "small":
+            for t, where, at_end in s.small:
+                if d in where:
+                    (tail if at_end else head).append([(t, "smallsite")])
+        if sc in ("numbered", "urls", "camel", "abbrev", "value", "byline", "background",
+                  "neardup", "exactdup"):
+            if rng.random() < 0.9:
+                tail.append([(s.share, "share")])
+            if rng.random() < 0.9:
+                tail.append([(s.copyright.replace("{year}", str(year)).replace("{C}", s.company),
+                              "copyright")])
+        if sc != "neardup" or plan[0] != "story":
+            s.titles.append(title)
+        # assemble
+        pj = s.pjoin
+        runs = []
+        for blk in head:
+            runs += blk + [(pj, None)]
+        for i, p in enumerate(body):
+            for blk in before.get(i, []):
+                runs += blk + [(pj, None)]
+            runs += p + [(pj, None)]
+        for blk in before.get(n, []) + tail:
+            runs += blk + [(pj, None)]
+        runs.pop()
+        return title, year, runs
+
+    def run(self, emit):
+        rng = self.rng
+        items = []
+        for s in self.sites:
+            for k, (title, year, runs) in enumerate(self.site_docs(s)):
+                items.append((s, k, title, year, runs))
+        rng.shuffle(items)
+        for gid, (s, k, title, year, runs) in enumerate(items):
+            parts, spans, pos = [], [], 0
+            for t, kind in runs:
+                if kind is not None:
+                    spans.append((pos, pos + len(t), kind))
+                parts.append(t)
+                pos += len(t)
+            text = "".join(parts)
+            if s.wrap:
+                text, ins = wrap(text, s.wrap)
+                if ins:
+                    spans = [(a + bisect.bisect_right(ins, a), b + bisect.bisect_left(ins, b), kd)
+                             for a, b, kd in spans]
+            if not text.isascii():
+                pts = sorted({p for a, b, _ in spans for p in (a, b)})
+                m, prev, acc = {}, 0, 0
+                for p in pts:
+                    acc += len(text[prev:p].encode("utf-8"))
+                    m[p] = acc
+                    prev = p
+                spans = [(m[a], m[b], kd) for a, b, kd in spans]
+            for _, _, kd in spans:
+                self.kind_counts[kd] = self.kind_counts.get(kd, 0) + 1
+            url = f"https://www.{s.domain}/{year}/{1 + k % 12:02d}/{slugify(title, k + 1)}"
+            emit(f"s{s.idx:02d}-{gid:06d}", s, title, url, text, spans)
+        return len(items)
+
+
 # ------------------------------------------------------------------ output
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -1154,6 +1577,10 @@ def main(argv=None):
     ap.add_argument("--gzip", action="store_true", help="write corpus.jsonl.gz and labels.jsonl.gz")
     ap.add_argument("--txt-dir", help="write one .txt file per document under TXT_DIR/<site>/NNNN.txt "
                     "instead of corpus.jsonl; labels go to --out/labels.jsonl or TXT_DIR.labels.jsonl")
+    ap.add_argument("--hard", action="store_true",
+                    help="write the hard-case corpus instead (failure classes seen on real pages, "
+                    "14 new kinds on 20 sites, about 500 documents; --docs, --sites, "
+                    "--min-site-docs and --max-site-docs are ignored; see corpus/README.md)")
     args = ap.parse_args(argv)
     if args.min_site_docs < 1 or args.max_site_docs < args.min_site_docs or args.docs < 1:
         ap.error("need 1 <= --min-site-docs <= --max-site-docs and --docs >= 1")
@@ -1161,7 +1588,9 @@ def main(argv=None):
         ap.error("--out or --txt-dir is required")
 
     t0 = time.time()
-    gen = Generator(args)
+    if args.hard:
+        args.median_words = min(args.median_words, 160)
+    gen = HardGenerator(args) if args.hard else Generator(args)
     if args.txt_dir:
         lab_path = (os.path.join(args.out, "labels.jsonl") if args.out
                     else args.txt_dir.rstrip("/") + ".labels.jsonl")
@@ -1218,7 +1647,9 @@ def main(argv=None):
         cbytes = nbytes[0]
     lbytes = os.path.getsize(lab_path)
     mb = (cbytes + lbytes) / 1e6
-    counts = " ".join(f"{k}={gen.kind_counts.get(k, 0)}" for k in KINDS + KEEP_KINDS)
+    all_kinds = KINDS + KEEP_KINDS + (HARD_KINDS + HARD_KEEP_KINDS if args.hard else ())
+    counts = " ".join(f"{k}={gen.kind_counts.get(k, 0)}" for k in all_kinds if k in gen.kind_counts
+                      or not args.hard)
     print(f"generate: {n} docs, {len(gen.sites)} sites "
           f"({sum(1 for s in gen.sites if s.script != 'en')} non-Latin), wrote corpus {cbytes / 1e6:.1f} MB + "
           f"labels {lbytes / 1e6:.1f} MB in {dt:.1f}s = {mb / dt:.1f} MB/s "

@@ -2,6 +2,7 @@
 
 mod cli;
 mod engine;
+mod hard;
 mod limits;
 mod prop;
 mod safety;
