@@ -152,11 +152,81 @@ pub(crate) fn detect(
         }
         let start = widen_left(text, words[from].start as usize);
         let end = widen_right(text, words[to - 1].end as usize);
+        // Never cut a token apart (`iPod`, `guardian.co.uk`, `http://`,
+        // `$1341.15`): an edge inside one moves inward to the nearest place
+        // where a cut may fall; a span with none is dropped.
+        let Some((start, end)) = whole_tokens(text, start, end) else {
+            continue;
+        };
         match spans[start_of..].last_mut() {
             Some(last) if start <= last.end => last.end = last.end.max(end),
             _ => spans.push(start..end),
         }
     }
+}
+
+/// Shrink `start..end` until both edges are places where a cut may fall
+/// ([`cut_allowed`]); `None` when nothing is left.
+fn whole_tokens(text: &str, mut start: usize, mut end: usize) -> Option<(usize, usize)> {
+    while start < end && !cut_allowed(text, start) {
+        start += text[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    while end > start && !cut_allowed(text, end) {
+        end -= text[..end].chars().next_back().map_or(1, char::len_utf8);
+    }
+    (start < end).then_some((start, end))
+}
+
+/// Scripts written without spaces between words: a cut may fall between
+/// any two of their characters.
+fn unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF // Thai, Lao
+        | 0x1000..=0x109F // Myanmar
+        | 0x1780..=0x17FF // Khmer
+        | 0x2E80..=0x9FFF // CJK radicals, punctuation, kana, ideographs
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0xFF00..=0xFFEF // full-width forms
+        | 0x20000..=0x3FFFF) // CJK extensions
+}
+
+/// Closing quotes and brackets that may follow sentence punctuation.
+fn closes(c: char) -> bool {
+    matches!(c, '"' | '\'' | ')' | ']' | '}' | '”' | '’' | '»')
+}
+
+/// Whether a cut may fall at byte `i` of `text`: at either end of the
+/// text, next to whitespace, next to a character of a script written
+/// without spaces, or where scraping glued two sentences together:
+/// sentence punctuation (and closing quotes) followed by a capital or an
+/// opening quote, after a word of two or more letters or digits that is not
+/// part of a URL or an e-mail address (`said.A Message`, `readers,We`,
+/// `Times:Dear`, but not `U.S.Army`, `http://`, `$1341.15`, `iPod`).
+pub(crate) fn cut_allowed(text: &str, i: usize) -> bool {
+    let (Some(prev), Some(next)) = (text[..i].chars().next_back(), text[i..].chars().next()) else {
+        return true;
+    };
+    if prev.is_whitespace() || next.is_whitespace() || unspaced(prev) || unspaced(next) {
+        return true;
+    }
+    if !(next.is_uppercase() || opens(next)) {
+        return false;
+    }
+    let before = text[..i].trim_end_matches(closes);
+    let Some(p) = before.chars().next_back() else {
+        return false;
+    };
+    if !matches!(p, '.' | '!' | '?' | ':' | ';' | ',') {
+        return false;
+    }
+    let head = &before[..before.len() - p.len_utf8()];
+    let token = &head[head.rfind(char::is_whitespace).map_or(0, |w| w + 1)..];
+    let tail = token
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .count();
+    tail >= 2 && !token.contains("://") && !token.contains(['@', '/'])
 }
 
 /// Characters that open something that follows them (a quote, a bracket):
@@ -217,6 +287,30 @@ fn widen_right(text: &str, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cuts_fall_between_tokens() {
+        let at = |t: &str, before: &str| cut_allowed(t, t.find(before).unwrap());
+        // Inside a token: camel case, domains, schemes, numbers, initials.
+        assert!(!at("The iPod Nano", "Pod"));
+        assert!(!at("visit guardian.co.uk now", "co.uk"));
+        assert!(!at("[1] http://example.org/a", "//"));
+        assert!(!at("[1] http://example.org/a", "://"));
+        assert!(!at("GOLD: $1341.15 today", "15 today"));
+        assert!(!at("the U.S.Army said", "Army"));
+        assert!(!at("McDonald's", "Donald"));
+        assert!(!at("see example.org/News.Today", "Today"));
+        // Between tokens, and glued sentences.
+        assert!(at("said. Sign up", "Sign"));
+        assert!(at("said.A Message", "A Message"));
+        assert!(at("readers,We are", "We"));
+        assert!(at("EXCLUSIVE:The council", "The"));
+        assert!(at("reserved.\"Next", "\"Next"));
+        assert!(at("他说。订阅", "订阅"));
+        assert!(cut_allowed("abc", 0) && cut_allowed("abc", 3));
+        assert_eq!(whole_tokens("The iPod Nano", 5, 13), Some((8, 13)));
+        assert_eq!(whole_tokens("iPod", 1, 4), None);
+    }
 
     #[test]
     fn widening() {

@@ -169,7 +169,15 @@ impl NaiveCounts {
             for (start, end) in lines {
                 let len = end - start;
                 if (2..=MAX_HEADED_LINE).contains(&len) && !gaps.sentence_end(end) {
-                    if let Some(h) = (1..len.min(5)).find(|&h| gaps.boundary(start + h)) {
+                    let weak = |w: &String| {
+                        (w.len() <= 12 && !w.is_empty() && w.bytes().all(|b| b == b'0'))
+                            || (w.len() == 1 && w.as_bytes()[0].is_ascii_lowercase())
+                            || ["http", "https", "www", "ftp"].contains(&w.as_str())
+                    };
+                    if let Some(h) = (1..len.min(5))
+                        .find(|&h| gaps.boundary(start + h))
+                        .filter(|&h| !norm[start..start + h].iter().all(weak))
+                    {
                         found.push((Feature::LineHead, norm[start..start + h].to_vec()));
                     }
                 }

@@ -6,7 +6,7 @@
 //! in O(1) per word. Every feature is turned into a *key* by mixing in its
 //! group and its kind, so one table holds all groups.
 
-use crate::tokenize::{Word, HASH_SEED};
+use crate::tokenize::{word_hash, Word, HASH_SEED};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Multiplier of the polynomial sequence hash (odd, so invertible mod 2^64).
@@ -343,6 +343,25 @@ impl Gaps {
     }
 }
 
+/// Words that say nothing about a template when they head a line: numbers
+/// (every digit is `0` once normalised, so `1.`, `2)` and `2012 -` all
+/// look alike), single letters (`a)`), and URL schemes. A line head made
+/// only of them is frequent on any site with numbered or link lists, and
+/// would take whole unique lines (recipe ingredients, race results,
+/// numbered headlines, URL lists) with it.
+fn weak(hash: u64) -> bool {
+    static WEAK: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    WEAK.get_or_init(|| {
+        let mut w: Vec<u64> = (1..=12).map(|n| word_hash(&"0".repeat(n))).collect();
+        w.extend(('a'..='z').map(|c| word_hash(&c.to_string())));
+        w.extend(["http", "https", "www", "ftp"].iter().map(|s| word_hash(s)));
+        w.sort_unstable();
+        w
+    })
+    .binary_search(&hash)
+    .is_ok()
+}
+
 /// Longest line (in words) whose repeated head makes the whole line
 /// boilerplate (`Read more: <a title>`). The rest of such a line must not
 /// end a sentence: a title, not a lead paragraph after a scraper prefix.
@@ -404,7 +423,9 @@ pub fn for_each_short(
                     && (2..=MAX_HEADED_LINE).contains(&len)
                     && !gaps.sentence_end(i)
                 {
-                    if let Some(h) = (1..=MAX_HEAD.min(len - 1)).find(|&h| gaps.boundary(start + h))
+                    if let Some(h) = (1..=MAX_HEAD.min(len - 1))
+                        .find(|&h| gaps.boundary(start + h))
+                        .filter(|&h| !words[start..start + h].iter().all(|w| weak(w.hash)))
                     {
                         emit(
                             Feature::LineHead,
