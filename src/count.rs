@@ -514,7 +514,7 @@ impl Learner {
     }
 
     /// Append partition `p`'s occurrences to its file and empty it. After a
-    /// failure the learner only reports the error ([`Learner::try_model`]).
+    /// failure the learner only reports the error ([`Learner::model`]).
     fn spill_part(&self, p: usize, part: &mut Part) {
         if part.keys.is_empty() {
             return;
@@ -736,16 +736,12 @@ impl Learner {
         Ok(())
     }
 
-    /// Never fails without a memory limit. With one, a spill that could not
-    /// be written or read back yields an empty model (that cuts nothing)
-    /// rather than a wrong one: use [`Learner::try_model`] to see the error.
-    pub fn model(&self) -> Model {
-        self.try_model()
-            .unwrap_or_else(|_| Model::from_parts(self.config.clone(), Vec::new(), Vec::new()))
-    }
-
     /// The model of everything counted so far, or why it cannot be made.
-    pub fn try_model(&self) -> Result<Model, LearnError> {
+    /// Never fails without a memory limit; with one, a spill that could not
+    /// be written or read back is an error (the model would miss counts).
+    /// Other threads may go on adding documents meanwhile.
+    #[must_use = "the model, or the error that lost counts"]
+    pub fn model(&self) -> Result<Model, LearnError> {
         self.spill_error()?;
         let groups = self.group_table();
         let thresholds: Vec<u64> = groups
@@ -791,14 +787,11 @@ impl Learner {
         Ok(Model::from_parts(self.config.clone(), stats, keys))
     }
 
-    /// The model of everything counted (see [`Learner::model`]).
-    pub fn finish(self) -> Model {
+    /// The model of everything counted, or why it cannot be made (see
+    /// [`Learner::model`]).
+    #[must_use = "the model, or the error that lost counts"]
+    pub fn finish(self) -> Result<Model, LearnError> {
         self.model()
-    }
-
-    /// The model of everything counted, or why it cannot be made.
-    pub fn try_finish(self) -> Result<Model, LearnError> {
-        self.try_model()
     }
 
     /// Write the exact counts of everything counted as a count file, the
@@ -818,7 +811,7 @@ impl Learner {
         };
         let sources: Vec<Box<dyn Source + '_>> = vec![Box::new(source)];
         write_count_file(w, &self.config, &names, sources, &remap)?;
-        // See `try_model`: the caller must not keep a file missing counts.
+        // See `model`: the caller must not keep a file missing counts.
         self.spill_error()?;
         Ok(())
     }
@@ -991,7 +984,7 @@ mod tests {
         learner.add("red fox runs. red fox runs. red fox runs.", "a");
         learner.add("red fox runs.", "a");
         learner.add("blue fox runs.", "b");
-        let model = learner.finish();
+        let model = learner.finish().unwrap();
         assert!(model.is_frequent(
             "a",
             crate::shingle::Feature::Shingle,
@@ -1038,9 +1031,9 @@ mod tests {
         }
         let stats = tight.stats();
         assert!(stats.spills >= 2, "{stats:?}");
-        let want = plain.finish().to_bytes();
+        let want = plain.finish().unwrap().to_bytes();
         assert!(want.len() > 200);
-        assert_eq!(tight.try_finish().unwrap().to_bytes(), want);
+        assert_eq!(tight.finish().unwrap().to_bytes(), want);
     }
 
     #[test]
@@ -1080,9 +1073,9 @@ mod tests {
             .max()
             .unwrap();
         assert!(most * 10 / 7 > tight.min_count_slots, "{most}");
-        let model = plain.finish();
+        let model = plain.finish().unwrap();
         assert!(model.len() >= 16, "{}", model.len());
-        assert_eq!(tight.try_finish().unwrap().to_bytes(), model.to_bytes());
+        assert_eq!(tight.finish().unwrap().to_bytes(), model.to_bytes());
     }
 
     #[test]
@@ -1092,7 +1085,7 @@ mod tests {
         for (d, g) in &docs {
             one.add(d, g);
         }
-        let want = one.finish().to_bytes();
+        let want = one.finish().unwrap().to_bytes();
         // Three shards of different sizes; one spills.
         let mut files = Vec::new();
         for (s, range) in [(0..7), (7..40), (40..60)].into_iter().enumerate() {
@@ -1166,10 +1159,11 @@ mod tests {
             l.add(&d, g);
         }
         assert!(l.write_counts(Vec::new()).is_err());
-        let err = l.try_model().unwrap_err().to_string();
+        let err = l.model().unwrap_err().to_string();
         assert!(err.contains("cannot spill counts"), "{err}");
-        // The infallible form cuts nothing rather than a wrong model.
-        assert!(l.model().is_empty());
+        // `finish` reports it too: no model to cut with by mistake.
+        let err = l.finish().unwrap_err().to_string();
+        assert!(err.contains("cannot spill counts"), "{err}");
         std::fs::remove_file(&file).unwrap();
     }
 
@@ -1216,13 +1210,13 @@ mod tests {
             }
             s.spawn(|| {
                 for _ in 0..30 {
-                    l.try_model().unwrap();
+                    l.model().unwrap();
                     l.write_counts(Vec::new()).unwrap();
                 }
             });
         });
         assert_eq!(l.docs(), 3 * docs.len() as u64);
-        assert_eq!(l.try_model().unwrap().groups().len(), 60);
+        assert_eq!(l.model().unwrap().groups().len(), 60);
     }
 
     #[test]
@@ -1248,6 +1242,6 @@ mod tests {
             }
         });
         assert_eq!(one.docs(), 40);
-        assert_eq!(one.finish().to_bytes(), many.finish().to_bytes());
+        assert_eq!(one.finish().unwrap().to_bytes(), many.finish().unwrap().to_bytes());
     }
 }

@@ -259,7 +259,7 @@ mod line_tests {
         for d in &docs {
             learner.add(d, "");
         }
-        let m = learner.finish();
+        let m = learner.finish().unwrap();
         for d in &docs {
             let out = m.clean(d, "");
             assert!(

@@ -30,7 +30,7 @@
 //! for s in stories {
 //!     learner.add(&format!("{s}{appeal}"), "harborgazette.example");
 //! }
-//! let model = learner.finish();
+//! let model = learner.finish().unwrap();
 //!
 //! let page = "Ferry fares will rise next month.A message from the Harbor Gazette: \
 //!             we rely on readers like you. Support our newsroom from just $10 a month.";

@@ -264,7 +264,7 @@ impl Model {
     /// for i in 0..6 {
     ///     learner.add(&format!("Story number {i} happened on a street. {appeal}"), "example.org");
     /// }
-    /// let model = learner.finish();
+    /// let model = learner.finish().unwrap();
     /// let out = model.clean("A new story about the harbour. Dear readers, we depend on you. Please support independent reporting with a gift of $9 today.", "example.org");
     /// assert_eq!(out.text, "A new story about the harbour.");
     /// ```
@@ -494,7 +494,7 @@ mod tests {
                 if i % 2 == 0 { "a" } else { "b" },
             );
         }
-        learner.finish()
+        learner.finish().unwrap()
     }
 
     #[test]

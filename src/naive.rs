@@ -384,7 +384,7 @@ proptest! {
             learner.add(text, GROUPS[*g]);
             naive.add(id, text, GROUPS[*g], opts);
         }
-        let model: Model = learner.finish();
+        let model: Model = learner.finish().unwrap();
 
         let mut frequent = 0;
         for ((kind, group, words), ids) in &naive.features {

@@ -275,7 +275,7 @@ pub fn run() -> Result<ExitCode> {
                     builder
                         .build()
                         .map_err(|e| anyhow::anyhow!(UsageError(e.to_string())))?
-                        .finish()
+                        .finish()?
                 } else {
                     pipeline::learn(&plan, &opts, &builder)?
                 };

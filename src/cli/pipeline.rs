@@ -107,7 +107,7 @@ pub fn learn(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<Mo
     let started = std::time::Instant::now();
     let learner = count(plan, opts, builder)?;
     let stats = learner.stats();
-    let model = learner.try_finish()?;
+    let model = learner.finish()?;
     if !opts.quiet {
         eprintln!(
             "boilercut: learned {} frequent features in {} groups from {} documents in {:.1} s ({})",
