@@ -58,7 +58,7 @@ mod naive;
 
 pub use config::{BuildError, Config, LearnerBuilder};
 pub use count::{Batch, LearnError, LearnStats, Learner};
-pub use counts::{merge_count_files, CountsError};
+pub use counts::{merge_count_files, merge_count_files_with_stats, CountsError, MergeStats};
 pub use model::{Cleaned, GroupInfo, Model, ModelError, Scratch};
 
 #[cfg(test)]

@@ -595,3 +595,63 @@ fn shards_merge_to_the_same_model_and_tiny_memory_changes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!t.join("bad.bcm").exists());
 }
+
+/// Safe at scale, items 7 and 10: `merge` refuses the same count file twice
+/// and shards read with other fields, naming the files, and warns loudly
+/// about documents counted in more than one shard.
+#[test]
+fn merge_names_refused_files_and_warns_about_shared_documents() {
+    let t = TempDir::new("merge-refuse");
+    let (input, _) = fixture_jsonl();
+    let lines: Vec<&str> = input.lines().collect();
+    std::fs::write(t.join("a.jsonl"), lines[..6].join("\n") + "\n").unwrap();
+    std::fs::write(t.join("b.jsonl"), lines[4..].join("\n") + "\n").unwrap();
+    let shard = |input: &str, out: &str, group: &str| {
+        ok(&run(
+            &[
+                "learn",
+                "--shard-out",
+                &t.s(out),
+                &t.s(input),
+                "--group-field",
+                group,
+                "-q",
+            ],
+            b"",
+        ))
+    };
+    shard("a.jsonl", "a.cnt", "site");
+    shard("b.jsonl", "b.cnt", "site");
+    shard("b.jsonl", "b-by-id.cnt", "id");
+    let merge = |files: &[&str]| {
+        let mut args = vec!["merge".to_string()];
+        args.extend(files.iter().map(|f| t.s(f)));
+        args.extend(["-o".to_string(), t.s("m.bcm"), "-q".to_string()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args, b"")
+    };
+    let out = merge(&["a.cnt", "b.cnt", "a.cnt"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("a.cnt and ") && err.contains("same content"),
+        "{err}"
+    );
+    let out = merge(&["a.cnt", "b-by-id.cnt"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("b-by-id.cnt") && err.contains("group=field:id"),
+        "{err}"
+    );
+    assert!(!t.join("m.bcm").exists());
+    // Lines 4 and 5 are in both shards: merged, with a warning even with -q.
+    let out = merge(&["a.cnt", "b.cnt"]);
+    ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("WARNING: 2 documents were in more than one count file")
+            && err.contains("by group"),
+        "{err}"
+    );
+}

@@ -7,7 +7,7 @@ mod report;
 
 use anyhow::{bail, Context, Result};
 use boilercut::jsonl::Fields;
-use boilercut::{LearnerBuilder, Model};
+use boilercut::{CountsError, LearnerBuilder, Model};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -264,7 +264,7 @@ pub fn run() -> Result<ExitCode> {
             clean,
             floor,
         } => {
-            let builder = builder(&learn)?;
+            let builder = builder(&learn, &io.fields)?;
             let opts = options(&io.fields, &io.run, clean.spans_field);
             let plan = input::Plan::new(&io.inputs, &io.output)?;
             let pool = pool(io.run.threads)?;
@@ -290,7 +290,7 @@ pub fn run() -> Result<ExitCode> {
             learn,
             run,
         } => {
-            let builder = builder(&learn)?;
+            let builder = builder(&learn, &fields)?;
             let opts = options(&fields, &run, None);
             let target = output
                 .as_ref()
@@ -307,8 +307,9 @@ pub fn run() -> Result<ExitCode> {
                 f.commit()?;
                 if !opts.quiet {
                     eprintln!(
-                        "boilercut: counts of {} documents written to {} ({})",
+                        "boilercut: counts of {} documents{} written to {} ({})",
                         learner.docs(),
+                        report::skipped_note(&learner.stats()),
                         counts.display(),
                         pipeline::memory_note(&learner.stats())
                     );
@@ -349,8 +350,36 @@ pub fn run() -> Result<ExitCode> {
                         .with_context(|| format!("{}: cannot read", c.display()))?,
                 );
             }
-            let model = boilercut::merge_count_files(files)
-                .with_context(|| format!("merging {} count files", counts.len()))?;
+            let name = |i: usize| {
+                counts
+                    .get(i)
+                    .map_or("?".into(), |p| p.display().to_string())
+            };
+            let (model, stats) = match boilercut::merge_count_files_with_stats(files) {
+                Ok(merged) => merged,
+                Err(CountsError::SameContent { first, second }) => bail!(
+                    "{} and {} have the same content: the same count file twice would count its documents twice",
+                    name(first),
+                    name(second)
+                ),
+                Err(CountsError::Differs { first, other, what }) => bail!(
+                    "{} and {} cannot be merged: {what}",
+                    name(first),
+                    name(other)
+                ),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("merging {} count files", counts.len()))
+                }
+            };
+            if stats.cross_shard_duplicates > 0 {
+                // Loud even with -q: the model is not what one learn gives.
+                eprintln!(
+                    "boilercut: WARNING: {} documents were in more than one count file; their features \
+                     were counted once per file, so this model may cut more than one learn over all \
+                     inputs would. Sharding the inputs by group (or by text hash) keeps merge exact.",
+                    stats.cross_shard_duplicates
+                );
+            }
             output::write_atomic(&output, &model.to_bytes())
                 .with_context(|| format!("{}: cannot write model", output.display()))?;
             if !quiet {
@@ -377,9 +406,10 @@ pub fn run() -> Result<ExitCode> {
     }
 }
 
-fn builder(a: &LearnArgs) -> Result<LearnerBuilder> {
+fn builder(a: &LearnArgs, f: &FieldArgs) -> Result<LearnerBuilder> {
     let mut b = LearnerBuilder::new();
-    b.min_docs(a.min_docs)
+    b.input_spec(input_spec(f))
+        .min_docs(a.min_docs)
         .min_fraction(a.min_fraction)
         .shingle_words(a.shingle_words)
         // The learner gets three quarters of the budget; the rest covers
@@ -390,6 +420,17 @@ fn builder(a: &LearnArgs) -> Result<LearnerBuilder> {
         bail!(UsageError(e.to_string()));
     }
     Ok(b)
+}
+
+/// How the fields of `f` read records, stored in count files and models so
+/// that `merge` refuses shards read differently.
+fn input_spec(f: &FieldArgs) -> String {
+    let group = match (&f.group_field, &f.group_by_host) {
+        (Some(field), _) => format!("field:{field}"),
+        (None, Some(url)) => format!("host:{url}"),
+        (None, None) => "none".into(),
+    };
+    format!("text={};group={group}", f.text_field)
 }
 
 fn options(f: &FieldArgs, r: &RunArgs, spans_field: Option<String>) -> pipeline::Options {

@@ -110,10 +110,11 @@ pub fn learn(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<Mo
     let model = learner.finish()?;
     if !opts.quiet {
         eprintln!(
-            "boilercut: learned {} frequent features in {} groups from {} documents in {:.1} s ({})",
+            "boilercut: learned {} frequent features in {} groups from {} documents{} in {:.1} s ({})",
             model.len(),
             model.groups().len(),
             stats.docs,
+            super::report::skipped_note(&stats),
             started.elapsed().as_secs_f64(),
             memory_note(&stats)
         );
@@ -249,6 +250,7 @@ fn clean_chunk(
         let out = match std::str::from_utf8(&chunk.data) {
             Ok(text) => {
                 model.clean_with(scratch, text, &src.group, &mut removed);
+                stats.too_large += u64::from(model.too_large(text));
                 stats.doc(&src.group, text.len(), &removed);
                 cut::apply(text, &removed).into_owned().into_bytes()
             }
@@ -277,6 +279,7 @@ fn clean_chunk(
                 Ok(rec) => match &rec.text {
                     Text::Str { value, .. } => {
                         model.clean_with(scratch, value, &rec.group, &mut removed);
+                        stats.too_large += u64::from(model.too_large(value));
                         stats.doc(&rec.group, value.len(), &removed);
                         if removed.is_empty() && opts.spans_field.is_none() {
                             out.extend_from_slice(raw);

@@ -31,6 +31,8 @@ pub struct Stats {
     pub invalid_utf8: u64,
     pub bad_skipped: u64,
     pub bad_kept: u64,
+    /// Documents over the model's size cap, passed through unchanged.
+    pub too_large: u64,
     pub groups: HashMap<String, GroupStats>,
 }
 
@@ -60,6 +62,7 @@ impl Stats {
         self.invalid_utf8 += o.invalid_utf8;
         self.bad_skipped += o.bad_skipped;
         self.bad_kept += o.bad_kept;
+        self.too_large += o.too_large;
         for (name, g) in o.groups {
             let e = self.groups.entry(name).or_default();
             e.docs += g.docs;
@@ -93,8 +96,8 @@ impl Stats {
         );
         let _ = writeln!(
             e,
-            "  passed through unchanged: {} without a string text field, {} invalid UTF-8, {} blank lines; bad records: {} skipped, {} kept",
-            self.no_text, self.invalid_utf8, self.blank, self.bad_skipped, self.bad_kept
+            "  passed through unchanged: {} without a string text field, {} invalid UTF-8, {} blank lines, {} documents too large to learn; bad records: {} skipped, {} kept",
+            self.no_text, self.invalid_utf8, self.blank, self.too_large, self.bad_skipped, self.bad_kept
         );
         if ignored > 0 {
             let _ = writeln!(
@@ -123,6 +126,26 @@ impl Stats {
                 );
             }
         }
+    }
+}
+
+/// The documents a learner did not count, for the learn summary: empty
+/// when there were none.
+pub fn skipped_note(s: &boilercut::LearnStats) -> String {
+    let mut parts = Vec::new();
+    if s.duplicates > 0 {
+        parts.push(format!("{} exact copies counted once", s.duplicates));
+    }
+    if s.too_large > 0 {
+        parts.push(format!(
+            "{} too large to learn (over --memory/85), passed through unchanged",
+            s.too_large
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join("; "))
     }
 }
 
