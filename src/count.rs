@@ -174,8 +174,23 @@ fn doc_hash(text: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128_with_seed(text.as_bytes(), DOC_SEED)
 }
 
-/// The entries of [`DocSets`] are hashes already: the set folds them
-/// instead of hashing them again.
+/// A document counted: its group's hash and its text hash, as three u64
+/// (24 bytes; a u128 field would align the entry to 32).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct DocKey {
+    group: u64,
+    text: [u64; 2],
+}
+
+impl std::hash::Hash for DocKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        // The fields are hashes already: one fold is enough.
+        h.write_u64(self.group ^ self.text[0]);
+    }
+}
+
+/// Passes the one u64 a [`DocKey`] writes through, mixed again so that
+/// the table's top bits are as random as its low bits.
 #[derive(Default)]
 struct PassHasher(u64);
 
@@ -189,14 +204,11 @@ impl std::hash::Hasher for PassHasher {
         }
     }
     fn write_u64(&mut self, n: u64) {
-        self.0 ^= n;
-    }
-    fn write_u128(&mut self, n: u128) {
-        self.0 ^= n as u64;
+        self.0 = crate::shingle::fmix64(self.0 ^ n);
     }
 }
 
-type DocSet = HashSet<(u64, u128), std::hash::BuildHasherDefault<PassHasher>>;
+type DocSet = HashSet<DocKey, std::hash::BuildHasherDefault<PassHasher>>;
 
 /// Number of locks over the document sets.
 const DOC_SHARDS: usize = 64;
@@ -222,7 +234,11 @@ impl DocSets {
 
     /// Record the document; false if it was recorded before.
     fn first_copy(&self, group: u64, text: u128) -> bool {
-        lock(&self.shards[(text >> 64) as usize % DOC_SHARDS]).insert((group, text))
+        let key = DocKey {
+            group,
+            text: [text as u64, (text >> 64) as u64],
+        };
+        lock(&self.shards[key.text[1] as usize % DOC_SHARDS]).insert(key)
     }
 }
 
@@ -892,9 +908,9 @@ impl Learner {
             .collect();
         let mut hashes: Vec<Vec<u128>> = vec![Vec::new(); table.len()];
         for shard in self.docsets.shards.iter() {
-            for &(g, h) in lock(shard).iter() {
-                if let Some(&i) = by_hash.get(&g) {
-                    hashes[i].push(h);
+            for d in lock(shard).iter() {
+                if let Some(&i) = by_hash.get(&d.group) {
+                    hashes[i].push(u128::from(d.text[0]) | u128::from(d.text[1]) << 64);
                 }
             }
         }
@@ -1381,10 +1397,10 @@ mod tests {
         let page = "The harbour master said the new pier opens in June after two years of work.";
         let mut docs: Vec<(String, &str)> = corpus();
         let distinct = docs.clone();
-        for i in 0..4 {
+        for (i, d) in distinct[..4].iter().enumerate() {
             docs.insert(i * 9, (page.to_string(), "a"));
-            // The first copy of every document again, in another position.
-            docs.push(distinct[i].clone());
+            // A document again, in another position.
+            docs.push(d.clone());
         }
         // The same text in another group is another document.
         docs.push((page.to_string(), "b"));

@@ -333,7 +333,19 @@ pub fn run() -> Result<ExitCode> {
         Command::Apply { model, io, clean } => {
             let bytes = std::fs::read(&model)
                 .with_context(|| format!("{}: cannot read model", model.display()))?;
-            let model = Model::from_bytes(&bytes).with_context(|| model.display().to_string())?;
+            let path = model;
+            let model = Model::from_bytes(&bytes).with_context(|| path.display().to_string())?;
+            let spec = input_spec(&io.fields);
+            if !model.input_spec().is_empty() && model.input_spec() != spec {
+                // Allowed (a crawler may store pages differently), but most
+                // often a forgotten --group-field: every group unknown.
+                eprintln!(
+                    "boilercut: warning: {} was learned from inputs read as {:?}, these are read as {:?}",
+                    path.display(),
+                    model.input_spec(),
+                    spec
+                );
+            }
             let opts = options(&io.fields, &io.run, clean.spans_field);
             let plan = input::Plan::new(&io.inputs, &io.output)?;
             pool(io.run.threads)?.install(|| pipeline::clean(&plan, &opts, &model))
