@@ -240,7 +240,8 @@ impl LearnerBuilder {
     /// them. Beyond it the occurrences are appended to per-partition files
     /// on disk and counted a partition at a time (exact, so the model does
     /// not change). Default: no budget (everything stays in memory, 12 bytes
-    /// per feature per document).
+    /// per feature per document). A budget over 1.125 GiB also raises the
+    /// default [`LearnerBuilder::max_doc_bytes`].
     pub fn memory_limit(&mut self, bytes: Option<u64>) -> &mut LearnerBuilder {
         self.memory = bytes;
         self

@@ -10,7 +10,8 @@
 //! appended to its file on disk, by a writer thread and around the page
 //! cache (see [`crate::direct`]), so that counting threads neither wait for
 //! the disk nor pay the kernel's copies. Counts are exact, so the result does
-//! not depend on the order in which batches arrive.
+//! not depend on the order in which batches arrive. An exact copy of a
+//! document already counted in its group counts nothing (see [`Learner`]).
 
 use crate::config::Config;
 use crate::counts::{write_count_file, Count, CountsError, GroupDocs, Source};
@@ -244,6 +245,12 @@ impl DocSets {
 
 /// Learns which features are repeated in each group. `Send + Sync`: share
 /// it between threads by reference.
+///
+/// A document whose group already has one with the same text (an exact
+/// copy: the same page crawled twice) counts nothing, not even in the
+/// group's number of documents: a page present four times would otherwise
+/// have every feature frequent and be cut to nothing. Copies are counted in
+/// [`LearnStats::duplicates`].
 ///
 /// ```
 /// let learner = boilercut::LearnerBuilder::new().build().unwrap();
@@ -990,7 +997,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Per-thread counts waiting to be absorbed by a [`Learner`]: each
-/// document's distinct keys, sorted into the learner's partitions.
+/// document's distinct keys, sorted into the learner's partitions. A batch
+/// must be absorbed: its documents are marked as counted when added, so a
+/// batch dropped unabsorbed loses them and the later copies of them too.
 #[derive(Debug)]
 pub struct Batch {
     config: Config,

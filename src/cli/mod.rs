@@ -91,7 +91,9 @@ enum Command {
         clean: CleanArgs,
     },
     /// Merge count files written by `learn --shard-out` into a model, the
-    /// same, byte for byte, as one `learn` over all their inputs.
+    /// same, byte for byte, as one `learn` over all their inputs when no
+    /// document is in two shards (shard by group or by text hash); warns
+    /// when some are.
     Merge {
         /// Count files, in any order.
         #[arg(required = true)]
@@ -181,7 +183,8 @@ struct LearnArgs {
     /// Memory budget of a run (K, M, G suffixes); the learner gets three
     /// quarters of it. Beyond that, feature occurrences spill to files on
     /// disk and are counted a partition at a time; exact, so the output does
-    /// not change.
+    /// not change. A document longer than 16 MiB (or a 96th of a budget over
+    /// 1.5G) is not learned from and is written through unchanged.
     #[arg(long, default_value = "1.5G", value_parser = parse_size)]
     memory: u64,
     /// Folder for spilled counts (default: the system's temporary folder).

@@ -138,7 +138,7 @@ pub fn skipped_note(s: &boilercut::LearnStats) -> String {
     }
     if s.too_large > 0 {
         parts.push(format!(
-            "{} too large to learn (over --memory/85), passed through unchanged",
+            "{} over the document size cap not learned (passed through unchanged)",
             s.too_large
         ));
     }
