@@ -286,6 +286,9 @@ pub(crate) struct CountFile<R: Read> {
     pub(crate) cfg: Config,
     pub(crate) groups: Vec<GroupDocs>,
     read: u64,
+    /// The hash of the header (options, input spec, groups and their
+    /// documents), from which the counts follow.
+    header: u128,
     /// The checksum, once the whole file is read and checked.
     pub(crate) fingerprint: Option<u128>,
 }
@@ -321,6 +324,7 @@ impl<R: Read> CountFile<R> {
             cfg: Config::default(),
             groups: Vec::new(),
             read: 0,
+            header: 0,
             fingerprint: None,
         };
         if f.take(8)? != MAGIC {
@@ -376,6 +380,7 @@ impl<R: Read> CountFile<R> {
             }
             f.groups.push((name, hashes));
         }
+        f.header = f.h.digest128();
         Ok(f)
     }
 }
@@ -463,6 +468,10 @@ pub fn merge_count_files_with_stats<R: Read>(
             });
         }
     }
+    // The counts are a function of the documents: equal headers mean the
+    // same shard twice, refused before the (long) merge. The fingerprints
+    // of whole files are compared after it.
+    same_content(opened.iter().map(|f| (f, Some(f.header))))?;
     let (names, remap, cross) = union_groups(opened.iter().map(|f| f.groups.as_slice()));
     let stats = MergeStats {
         files: opened.len() as u64,
@@ -478,20 +487,27 @@ pub fn merge_count_files_with_stats<R: Read>(
             .collect();
         threshold(config, names, sources, &remap)?
     };
+    same_content(opened.iter().map(|f| (f, f.fingerprint)))?;
+    Ok((model, stats))
+}
+
+/// Refuse two files with the same print, naming them by their order in
+/// `prints`; files without documents are alike and harmless.
+fn same_content<'a, R: Read + 'a>(
+    prints: impl Iterator<Item = (&'a CountFile<R>, Option<u128>)>,
+) -> Result<(), CountsError> {
     let mut seen: std::collections::HashMap<u128, usize> = Default::default();
-    for (i, f) in opened.iter().enumerate() {
-        // Empty shards are alike and harmless.
+    for (i, (f, print)) in prints.enumerate() {
+        let Some(print) = print else { continue };
         if f.groups.iter().all(|g| g.1.is_empty()) {
             continue;
         }
-        if let Some(print) = f.fingerprint {
-            if let Some(&first) = seen.get(&print) {
-                return Err(CountsError::SameContent { first, second: i });
-            }
-            seen.insert(print, i);
+        if let Some(&first) = seen.get(&print) {
+            return Err(CountsError::SameContent { first, second: i });
         }
+        seen.insert(print, i);
     }
-    Ok((model, stats))
+    Ok(())
 }
 
 impl<S: Source + ?Sized> Source for &mut S {
