@@ -128,8 +128,8 @@ pub struct LearnerBuilder {
 /// The documents learned at most: 16 MiB, and with a memory budget larger
 /// than 1.125 GiB (the command line's default `--memory 1.5G` gives the
 /// learner that much) a seventy-second of it. Learning a document holds up
-/// to ~48 bytes per byte of its text (its words, keys and the set that drops
-/// repeated keys, measured on text of one-letter words; ~20 on news), so
+/// to ~44 bytes per byte of its text (its words, keys and the set that drops
+/// repeated keys, measured on text of one-letter words; ~17 on news), so
 /// the default budget covers one of 16 MiB; smaller budgets keep 16 MiB,
 /// so that a budget only makes counting spill and never changes the model
 /// of ordinary articles.
