@@ -715,7 +715,8 @@ impl Learner {
         }
     }
 
-    /// Documents counted so far.
+    /// Documents counted so far (an exact copy of one in its group counts
+    /// once).
     pub fn docs(&self) -> u64 {
         lock(&self.groups).docs.iter().sum()
     }

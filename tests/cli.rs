@@ -654,6 +654,26 @@ fn merge_names_refused_files_and_warns_about_shared_documents() {
             && err.contains("by group"),
         "{err}"
     );
+    // The model knows how its inputs were read: `apply` with other fields
+    // warns (and still runs).
+    let out = run(
+        &[
+            "apply",
+            "--model",
+            &t.s("m.bcm"),
+            &t.s("a.jsonl"),
+            "-o",
+            &t.s("applied.jsonl"),
+            "-q",
+        ],
+        b"",
+    );
+    ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("\"text=text;group=field:site\", these are read as \"text=text;group=none\""),
+        "{err}"
+    );
 }
 
 /// Safe at scale, item 7: a page present four times in its group (the same
