@@ -130,7 +130,7 @@ fn stages(c: &mut Criterion) {
             batch.add(d, site);
         }
         learner.absorb(&mut batch);
-        learner.finish()
+        learner.finish().unwrap()
     };
     let model = learn();
     let features = model.len();

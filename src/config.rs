@@ -15,6 +15,12 @@ pub struct Config {
     pub(crate) snap_words: usize,
     pub(crate) short_lines: bool,
     pub(crate) max_affix_words: usize,
+    /// Documents longer than this (bytes) are neither learned from nor
+    /// cleaned; `u64::MAX` for no cap.
+    pub(crate) max_doc_bytes: u64,
+    /// How the inputs were read (text and group fields), as the caller
+    /// describes it; empty by default.
+    pub(crate) input_spec: String,
 }
 
 impl Default for Config {
@@ -28,6 +34,8 @@ impl Default for Config {
             snap_words: 2,
             short_lines: true,
             max_affix_words: 7,
+            max_doc_bytes: 16 << 20,
+            input_spec: String::new(),
         }
     }
 }
@@ -67,6 +75,17 @@ impl Config {
         self.max_affix_words
     }
 
+    /// Documents longer than this many bytes are not learned from and are
+    /// passed through unchanged when cleaning (`None`: no cap). See
+    /// [`LearnerBuilder::max_doc_bytes`].
+    pub fn max_doc_bytes(&self) -> Option<u64> {
+        (self.max_doc_bytes != u64::MAX).then_some(self.max_doc_bytes)
+    }
+    /// How the inputs were read, as given to [`LearnerBuilder::input_spec`].
+    pub fn input_spec(&self) -> &str {
+        &self.input_spec
+    }
+
     /// The document frequency a feature needs in a group of `docs` documents.
     pub fn threshold(&self, docs: u64) -> u64 {
         let by_fraction = (self.min_fraction * docs as f64).ceil() as u64;
@@ -101,6 +120,21 @@ pub struct LearnerBuilder {
     memory: Option<u64>,
     spill_dir: Option<std::path::PathBuf>,
     expected_bytes: u64,
+    /// The document size cap given explicitly (otherwise derived from
+    /// `memory`).
+    max_doc_bytes: Option<u64>,
+}
+
+/// The documents learned at most: 16 MiB, and with a memory budget larger
+/// than 1.125 GiB (the command line's default `--memory 1.5G` gives the
+/// learner that much) a seventy-second of it. Learning a document holds up
+/// to ~44 bytes per byte of its text (its words, keys and the set that drops
+/// repeated keys, measured on text of one-letter words; ~17 on news), so
+/// the default budget covers one of 16 MiB; smaller budgets keep 16 MiB,
+/// so that a budget only makes counting spill and never changes the model
+/// of ordinary articles.
+pub(crate) fn doc_cap(memory: Option<u64>) -> u64 {
+    memory.map_or(0, |m| m / 72).max(16 << 20)
 }
 
 impl LearnerBuilder {
@@ -168,8 +202,32 @@ impl LearnerBuilder {
         self
     }
 
+    /// Documents longer than this many bytes are not learned from (counted
+    /// in [`crate::LearnStats::too_large`]) and the model passes them
+    /// through unchanged, so that one huge document cannot exhaust memory.
+    /// Default 16 MiB, or a seventy-second of a
+    /// [`LearnerBuilder::memory_limit`] above 1.125 GiB; `u64::MAX` for no
+    /// cap. Models learned with different caps differ (and their count
+    /// files do not merge) only if a document between the two caps was
+    /// learned.
+    pub fn max_doc_bytes(&mut self, bytes: u64) -> &mut LearnerBuilder {
+        self.max_doc_bytes = Some(bytes);
+        self
+    }
+
+    /// An opaque description of how the inputs were read (which field holds
+    /// the text, how documents are grouped), stored in count files and
+    /// models: [`crate::merge_count_files`] refuses count files whose
+    /// descriptions differ. Default empty. The command line sets it to
+    /// `text=FIELD;group=field:FIELD` (or `host:FIELD`, or `none`).
+    pub fn input_spec(&mut self, spec: impl Into<String>) -> &mut LearnerBuilder {
+        self.config.input_spec = spec.into();
+        self
+    }
+
     pub(crate) fn from_config(config: Config) -> LearnerBuilder {
         LearnerBuilder {
+            max_doc_bytes: Some(config.max_doc_bytes),
             config,
             memory: None,
             spill_dir: None,
@@ -182,7 +240,8 @@ impl LearnerBuilder {
     /// them. Beyond it the occurrences are appended to per-partition files
     /// on disk and counted a partition at a time (exact, so the model does
     /// not change). Default: no budget (everything stays in memory, 12 bytes
-    /// per feature per document).
+    /// per feature per document). A budget over 1.125 GiB also raises the
+    /// default [`LearnerBuilder::max_doc_bytes`].
     pub fn memory_limit(&mut self, bytes: Option<u64>) -> &mut LearnerBuilder {
         self.memory = bytes;
         self
@@ -216,7 +275,11 @@ impl LearnerBuilder {
 
     /// Check the options and return them.
     pub fn config(&self) -> Result<Config, BuildError> {
-        let c = &self.config;
+        let mut c = self.config.clone();
+        c.max_doc_bytes = self.max_doc_bytes.unwrap_or_else(|| doc_cap(self.memory));
+        if c.max_doc_bytes == 0 {
+            return Err(BuildError::new("max doc bytes must be at least 1"));
+        }
         if !(2..=64).contains(&c.shingle_words) {
             return Err(BuildError::new(format!(
                 "shingle words must be 2..=64, got {}",
@@ -240,7 +303,7 @@ impl LearnerBuilder {
                 "max gap, snap words and affix words must be at most 64",
             ));
         }
-        Ok(c.clone())
+        Ok(c)
     }
 }
 

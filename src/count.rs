@@ -10,15 +10,16 @@
 //! appended to its file on disk, by a writer thread and around the page
 //! cache (see [`crate::direct`]), so that counting threads neither wait for
 //! the disk nor pay the kernel's copies. Counts are exact, so the result does
-//! not depend on the order in which batches arrive.
+//! not depend on the order in which batches arrive. An exact copy of a
+//! document already counted in its group counts nothing (see [`Learner`]).
 
 use crate::config::Config;
-use crate::counts::{union_groups, write_count_file, Count, CountsError, Source};
+use crate::counts::{write_count_file, Count, CountsError, GroupDocs, Source};
 use crate::direct::{self, AlignedBuf, AlignedReader};
 use crate::model::Model;
 use crate::shingle::{for_each_short, group_hash, key, shingle_keys, Gaps};
 use crate::tokenize::{Tokenizer, Word};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -166,8 +167,90 @@ impl Groups {
     }
 }
 
+/// Seed of the document-text hashes (xxh3-128) that find exact copies.
+const DOC_SEED: u64 = 0x6f0c_5d3e_9a21_b847;
+
+/// The hash of a document's text, by which exact copies are recognised.
+fn doc_hash(text: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128_with_seed(text.as_bytes(), DOC_SEED)
+}
+
+/// A document counted: its group's hash and its text hash, as three u64
+/// (24 bytes; a u128 field would align the entry to 32).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct DocKey {
+    group: u64,
+    text: [u64; 2],
+}
+
+impl std::hash::Hash for DocKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        // The fields are hashes already: one fold is enough.
+        h.write_u64(self.group ^ self.text[0]);
+    }
+}
+
+/// Passes the one u64 a [`DocKey`] writes through, mixed again so that
+/// the table's top bits are as random as its low bits.
+#[derive(Default)]
+struct PassHasher(u64);
+
+impl std::hash::Hasher for PassHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = crate::shingle::fmix64(self.0 ^ n);
+    }
+}
+
+type DocSet = HashSet<DocKey, std::hash::BuildHasherDefault<PassHasher>>;
+
+/// Number of locks over the document sets.
+const DOC_SHARDS: usize = 64;
+
+/// The (group hash, text hash) of every document counted, behind locks
+/// chosen by the text hash. A document is counted only if its pair was not
+/// there yet, checked and inserted under one lock, so of several copies
+/// exactly one is counted whatever the threads do (all copies have the same
+/// features, so which one does not matter).
+#[derive(Debug)]
+struct DocSets {
+    shards: Box<[Mutex<DocSet>]>,
+}
+
+impl DocSets {
+    fn new() -> DocSets {
+        DocSets {
+            shards: (0..DOC_SHARDS)
+                .map(|_| Mutex::new(DocSet::default()))
+                .collect(),
+        }
+    }
+
+    /// Record the document; false if it was recorded before.
+    fn first_copy(&self, group: u64, text: u128) -> bool {
+        let key = DocKey {
+            group,
+            text: [text as u64, (text >> 64) as u64],
+        };
+        lock(&self.shards[key.text[1] as usize % DOC_SHARDS]).insert(key)
+    }
+}
+
 /// Learns which features are repeated in each group. `Send + Sync`: share
 /// it between threads by reference.
+///
+/// A document whose group already has one with the same text (an exact
+/// copy: the same page crawled twice) counts nothing, not even in the
+/// group's number of documents: a page present four times would otherwise
+/// have every feature frequent and be cut to nothing. Copies are counted in
+/// [`LearnStats::duplicates`].
 ///
 /// ```
 /// let learner = boilercut::LearnerBuilder::new().build().unwrap();
@@ -189,6 +272,12 @@ impl Groups {
 pub struct Learner {
     config: Config,
     groups: Mutex<Groups>,
+    /// Every document counted, so that an exact copy counts once.
+    docsets: Arc<DocSets>,
+    /// Documents not counted: exact copies of one counted before in their
+    /// group, and documents over the size cap.
+    duplicates: AtomicU64,
+    too_large: AtomicU64,
     parts: Box<[Mutex<Part>]>,
     /// Batches absorbed so far (spreads the starting partition).
     absorbs: AtomicU64,
@@ -373,11 +462,18 @@ impl Drop for SpillDir {
     }
 }
 
-/// What a learner did with its memory, for the end summary.
+/// What a learner did with its documents and memory, for the end summary.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LearnStats {
-    /// Documents counted.
+    /// Documents counted (distinct within their group).
     pub docs: u64,
+    /// Documents not counted because their group already had one with the
+    /// same text: an exact copy counts once (a page present four times
+    /// would otherwise have every feature frequent and be cut to nothing).
+    pub duplicates: u64,
+    /// Documents not learned from because they are longer than
+    /// [`crate::Config::max_doc_bytes`]; the model passes them through.
+    pub too_large: u64,
     /// (key, document) occurrences waiting in memory.
     pub in_memory: u64,
     /// Partition buffers appended to disk because the budget was reached.
@@ -430,6 +526,9 @@ impl Learner {
         Learner {
             config,
             groups: Mutex::new(Groups::default()),
+            docsets: Arc::new(DocSets::new()),
+            duplicates: AtomicU64::new(0),
+            too_large: AtomicU64::new(0),
             parts: (0..PARTS).map(|_| Mutex::new(Part::default())).collect(),
             absorbs: AtomicU64::new(0),
             limit: memory,
@@ -450,7 +549,7 @@ impl Learner {
     /// A thread-local accumulator of documents. Fill it, then pass it to
     /// [`Learner::absorb`].
     pub fn batch(&self) -> Batch {
-        Batch::new(&self.config)
+        Batch::new(&self.config, self.docsets.clone())
     }
 
     /// Count one document. Convenient for crawlers that learn page by page;
@@ -463,6 +562,10 @@ impl Learner {
 
     /// Move the counts of `batch` into the learner and empty the batch.
     pub fn absorb(&self, batch: &mut Batch) {
+        self.duplicates
+            .fetch_add(std::mem::take(&mut batch.duplicates), Ordering::Relaxed);
+        self.too_large
+            .fetch_add(std::mem::take(&mut batch.too_large), Ordering::Relaxed);
         let global: Vec<u32> = {
             let mut groups = lock(&self.groups);
             batch
@@ -514,7 +617,7 @@ impl Learner {
     }
 
     /// Append partition `p`'s occurrences to its file and empty it. After a
-    /// failure the learner only reports the error ([`Learner::try_model`]).
+    /// failure the learner only reports the error ([`Learner::model`]).
     fn spill_part(&self, p: usize, part: &mut Part) {
         if part.keys.is_empty() {
             return;
@@ -612,7 +715,8 @@ impl Learner {
         }
     }
 
-    /// Documents counted so far.
+    /// Documents counted so far (an exact copy of one in its group counts
+    /// once).
     pub fn docs(&self) -> u64 {
         lock(&self.groups).docs.iter().sum()
     }
@@ -627,6 +731,8 @@ impl Learner {
         };
         LearnStats {
             docs: self.docs(),
+            duplicates: self.duplicates.load(Ordering::Relaxed),
+            too_large: self.too_large.load(Ordering::Relaxed),
             in_memory: self.parts.iter().map(|p| lock(p).keys.len() as u64).sum(),
             spills,
             spilled,
@@ -736,16 +842,12 @@ impl Learner {
         Ok(())
     }
 
-    /// Never fails without a memory limit. With one, a spill that could not
-    /// be written or read back yields an empty model (that cuts nothing)
-    /// rather than a wrong one: use [`Learner::try_model`] to see the error.
-    pub fn model(&self) -> Model {
-        self.try_model()
-            .unwrap_or_else(|_| Model::from_parts(self.config.clone(), Vec::new(), Vec::new()))
-    }
-
     /// The model of everything counted so far, or why it cannot be made.
-    pub fn try_model(&self) -> Result<Model, LearnError> {
+    /// Never fails without a memory limit; with one, a spill that could not
+    /// be written or read back is an error (the model would miss counts).
+    /// Other threads may go on adding documents meanwhile.
+    #[must_use = "the model, or the error that lost counts"]
+    pub fn model(&self) -> Result<Model, LearnError> {
         self.spill_error()?;
         let groups = self.group_table();
         let thresholds: Vec<u64> = groups
@@ -791,14 +893,11 @@ impl Learner {
         Ok(Model::from_parts(self.config.clone(), stats, keys))
     }
 
-    /// The model of everything counted (see [`Learner::model`]).
-    pub fn finish(self) -> Model {
+    /// The model of everything counted, or why it cannot be made (see
+    /// [`Learner::model`]).
+    #[must_use = "the model, or the error that lost counts"]
+    pub fn finish(self) -> Result<Model, LearnError> {
         self.model()
-    }
-
-    /// The model of everything counted, or why it cannot be made.
-    pub fn try_finish(self) -> Result<Model, LearnError> {
-        self.try_model()
     }
 
     /// Write the exact counts of everything counted as a count file, the
@@ -808,7 +907,32 @@ impl Learner {
     pub fn write_counts<W: std::io::Write>(&self, w: W) -> Result<(), LearnError> {
         self.spill_error()?;
         let table = self.group_table();
-        let (names, remap) = union_groups(std::iter::once(table.as_slice()));
+        // Each group's document hashes; a group added by another thread
+        // after the table was taken is left out.
+        let by_hash: HashMap<u64, usize> = table
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (group_hash(name), i))
+            .collect();
+        let mut hashes: Vec<Vec<u128>> = vec![Vec::new(); table.len()];
+        for shard in self.docsets.shards.iter() {
+            for d in lock(shard).iter() {
+                if let Some(&i) = by_hash.get(&d.group) {
+                    hashes[i].push(u128::from(d.text[0]) | u128::from(d.text[1]) << 64);
+                }
+            }
+        }
+        // The file lists groups by name.
+        let mut order: Vec<usize> = (0..table.len()).collect();
+        order.sort_by(|&a, &b| table[a].0.cmp(&table[b].0));
+        let mut remap = vec![0u32; table.len()];
+        let mut groups: Vec<GroupDocs> = Vec::with_capacity(table.len());
+        for (new, &old) in order.iter().enumerate() {
+            remap[old] = new as u32;
+            let mut docs = std::mem::take(&mut hashes[old]);
+            docs.sort_unstable();
+            groups.push((table[old].0.clone(), docs));
+        }
         let source = PartSource {
             learner: self,
             groups: table.len() as u32,
@@ -817,8 +941,8 @@ impl Learner {
             buf: Vec::new().into_iter(),
         };
         let sources: Vec<Box<dyn Source + '_>> = vec![Box::new(source)];
-        write_count_file(w, &self.config, &names, sources, &remap)?;
-        // See `try_model`: the caller must not keep a file missing counts.
+        write_count_file(w, &self.config, &groups, sources, &[remap])?;
+        // See `model`: the caller must not keep a file missing counts.
         self.spill_error()?;
         Ok(())
     }
@@ -874,10 +998,16 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Per-thread counts waiting to be absorbed by a [`Learner`]: each
-/// document's distinct keys, sorted into the learner's partitions.
+/// document's distinct keys, sorted into the learner's partitions. A batch
+/// must be absorbed: its documents are marked as counted when added, so a
+/// batch dropped unabsorbed loses them and the later copies of them too.
 #[derive(Debug)]
 pub struct Batch {
     config: Config,
+    docsets: Arc<DocSets>,
+    /// Documents not counted since the last absorb (see [`LearnStats`]).
+    duplicates: u64,
+    too_large: u64,
     tokenizer: Tokenizer,
     words: Vec<Word>,
     gaps: Gaps,
@@ -893,9 +1023,12 @@ pub struct Batch {
 }
 
 impl Batch {
-    fn new(config: &Config) -> Batch {
+    fn new(config: &Config, docsets: Arc<DocSets>) -> Batch {
         Batch {
             config: config.clone(),
+            docsets,
+            duplicates: 0,
+            too_large: 0,
             tokenizer: Tokenizer::new(),
             words: Vec::new(),
             gaps: Gaps::default(),
@@ -910,8 +1043,15 @@ impl Batch {
         }
     }
 
-    /// Count one document of `group`.
+    /// Count one document of `group`; nothing when its group already has a
+    /// document with the same text (counted in [`LearnStats::duplicates`])
+    /// or when it is longer than [`Config::max_doc_bytes`]
+    /// ([`LearnStats::too_large`]).
     pub fn add(&mut self, text: &str, group: &str) {
+        if text.len() as u64 > self.config.max_doc_bytes {
+            self.too_large += 1;
+            return;
+        }
         let gid = match self.local_ids.get(group) {
             Some(&id) => id,
             None => {
@@ -924,6 +1064,10 @@ impl Batch {
             }
         };
         let gh = self.hashes[gid as usize];
+        if !self.docsets.first_copy(gh, doc_hash(text)) {
+            self.duplicates += 1;
+            return;
+        }
         self.docs[gid as usize] += 1;
         self.tokenizer.tokenize(text, &mut self.words);
         let c = &self.config;
@@ -991,7 +1135,7 @@ mod tests {
         learner.add("red fox runs. red fox runs. red fox runs.", "a");
         learner.add("red fox runs.", "a");
         learner.add("blue fox runs.", "b");
-        let model = learner.finish();
+        let model = learner.finish().unwrap();
         assert!(model.is_frequent(
             "a",
             crate::shingle::Feature::Shingle,
@@ -1038,9 +1182,9 @@ mod tests {
         }
         let stats = tight.stats();
         assert!(stats.spills >= 2, "{stats:?}");
-        let want = plain.finish().to_bytes();
+        let want = plain.finish().unwrap().to_bytes();
         assert!(want.len() > 200);
-        assert_eq!(tight.try_finish().unwrap().to_bytes(), want);
+        assert_eq!(tight.finish().unwrap().to_bytes(), want);
     }
 
     #[test]
@@ -1080,9 +1224,9 @@ mod tests {
             .max()
             .unwrap();
         assert!(most * 10 / 7 > tight.min_count_slots, "{most}");
-        let model = plain.finish();
+        let model = plain.finish().unwrap();
         assert!(model.len() >= 16, "{}", model.len());
-        assert_eq!(tight.try_finish().unwrap().to_bytes(), model.to_bytes());
+        assert_eq!(tight.finish().unwrap().to_bytes(), model.to_bytes());
     }
 
     #[test]
@@ -1092,7 +1236,7 @@ mod tests {
         for (d, g) in &docs {
             one.add(d, g);
         }
-        let want = one.finish().to_bytes();
+        let want = one.finish().unwrap().to_bytes();
         // Three shards of different sizes; one spills.
         let mut files = Vec::new();
         for (s, range) in [(0..7), (7..40), (40..60)].into_iter().enumerate() {
@@ -1166,10 +1310,11 @@ mod tests {
             l.add(&d, g);
         }
         assert!(l.write_counts(Vec::new()).is_err());
-        let err = l.try_model().unwrap_err().to_string();
+        let err = l.model().unwrap_err().to_string();
         assert!(err.contains("cannot spill counts"), "{err}");
-        // The infallible form cuts nothing rather than a wrong model.
-        assert!(l.model().is_empty());
+        // `finish` reports it too: no model to cut with by mistake.
+        let err = l.finish().unwrap_err().to_string();
+        assert!(err.contains("cannot spill counts"), "{err}");
         std::fs::remove_file(&file).unwrap();
     }
 
@@ -1216,13 +1361,13 @@ mod tests {
             }
             s.spawn(|| {
                 for _ in 0..30 {
-                    l.try_model().unwrap();
+                    l.model().unwrap();
                     l.write_counts(Vec::new()).unwrap();
                 }
             });
         });
         assert_eq!(l.docs(), 3 * docs.len() as u64);
-        assert_eq!(l.try_model().unwrap().groups().len(), 60);
+        assert_eq!(l.model().unwrap().groups().len(), 60);
     }
 
     #[test]
@@ -1248,6 +1393,189 @@ mod tests {
             }
         });
         assert_eq!(one.docs(), 40);
-        assert_eq!(one.finish().to_bytes(), many.finish().to_bytes());
+        assert_eq!(
+            one.finish().unwrap().to_bytes(),
+            many.finish().unwrap().to_bytes()
+        );
+    }
+
+    /// Safe at scale, item 7: a page present four times in its group was
+    /// cut to "" (every shingle in 4 documents). Exact copies count once,
+    /// whatever the threads, batches and memory budget.
+    #[test]
+    fn exact_copies_count_once() {
+        let page = "The harbour master said the new pier opens in June after two years of work.";
+        let mut docs: Vec<(String, &str)> = corpus();
+        let distinct = docs.clone();
+        for (i, d) in distinct[..4].iter().enumerate() {
+            docs.insert(i * 9, (page.to_string(), "a"));
+            // A document again, in another position.
+            docs.push(d.clone());
+        }
+        // The same text in another group is another document.
+        docs.push((page.to_string(), "b"));
+        let want = {
+            let l = LearnerBuilder::new().build().unwrap();
+            for (d, g) in distinct
+                .iter()
+                .chain([&(page.to_string(), "a"), &(page.to_string(), "b")])
+            {
+                l.add(d, g);
+            }
+            l.finish().unwrap()
+        };
+        assert_eq!(want.clean(page, "a").text, page);
+        for (threads, memory) in [(1, None), (4, None), (3, Some(1))] {
+            let l = LearnerBuilder::new().memory_limit(memory).build().unwrap();
+            std::thread::scope(|s| {
+                for chunk in docs.chunks(docs.len().div_ceil(threads)) {
+                    let l = &l;
+                    s.spawn(move || {
+                        let mut b = l.batch();
+                        for (d, g) in chunk {
+                            b.add(d, g);
+                            l.absorb(&mut b);
+                        }
+                    });
+                }
+            });
+            let stats = l.stats();
+            assert_eq!(stats.duplicates, 7, "{stats:?}");
+            assert_eq!(stats.docs, distinct.len() as u64 + 2, "{stats:?}");
+            let model = l.finish().unwrap();
+            assert_eq!(model.clean(page, "a").text, page);
+            assert_eq!(
+                model.to_bytes(),
+                want.to_bytes(),
+                "{threads} threads, {memory:?}"
+            );
+        }
+    }
+
+    /// Item 13: a document over the cap is not learned from, is counted,
+    /// and the model passes it through unchanged.
+    #[test]
+    fn documents_over_the_cap_are_not_learned_and_pass_through() {
+        let appeal = "Please support our newsroom with a gift today, every reader counts.";
+        let long = format!("{} {appeal}", "word ".repeat(40));
+        let l = LearnerBuilder::new().max_doc_bytes(120).build().unwrap();
+        for i in 0..6 {
+            l.add(&format!("Story {i} of the day. {appeal}"), "a");
+            l.add(&format!("{i} {long}"), "a");
+        }
+        let stats = l.stats();
+        assert_eq!((stats.docs, stats.too_large), (6, 6), "{stats:?}");
+        let model = l.finish().unwrap();
+        assert_eq!(model.config().max_doc_bytes(), Some(120));
+        assert_eq!(model.clean(&format!("News. {appeal}"), "a").text, "News.");
+        assert!(model.too_large(&long));
+        assert_eq!(model.clean(&long, "a").text, long);
+        // The cap survives the model file.
+        let back = crate::Model::from_bytes(&model.to_bytes()).unwrap();
+        assert_eq!(back.clean(&long, "a").text, long);
+        // The default: 16 MiB, more only for budgets above 1.125 GiB.
+        let cap = |m| {
+            LearnerBuilder::new()
+                .memory_limit(m)
+                .config()
+                .unwrap()
+                .max_doc_bytes()
+        };
+        assert_eq!(cap(None), Some(16 << 20));
+        assert_eq!(cap(Some(1)), Some(16 << 20));
+        assert_eq!(cap(Some(9 << 30)), Some(128 << 20));
+    }
+
+    fn shard(docs: &[(String, &str)], spec: &str, min_docs: u64) -> Vec<u8> {
+        let l = LearnerBuilder::new()
+            .input_spec(spec)
+            .min_docs(min_docs)
+            .build()
+            .unwrap();
+        for (d, g) in docs {
+            l.add(d, g);
+        }
+        let mut buf = Vec::new();
+        l.write_counts(&mut buf).unwrap();
+        buf
+    }
+
+    /// Item 7 across shards: copies within a shard merge exactly; a
+    /// document in two shards is counted and reported.
+    #[test]
+    fn merged_shards_with_copies() {
+        let docs = corpus();
+        let mut with_copies = docs.clone();
+        with_copies.extend(docs[..20].iter().cloned());
+        with_copies.extend(docs[30..35].iter().cloned());
+        let one = LearnerBuilder::new().input_spec("s").build().unwrap();
+        for (d, g) in &with_copies {
+            one.add(d, g);
+        }
+        let want = one.finish().unwrap();
+        assert_eq!(want.input_spec(), "s");
+        // Copies inside shards: 0..20 twice in the first, 30..35 in the second.
+        let mut a = docs[..30].to_vec();
+        a.extend(docs[..20].iter().cloned());
+        let mut b = docs[30..].to_vec();
+        b.extend(docs[30..35].iter().cloned());
+        let files = [shard(&a, "s", 4), shard(&b, "s", 4)];
+        let (model, stats) =
+            crate::merge_count_files_with_stats(files.iter().map(|f| &f[..]).collect()).unwrap();
+        assert_eq!(stats.cross_shard_duplicates, 0);
+        assert_eq!(stats.docs, 60);
+        assert_eq!(model.to_bytes(), want.to_bytes());
+        // Five documents in both shards: counted, and reported.
+        let mut c = docs[25..].to_vec();
+        c.extend(docs[..3].iter().cloned());
+        let files = [shard(&docs[..30], "s", 4), shard(&c, "s", 4)];
+        let (model, stats) =
+            crate::merge_count_files_with_stats(files.iter().map(|f| &f[..]).collect()).unwrap();
+        assert_eq!(stats.cross_shard_duplicates, 8);
+        assert_eq!(stats.docs, 60);
+        assert_eq!(model.groups().iter().map(|g| g.docs).sum::<u64>(), 60);
+    }
+
+    /// Item 10: the same count file twice, and files learned with other
+    /// options or read with other fields, are refused, naming them.
+    #[test]
+    fn merge_refuses_the_same_file_twice_and_other_inputs() {
+        use crate::CountsError;
+        let docs = corpus();
+        let a = shard(&docs[..30], "text=text;group=field:site", 4);
+        let b = shard(&docs[30..], "text=text;group=field:site", 4);
+        let err = crate::merge_count_files(vec![&a[..], &b[..], &a[..]]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CountsError::SameContent {
+                    first: 0,
+                    second: 2
+                }
+            ),
+            "{err}"
+        );
+        let other = shard(&docs[30..], "text=body;group=field:site", 4);
+        let err = crate::merge_count_files(vec![&a[..], &other[..]]).unwrap_err();
+        assert!(
+            matches!(&err, CountsError::Differs { first: 0, other: 1, what } if what.contains("text=body")),
+            "{err}"
+        );
+        let other = shard(&docs[30..], "text=text;group=field:site", 5);
+        let err = crate::merge_count_files(vec![&a[..], &b[..], &other[..]]).unwrap_err();
+        assert!(
+            matches!(&err, CountsError::Differs { other: 2, what, .. } if what.contains("min docs 4 and 5")),
+            "{err}"
+        );
+        // Empty shards are all alike: two of them merge.
+        let empty = shard(&[], "text=text;group=field:site", 4);
+        assert!(crate::merge_count_files(vec![&a[..], &empty[..], &empty[..]]).is_ok());
+        // A count file of the previous format is refused clearly.
+        let mut v1 = a.clone();
+        v1[8] = 1;
+        let err = crate::merge_count_files(vec![&v1[..]])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("version 1 is not supported"), "{err}");
     }
 }

@@ -5,12 +5,20 @@
 //! made from merged shards is byte-identical to the model of one run over
 //! all inputs. Count file layout (little-endian):
 //! ```text
-//! magic "BCUTCNTS", u32 version 1, u64 hash seed, options (as in a model),
-//! u32 groups, per group: u32 name length, name, u64 docs
+//! magic "BCUTCNTS", u32 version 2, u64 hash seed, options (as in a model),
+//! u32 input spec length, input spec (UTF-8)
+//! u32 groups, per group (sorted by name): u32 name length, name,
+//!   u64 docs, then docs u128 text hashes (ascending, distinct)
 //! entries sorted by key: u64 key (never 0), u32 df, u32 group index
 //! end mark: u64 0, u64 number of entries
-//! u64 xxh3 checksum of every byte before it
+//! u128 xxh3-128 (seeded) of every byte before it: checksum and fingerprint
 //! ```
+//!
+//! Each group lists the hashes of its distinct document texts, so that
+//! merge knows how many distinct documents a group has (the denominator of
+//! `min_fraction`) and finds documents that more than one shard counted. A
+//! count file's bytes depend only on what it counted, so two files with the
+//! same fingerprint are the same shard twice.
 
 use crate::config::Config;
 use crate::model::Model;
@@ -22,7 +30,7 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use xxhash_rust::xxh3::Xxh3;
 
 const MAGIC: &[u8; 8] = b"BCUTCNTS";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// One count: key, document frequency, group index.
 pub(crate) type Count = (u64, u32, u32);
@@ -36,6 +44,25 @@ pub enum CountsError {
     Corrupt(String),
     /// Count files learned with different options cannot be merged.
     Mismatch(String),
+    /// Count files `first` and `other` (indices in the list given to merge)
+    /// were learned with different options or inputs read differently.
+    Differs {
+        /// The index of the file the others are compared with.
+        first: usize,
+        /// The index of the file that differs.
+        other: usize,
+        /// What differs.
+        what: String,
+    },
+    /// Count files `first` and `second` (indices in the list given to
+    /// merge) have the same content: one shard given twice, whose counts
+    /// would double.
+    SameContent {
+        /// The index of the first copy.
+        first: usize,
+        /// The index of the second copy.
+        second: usize,
+    },
 }
 
 impl fmt::Display for CountsError {
@@ -44,6 +71,15 @@ impl fmt::Display for CountsError {
             CountsError::Io(e) => write!(f, "{e}"),
             CountsError::Corrupt(why) => write!(f, "damaged count file: {why}"),
             CountsError::Mismatch(why) => write!(f, "count files do not match: {why}"),
+            CountsError::Differs { first, other, what } => write!(
+                f,
+                "count files {first} and {other} (from 0) do not match: {what}"
+            ),
+            CountsError::SameContent { first, second } => write!(
+                f,
+                "count files {first} and {second} (from 0) have the same content: \
+                 the same shard twice would count its documents twice"
+            ),
         }
     }
 }
@@ -120,8 +156,65 @@ pub(crate) fn config_bytes(c: &Config) -> Vec<u8> {
     b.extend_from_slice(&(c.snap_words as u32).to_le_bytes());
     b.extend_from_slice(&u32::from(c.short_lines).to_le_bytes());
     b.extend_from_slice(&(c.max_affix_words as u32).to_le_bytes());
+    b.extend_from_slice(&c.max_doc_bytes.to_le_bytes());
     b
 }
+
+/// The options stored by [`config_bytes`], read back (`b` has its length).
+pub(crate) fn config_from_bytes(c: &[u8]) -> Config {
+    let u = |i: usize| u32::from_le_bytes([c[i], c[i + 1], c[i + 2], c[i + 3]]);
+    let q = |i: usize| u64::from(u(i)) | u64::from(u(i + 4)) << 32;
+    Config {
+        shingle_words: u(0) as usize,
+        min_docs: q(4),
+        min_fraction: f64::from_bits(q(12)),
+        max_gap: u(20) as usize,
+        min_run: u(24) as usize,
+        snap_words: u(28) as usize,
+        short_lines: u(32) != 0,
+        max_affix_words: u(36) as usize,
+        max_doc_bytes: q(40),
+        input_spec: String::new(),
+    }
+}
+
+/// What differs between the options (and input descriptions) of two
+/// learners, in words; `None` when they may be merged.
+pub(crate) fn config_difference(a: &Config, b: &Config) -> Option<String> {
+    let mut diffs = Vec::new();
+    if a.input_spec != b.input_spec {
+        diffs.push(format!(
+            "inputs read as {:?} and {:?} (text and group fields)",
+            a.input_spec, b.input_spec
+        ));
+    }
+    macro_rules! field {
+        ($name:ident, $what:expr) => {
+            if a.$name != b.$name {
+                diffs.push(format!("{} {:?} and {:?}", $what, a.$name, b.$name));
+            }
+        };
+    }
+    field!(min_docs, "min docs");
+    field!(min_fraction, "min fraction");
+    field!(shingle_words, "shingle words");
+    field!(max_gap, "max gap");
+    field!(min_run, "min run");
+    field!(snap_words, "snap words");
+    field!(short_lines, "short lines");
+    field!(max_affix_words, "max affix words");
+    if a.max_doc_bytes != b.max_doc_bytes {
+        diffs.push(format!(
+            "largest document learned {} and {} bytes (learned with different --memory or max doc bytes)",
+            a.max_doc_bytes, b.max_doc_bytes
+        ));
+    }
+    (!diffs.is_empty()).then(|| diffs.join("; "))
+}
+
+/// A group of a count file: name, and the hashes of its distinct document
+/// texts, sorted.
+pub(crate) type GroupDocs = (String, Vec<u128>);
 
 /// Writes a count file, hashing as it goes.
 struct Hashed<W: Write> {
@@ -137,11 +230,12 @@ impl<W: Write> Hashed<W> {
 }
 
 /// Write a count file: header, then the merged counts of `sources`.
-/// `groups` are (name, docs) sorted by name; counts must use their indices.
+/// `groups` are (name, document hashes) sorted by name; counts must use
+/// their indices.
 pub(crate) fn write_count_file<W: Write>(
     w: W,
     config: &Config,
-    groups: &[(String, u64)],
+    groups: &[GroupDocs],
     sources: Vec<Box<dyn Source + '_>>,
     remap: &[Vec<u32>],
 ) -> Result<(), CountsError> {
@@ -153,11 +247,16 @@ pub(crate) fn write_count_file<W: Write>(
     out.put(&VERSION.to_le_bytes())?;
     out.put(&HASH_SEED.to_le_bytes())?;
     out.put(&config_bytes(config))?;
+    out.put(&(config.input_spec.len() as u32).to_le_bytes())?;
+    out.put(config.input_spec.as_bytes())?;
     out.put(&(groups.len() as u32).to_le_bytes())?;
     for (name, docs) in groups {
         out.put(&(name.len() as u32).to_le_bytes())?;
         out.put(name.as_bytes())?;
-        out.put(&docs.to_le_bytes())?;
+        out.put(&(docs.len() as u64).to_le_bytes())?;
+        for h in docs {
+            out.put(&h.to_le_bytes())?;
+        }
     }
     let mut written = 0u64;
     let mut err = None;
@@ -174,7 +273,7 @@ pub(crate) fn write_count_file<W: Write>(
     }
     out.put(&0u64.to_le_bytes())?;
     out.put(&written.to_le_bytes())?;
-    let sum = out.h.digest();
+    let sum = out.h.digest128();
     out.w.write_all(&sum.to_le_bytes())?;
     out.w.flush()?;
     Ok(())
@@ -184,11 +283,14 @@ pub(crate) fn write_count_file<W: Write>(
 pub(crate) struct CountFile<R: Read> {
     r: BufReader<R>,
     h: Xxh3,
-    pub(crate) config: Vec<u8>,
     pub(crate) cfg: Config,
-    pub(crate) groups: Vec<(String, u64)>,
+    pub(crate) groups: Vec<GroupDocs>,
     read: u64,
-    done: bool,
+    /// The hash of the header (options, input spec, groups and their
+    /// documents), from which the counts follow.
+    header: u128,
+    /// The checksum, once the whole file is read and checked.
+    pub(crate) fingerprint: Option<u128>,
 }
 
 impl<R: Read> CountFile<R> {
@@ -219,11 +321,11 @@ impl<R: Read> CountFile<R> {
         let mut f = CountFile {
             r: BufReader::with_capacity(1 << 20, r),
             h: Xxh3::with_seed(HASH_SEED),
-            config: Vec::new(),
             cfg: Config::default(),
             groups: Vec::new(),
             read: 0,
-            done: false,
+            header: 0,
+            fingerprint: None,
         };
         if f.take(8)? != MAGIC {
             return Err(CountsError::Corrupt("not a boilercut count file".into()));
@@ -231,7 +333,8 @@ impl<R: Read> CountFile<R> {
         let v = f.u32()?;
         if v != VERSION {
             return Err(CountsError::Corrupt(format!(
-                "count file version {v} is not supported"
+                "count file version {v} is not supported (this build reads version {VERSION}: \
+                 learn the shard again with this build)"
             )));
         }
         if f.u64()? != HASH_SEED {
@@ -239,31 +342,14 @@ impl<R: Read> CountFile<R> {
                 "written with another hash seed".into(),
             ));
         }
-        f.config = f.take(config_bytes(&Config::default()).len())?;
-        let c = &f.config;
-        let u = |i: usize| u32::from_le_bytes([c[i], c[i + 1], c[i + 2], c[i + 3]]);
-        let q = |i: usize| {
-            u64::from_le_bytes([
-                c[i],
-                c[i + 1],
-                c[i + 2],
-                c[i + 3],
-                c[i + 4],
-                c[i + 5],
-                c[i + 6],
-                c[i + 7],
-            ])
-        };
-        f.cfg = Config {
-            shingle_words: u(0) as usize,
-            min_docs: q(4),
-            min_fraction: f64::from_bits(q(12)),
-            max_gap: u(20) as usize,
-            min_run: u(24) as usize,
-            snap_words: u(28) as usize,
-            short_lines: u(32) != 0,
-            max_affix_words: u(36) as usize,
-        };
+        let config = f.take(config_bytes(&Config::default()).len())?;
+        f.cfg = config_from_bytes(&config);
+        let len = f.u32()? as usize;
+        if len > 1 << 20 {
+            return Err(CountsError::Corrupt("input spec too long".into()));
+        }
+        f.cfg.input_spec = String::from_utf8(f.take(len)?)
+            .map_err(|_| CountsError::Corrupt("input spec is not UTF-8".into()))?;
         if crate::LearnerBuilder::from_config(f.cfg.clone())
             .config()
             .is_err()
@@ -279,15 +365,29 @@ impl<R: Read> CountFile<R> {
             let name = String::from_utf8(f.take(len)?)
                 .map_err(|_| CountsError::Corrupt("group name is not UTF-8".into()))?;
             let docs = f.u64()?;
-            f.groups.push((name, docs));
+            let mut hashes = Vec::new();
+            let mut last = None;
+            for _ in 0..docs {
+                let b = f.take(16)?;
+                let mut a = [0u8; 16];
+                a.copy_from_slice(&b);
+                let h = u128::from_le_bytes(a);
+                if last.is_some_and(|l| l >= h) {
+                    return Err(CountsError::Corrupt("document hashes out of order".into()));
+                }
+                last = Some(h);
+                hashes.push(h);
+            }
+            f.groups.push((name, hashes));
         }
+        f.header = f.h.digest128();
         Ok(f)
     }
 }
 
 impl<R: Read> Source for CountFile<R> {
     fn next_count(&mut self) -> Result<Option<Count>, CountsError> {
-        if self.done {
+        if self.fingerprint.is_some() {
             return Ok(None);
         }
         let key = self.u64()?;
@@ -299,15 +399,15 @@ impl<R: Read> Source for CountFile<R> {
                     self.read
                 )));
             }
-            let digest = self.h.digest();
-            let mut sum = [0u8; 8];
+            let digest = self.h.digest128();
+            let mut sum = [0u8; 16];
             self.r
                 .read_exact(&mut sum)
                 .map_err(|_| CountsError::Corrupt("truncated".into()))?;
-            if u64::from_le_bytes(sum) != digest {
+            if u128::from_le_bytes(sum) != digest {
                 return Err(CountsError::Corrupt("checksum mismatch".into()));
             }
-            self.done = true;
+            self.fingerprint = Some(digest);
             return Ok(None);
         }
         let df = self.u32()?;
@@ -320,9 +420,37 @@ impl<R: Read> Source for CountFile<R> {
     }
 }
 
+/// What merging count files found besides the model.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MergeStats {
+    /// Count files merged.
+    pub files: u64,
+    /// Distinct documents over all files (an exact copy within a group
+    /// counts once).
+    pub docs: u64,
+    /// Distinct documents present in more than one count file. Their
+    /// features were counted once per file: exact counts for them would
+    /// need the documents. Sharding the inputs by group (or by text hash)
+    /// keeps this 0 and merge exact.
+    pub cross_shard_duplicates: u64,
+}
+
 /// Merge count files into a model. The files must have been learned with the
-/// same options; their groups are joined by name.
+/// same options and inputs read the same way; their groups are joined by
+/// name. See [`merge_count_files_with_stats`].
 pub fn merge_count_files<R: Read>(files: Vec<R>) -> Result<Model, CountsError> {
+    merge_count_files_with_stats(files).map(|(model, _)| model)
+}
+
+/// Merge count files into a model, and say how many documents more than one
+/// file counted. Refuses files learned with different options or input
+/// descriptions ([`CountsError::Differs`]) and the same file twice
+/// ([`CountsError::SameContent`]), naming them by their index in `files`.
+/// Without documents in more than one file the model is byte-identical to
+/// one learn over all their inputs.
+pub fn merge_count_files_with_stats<R: Read>(
+    files: Vec<R>,
+) -> Result<(Model, MergeStats), CountsError> {
     let mut opened = Vec::new();
     for r in files {
         opened.push(CountFile::open(r)?);
@@ -331,30 +459,74 @@ pub fn merge_count_files<R: Read>(files: Vec<R>) -> Result<Model, CountsError> {
         return Err(CountsError::Mismatch("no count files".into()));
     };
     let config = first.cfg.clone();
-    if let Some(other) = opened.iter().find(|f| f.config != first.config) {
-        return Err(CountsError::Mismatch(format!(
-            "learned with different options ({:?} and {:?})",
-            config, other.cfg
-        )));
+    for (i, f) in opened.iter().enumerate().skip(1) {
+        if let Some(what) = config_difference(&config, &f.cfg) {
+            return Err(CountsError::Differs {
+                first: 0,
+                other: i,
+                what,
+            });
+        }
     }
-    let (names, remap) = union_groups(opened.iter().map(|f| f.groups.as_slice()));
-    let sources: Vec<Box<dyn Source>> = opened
-        .into_iter()
-        .map(|f| Box::new(f) as Box<dyn Source>)
-        .collect();
-    threshold(config, names, sources, &remap)
+    // The counts are a function of the documents: equal headers mean the
+    // same shard twice, refused before the (long) merge. The fingerprints
+    // of whole files are compared after it.
+    same_content(opened.iter().map(|f| (f, Some(f.header))))?;
+    let (names, remap, cross) = union_groups(opened.iter().map(|f| f.groups.as_slice()));
+    let stats = MergeStats {
+        files: opened.len() as u64,
+        docs: names.iter().map(|g| g.1).sum(),
+        cross_shard_duplicates: cross,
+    };
+    // Read to the end (through `threshold`), each file's checksum is its
+    // fingerprint.
+    let model = {
+        let sources: Vec<Box<dyn Source + '_>> = opened
+            .iter_mut()
+            .map(|f| Box::new(f) as Box<dyn Source + '_>)
+            .collect();
+        threshold(config, names, sources, &remap)?
+    };
+    same_content(opened.iter().map(|f| (f, f.fingerprint)))?;
+    Ok((model, stats))
 }
 
-/// Join group tables by name: the union sorted by name, with documents
-/// summed, and for each table the new index of each of its groups.
+/// Refuse two files with the same print, naming them by their order in
+/// `prints`; files without documents are alike and harmless.
+fn same_content<'a, R: Read + 'a>(
+    prints: impl Iterator<Item = (&'a CountFile<R>, Option<u128>)>,
+) -> Result<(), CountsError> {
+    let mut seen: std::collections::HashMap<u128, usize> = Default::default();
+    for (i, (f, print)) in prints.enumerate() {
+        let Some(print) = print else { continue };
+        if f.groups.iter().all(|g| g.1.is_empty()) {
+            continue;
+        }
+        if let Some(&first) = seen.get(&print) {
+            return Err(CountsError::SameContent { first, second: i });
+        }
+        seen.insert(print, i);
+    }
+    Ok(())
+}
+
+impl<S: Source + ?Sized> Source for &mut S {
+    fn next_count(&mut self) -> Result<Option<Count>, CountsError> {
+        (**self).next_count()
+    }
+}
+
+/// Join group tables by name: the union sorted by name with its distinct
+/// documents, for each table the new index of each of its groups, and the
+/// number of distinct documents found in more than one table.
 pub(crate) fn union_groups<'a>(
-    tables: impl Iterator<Item = &'a [(String, u64)]>,
-) -> (Vec<(String, u64)>, Vec<Vec<u32>>) {
-    let tables: Vec<&[(String, u64)]> = tables.collect();
-    let mut all: BTreeMap<&str, u64> = BTreeMap::new();
+    tables: impl Iterator<Item = &'a [GroupDocs]>,
+) -> (Vec<(String, u64)>, Vec<Vec<u32>>, u64) {
+    let tables: Vec<&[GroupDocs]> = tables.collect();
+    let mut all: BTreeMap<&str, Vec<u128>> = BTreeMap::new();
     for t in &tables {
         for (n, d) in t.iter() {
-            *all.entry(n.as_str()).or_default() += d;
+            all.entry(n.as_str()).or_default().extend_from_slice(d);
         }
     }
     let index: BTreeMap<&str, u32> = all
@@ -366,8 +538,25 @@ pub(crate) fn union_groups<'a>(
         .iter()
         .map(|t| t.iter().map(|(n, _)| index[n.as_str()]).collect())
         .collect();
-    let names = all.into_iter().map(|(n, d)| (n.to_string(), d)).collect();
-    (names, remap)
+    let mut cross = 0u64;
+    let names = all
+        .into_iter()
+        .map(|(n, mut d)| {
+            // Each table's hashes are distinct: a run of equal hashes is
+            // one document in several tables.
+            d.sort_unstable();
+            let mut distinct = 0u64;
+            let mut i = 0;
+            while i < d.len() {
+                let run = d[i..].iter().take_while(|&&h| h == d[i]).count();
+                distinct += 1;
+                cross += u64::from(run > 1);
+                i += run;
+            }
+            (n.to_string(), distinct)
+        })
+        .collect();
+    (names, remap, cross)
 }
 
 /// The model of merged counts: keys whose document frequency reaches their

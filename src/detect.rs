@@ -155,6 +155,7 @@ pub(crate) fn detect(
         // Never cut a token apart (`iPod`, `guardian.co.uk`, `http://`,
         // `$1341.15`): an edge inside one moves inward to the nearest place
         // where a cut may fall; a span with none is dropped.
+        let end = varying_tail(text, start, end);
         let Some((start, end)) = whole_tokens(text, start, end) else {
             continue;
         };
@@ -162,6 +163,31 @@ pub(crate) fn detect(
             Some(last) if start <= last.end => last.end = last.end.max(end),
             _ => spans.push(start..end),
         }
+    }
+}
+
+/// A block that starts its line and ends inside the line's last token
+/// (`Read the original at www.site.example/2021/10/<slug>`: the host and
+/// the date repeat, the slug varies) takes that token whole: the line is a
+/// template with a varying tail. Anywhere else an edge inside a token moves
+/// inward ([`whole_tokens`]).
+fn varying_tail(text: &str, start: usize, end: usize) -> usize {
+    if cut_allowed(text, end) {
+        return end;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+    if !text[line_start..start].trim().is_empty() {
+        return end;
+    }
+    let token_end = text[end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |p| end + p);
+    let rest = &text[token_end..];
+    let line_end = rest.trim_start_matches([' ', '\t', '\r']);
+    if line_end.is_empty() || line_end.starts_with('\n') {
+        token_end
+    } else {
+        end
     }
 }
 
@@ -310,6 +336,19 @@ mod tests {
         assert!(cut_allowed("abc", 0) && cut_allowed("abc", 3));
         assert_eq!(whole_tokens("The iPod Nano", 5, 13), Some((8, 13)));
         assert_eq!(whole_tokens("iPod", 1, 4), None);
+        // A template line whose last token varies takes it whole.
+        let t = "Read the original at www.site.example/2021/10/slug-7\nNext line";
+        let e = t.find("example").unwrap();
+        assert_eq!(&t[..varying_tail(t, 0, e)], &t[..t.find('\n').unwrap()]);
+        // Not when the line goes on, or the block starts mid-line.
+        let t = "Read the original at www.site.example/2021/10/slug-7 today";
+        assert_eq!(
+            varying_tail(t, 0, t.find("example").unwrap()),
+            t.find("example").unwrap()
+        );
+        let t = "He said: Read the original at www.site.example/2021/10/slug";
+        let e = t.find("example").unwrap();
+        assert_eq!(varying_tail(t, 9, e), e);
     }
 
     #[test]
@@ -353,7 +392,7 @@ mod line_tests {
         for d in &docs {
             learner.add(d, "");
         }
-        let m = learner.finish();
+        let m = learner.finish().unwrap();
         for d in &docs {
             let out = m.clean(d, "");
             assert!(

@@ -30,7 +30,7 @@
 //! for s in stories {
 //!     learner.add(&format!("{s}{appeal}"), "harborgazette.example");
 //! }
-//! let model = learner.finish();
+//! let model = learner.finish().unwrap();
 //!
 //! let page = "Ferry fares will rise next month.A message from the Harbor Gazette: \
 //!             we rely on readers like you. Support our newsroom from just $10 a month.";
@@ -58,7 +58,7 @@ mod naive;
 
 pub use config::{BuildError, Config, LearnerBuilder};
 pub use count::{Batch, LearnError, LearnStats, Learner};
-pub use counts::{merge_count_files, CountsError};
+pub use counts::{merge_count_files, merge_count_files_with_stats, CountsError, MergeStats};
 pub use model::{Cleaned, GroupInfo, Model, ModelError, Scratch};
 
 #[cfg(test)]

@@ -4,10 +4,12 @@
 //! File layout, all integers little-endian:
 //! ```text
 //! magic      8 bytes  "BOILRCUT"
-//! version    u32      1
+//! version    u32      2
 //! hash seed  u64      tokenize::HASH_SEED (a model is only valid with it)
 //! options    u32 shingle_words, u64 min_docs, f64 min_fraction, u32 max_gap,
-//!            u32 min_run, u32 snap_words, u32 short_lines (0/1), u32 max_affix_words
+//!            u32 min_run, u32 snap_words, u32 short_lines (0/1), u32 max_affix_words,
+//!            u64 max_doc_bytes (u64::MAX: no cap)
+//! input spec u32 length, bytes (UTF-8): how the inputs were read
 //! groups     u32 count, then per group (sorted by name):
 //!            u32 name length, name bytes (UTF-8), u64 docs, u64 frequent keys
 //! keys       u64 count, then the keys sorted ascending
@@ -28,7 +30,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 const MAGIC: &[u8; 8] = b"BOILRCUT";
 /// Version of the model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Open-addressing set of non-zero keys. Keys are mixed hashes, so their low
 /// bits index the table directly. In front of it, a bitmap of about 16 bits
@@ -221,6 +223,19 @@ impl Model {
         &self.config
     }
 
+    /// How the inputs were read (text and group fields), as given to
+    /// [`crate::LearnerBuilder::input_spec`]; empty when not given.
+    pub fn input_spec(&self) -> &str {
+        self.config.input_spec()
+    }
+
+    /// Whether `text` is longer than the model's
+    /// [`Config::max_doc_bytes`]: such a document was not learned from and
+    /// is passed through unchanged.
+    pub fn too_large(&self, text: &str) -> bool {
+        text.len() as u64 > self.config.max_doc_bytes
+    }
+
     /// The groups that were learned, sorted by name.
     pub fn groups(&self) -> &[GroupInfo] {
         &self.groups
@@ -264,7 +279,7 @@ impl Model {
     /// for i in 0..6 {
     ///     learner.add(&format!("Story number {i} happened on a street. {appeal}"), "example.org");
     /// }
-    /// let model = learner.finish();
+    /// let model = learner.finish().unwrap();
     /// let out = model.clean("A new story about the harbour. Dear readers, we depend on you. Please support independent reporting with a gift of $9 today.", "example.org");
     /// assert_eq!(out.text, "A new story about the harbour.");
     /// ```
@@ -291,7 +306,7 @@ impl Model {
     ) {
         removed.clear();
         let gh = group_hash(group);
-        if !self.active.contains_key(&gh) {
+        if !self.active.contains_key(&gh) || self.too_large(text) {
             return;
         }
         scratch.tokenizer.tokenize(text, &mut scratch.words);
@@ -326,6 +341,9 @@ impl Model {
         b.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         b.extend_from_slice(&HASH_SEED.to_le_bytes());
         b.extend_from_slice(&crate::counts::config_bytes(&self.config));
+        let spec = self.config.input_spec.as_bytes();
+        b.extend_from_slice(&(spec.len() as u32).to_le_bytes());
+        b.extend_from_slice(spec);
         b.extend_from_slice(&(self.groups.len() as u32).to_le_bytes());
         for g in &self.groups {
             b.extend_from_slice(&(g.name.len() as u32).to_le_bytes());
@@ -382,16 +400,12 @@ impl Model {
         if r.u64()? != HASH_SEED {
             return Err(ModelError::Corrupt("written with another hash seed"));
         }
-        let config = Config {
-            shingle_words: r.u32()? as usize,
-            min_docs: r.u64()?,
-            min_fraction: f64::from_bits(r.u64()?),
-            max_gap: r.u32()? as usize,
-            min_run: r.u32()? as usize,
-            snap_words: r.u32()? as usize,
-            short_lines: r.u32()? != 0,
-            max_affix_words: r.u32()? as usize,
-        };
+        let options = r.take(crate::counts::config_bytes(&Config::default()).len())?;
+        let mut config = crate::counts::config_from_bytes(options);
+        let len = r.u32()? as usize;
+        config.input_spec = std::str::from_utf8(r.take(len)?)
+            .map_err(|_| ModelError::Corrupt("input spec is not UTF-8"))?
+            .to_string();
         let check = crate::LearnerBuilder::from_config(config.clone()).config();
         if check.is_err() {
             return Err(ModelError::Corrupt("options out of range"));
@@ -472,7 +486,7 @@ impl fmt::Display for ModelError {
             ModelError::Io(e) => write!(f, "cannot read model: {e}"),
             ModelError::NotAModel => write!(f, "not a boilercut model file"),
             ModelError::Version(v) => {
-                write!(f, "model format version {v} is not supported (this build reads version {FORMAT_VERSION})")
+                write!(f, "model format version {v} is not supported (this build reads version {FORMAT_VERSION}): learn the model again with this build")
             }
             ModelError::Corrupt(why) => write!(f, "damaged model file: {why}"),
         }
@@ -494,7 +508,7 @@ mod tests {
                 if i % 2 == 0 { "a" } else { "b" },
             );
         }
-        learner.finish()
+        learner.finish().unwrap()
     }
 
     #[test]
@@ -522,11 +536,17 @@ mod tests {
             Model::from_bytes(&bytes[..bytes.len() - 1]),
             Err(ModelError::Corrupt(_))
         ));
-        let mut v2 = bytes.clone();
-        v2[8] = 2;
+        // Version 1 (no input spec, no document cap) is refused clearly.
+        let mut v1 = bytes.clone();
+        v1[8] = 1;
+        let err = Model::from_bytes(&v1).unwrap_err();
+        assert!(matches!(err, ModelError::Version(1)));
+        assert!(err.to_string().contains("learn the model again"), "{err}");
+        let mut v3 = bytes.clone();
+        v3[8] = 3;
         assert!(matches!(
-            Model::from_bytes(&v2),
-            Err(ModelError::Version(2))
+            Model::from_bytes(&v3),
+            Err(ModelError::Version(3))
         ));
         let mut flipped = bytes.clone();
         let mid = flipped.len() / 2;

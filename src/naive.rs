@@ -105,10 +105,15 @@ struct Opts {
 struct NaiveCounts {
     docs: HashMap<String, usize>,
     features: HashMap<(usize, String, Words), HashSet<usize>>,
+    /// (group, text) of every document counted: an exact copy counts once.
+    texts: HashSet<(String, String)>,
 }
 
 impl NaiveCounts {
     fn add(&mut self, id: usize, text: &str, group: &str, o: Opts) {
+        if !self.texts.insert((group.to_string(), text.to_string())) {
+            return;
+        }
         *self.docs.entry(group.to_string()).or_default() += 1;
         let mut found: Vec<(Feature, Words)> = Vec::new();
         let norm: Words = naive_words(text)
@@ -392,7 +397,7 @@ proptest! {
             learner.add(text, GROUPS[*g]);
             naive.add(id, text, GROUPS[*g], opts);
         }
-        let model: Model = learner.finish();
+        let model: Model = learner.finish().unwrap();
 
         let mut frequent = 0;
         for ((kind, group, words), ids) in &naive.features {

@@ -595,3 +595,128 @@ fn shards_merge_to_the_same_model_and_tiny_memory_changes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!t.join("bad.bcm").exists());
 }
+
+/// Safe at scale, items 7 and 10: `merge` refuses the same count file twice
+/// and shards read with other fields, naming the files, and warns loudly
+/// about documents counted in more than one shard.
+#[test]
+fn merge_names_refused_files_and_warns_about_shared_documents() {
+    let t = TempDir::new("merge-refuse");
+    let (input, _) = fixture_jsonl();
+    let lines: Vec<&str> = input.lines().collect();
+    std::fs::write(t.join("a.jsonl"), lines[..6].join("\n") + "\n").unwrap();
+    std::fs::write(t.join("b.jsonl"), lines[4..].join("\n") + "\n").unwrap();
+    let shard = |input: &str, out: &str, group: &str| {
+        ok(&run(
+            &[
+                "learn",
+                "--shard-out",
+                &t.s(out),
+                &t.s(input),
+                "--group-field",
+                group,
+                "-q",
+            ],
+            b"",
+        ))
+    };
+    shard("a.jsonl", "a.cnt", "site");
+    shard("b.jsonl", "b.cnt", "site");
+    shard("b.jsonl", "b-by-id.cnt", "id");
+    let merge = |files: &[&str]| {
+        let mut args = vec!["merge".to_string()];
+        args.extend(files.iter().map(|f| t.s(f)));
+        args.extend(["-o".to_string(), t.s("m.bcm"), "-q".to_string()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args, b"")
+    };
+    let out = merge(&["a.cnt", "b.cnt", "a.cnt"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("a.cnt and ") && err.contains("same content"),
+        "{err}"
+    );
+    let out = merge(&["a.cnt", "b-by-id.cnt"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("b-by-id.cnt") && err.contains("group=field:id"),
+        "{err}"
+    );
+    assert!(!t.join("m.bcm").exists());
+    // Lines 4 and 5 are in both shards: merged, with a warning even with -q.
+    let out = merge(&["a.cnt", "b.cnt"]);
+    ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("WARNING: 2 documents were in more than one count file")
+            && err.contains("by group"),
+        "{err}"
+    );
+    // The model knows how its inputs were read: `apply` with other fields
+    // warns (and still runs).
+    let out = run(
+        &[
+            "apply",
+            "--model",
+            &t.s("m.bcm"),
+            &t.s("a.jsonl"),
+            "-o",
+            &t.s("applied.jsonl"),
+            "-q",
+        ],
+        b"",
+    );
+    ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("\"text=text;group=field:site\", these are read as \"text=text;group=none\""),
+        "{err}"
+    );
+}
+
+/// Safe at scale, item 7: a page present four times in its group (the same
+/// text under other ids) was cut to "" in every copy. Exact copies count
+/// once: the copies keep their text, the summary counts them, and a tiny
+/// memory budget gives the same output.
+#[test]
+fn exact_copies_of_a_page_are_not_emptied() {
+    let t = TempDir::new("copies");
+    let (input, _) = fixture_jsonl();
+    let page = "Ferry fares will rise next month, the harbour board said on Monday.";
+    let mut all = input.clone();
+    for i in 0..5 {
+        all.push_str(&format!(
+            "{{\"id\": \"copy-{i}\", \"site\": \"ledger.example\", \"text\": \"{page}\"}}\n"
+        ));
+    }
+    std::fs::write(t.join("in.jsonl"), &all).unwrap();
+    let clean = |out: &str, memory: &str| {
+        let o = run(
+            &[
+                "clean",
+                &t.s("in.jsonl"),
+                "-o",
+                &t.s(out),
+                "--group-field",
+                "site",
+                "--memory",
+                memory,
+            ],
+            b"",
+        );
+        ok(&o);
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let summary = clean("out.jsonl", "1.5G");
+    assert!(summary.contains("4 exact copies counted once"), "{summary}");
+    let out = std::fs::read_to_string(t.join("out.jsonl")).unwrap();
+    let copies: Vec<&str> = out.lines().filter(|l| l.contains("copy-")).collect();
+    assert_eq!(copies.len(), 5);
+    for c in copies {
+        assert!(c.contains(page), "{c}");
+    }
+    clean("tiny.jsonl", "1K");
+    assert_eq!(out, std::fs::read_to_string(t.join("tiny.jsonl")).unwrap());
+}

@@ -13,7 +13,7 @@ fn seed_pattern_loses_prefix_and_appeal_keeps_article() {
     for (doc, _) in &docs {
         learner.add(doc, "harborledger");
     }
-    let model = learner.finish();
+    let model = learner.finish().unwrap();
     for (i, (doc, article)) in docs.iter().enumerate() {
         let out = model.clean(doc, "harborledger");
         assert_eq!(
@@ -50,7 +50,7 @@ fn cleaning_is_idempotent() {
     for (doc, _) in &docs {
         learner.add(doc, "g");
     }
-    let model = learner.finish();
+    let model = learner.finish().unwrap();
     for (doc, _) in &docs {
         let once = model.clean(doc, "g").text.into_owned();
         let twice = model.clean(&once, "g");
@@ -77,7 +77,7 @@ fn followup_paragraph_reused_three_times_stays() {
         learner.add(&d, "site");
         docs.push(d);
     }
-    let model = learner.finish();
+    let model = learner.finish().unwrap();
     for d in &docs {
         assert!(model.clean(d, "site").removed.is_empty(), "{d}");
     }

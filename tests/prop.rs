@@ -159,7 +159,7 @@ fn learn_threaded(
             });
         }
     });
-    learner.finish()
+    learner.finish().unwrap()
 }
 
 /// Spans are sorted, disjoint, non-empty, on char boundaries and inside the
@@ -217,7 +217,7 @@ proptest! {
         for (text, group) in &docs {
             one.add(text, group);
         }
-        let want = one.finish().to_bytes();
+        let want = one.finish().unwrap().to_bytes();
         for (threads, every) in [(1, usize::MAX), (2, usize::MAX), (8, usize::MAX), (2, 3), (8, 1)] {
             let got = learn_threaded(&opts, &docs, threads, every).to_bytes();
             prop_assert!(got == want, "{} threads, absorb every {}: model differs", threads, every);
@@ -244,7 +244,7 @@ proptest! {
         for (text, group) in &docs {
             learner.add(text, group);
         }
-        let model = learner.finish();
+        let model = learner.finish().unwrap();
         let loaded = Model::from_bytes(&model.to_bytes()).unwrap();
         let mut cut_any = false;
         for (text, group) in &docs {
@@ -325,7 +325,7 @@ fn line_head_does_not_cut_lead_paragraph() {
         );
         learner.add(&doc, "s");
     }
-    let model = learner.finish();
+    let model = learner.finish().unwrap();
     let doc = "WIRE EXCLUSIVE: Ferry fares will rise in May, the port said.\nPassengers were not happy about the news, said one.";
     let out = model.clean(doc, "s");
     assert!(!out.text.contains("EXCLUSIVE"), "{:?}", out.text);

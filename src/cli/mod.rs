@@ -8,7 +8,7 @@ mod report;
 
 use anyhow::{bail, Context, Result};
 use boilercut::jsonl::Fields;
-use boilercut::{LearnerBuilder, Model};
+use boilercut::{CountsError, LearnerBuilder, Model};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -92,7 +92,9 @@ enum Command {
         clean: CleanArgs,
     },
     /// Merge count files written by `learn --shard-out` into a model, the
-    /// same, byte for byte, as one `learn` over all their inputs.
+    /// same, byte for byte, as one `learn` over all their inputs when no
+    /// document is in two shards (shard by group or by text hash); warns
+    /// when some are.
     Merge {
         /// Count files, in any order.
         #[arg(required = true)]
@@ -182,7 +184,8 @@ struct LearnArgs {
     /// Memory budget of a run (K, M, G suffixes); the learner gets three
     /// quarters of it. Beyond that, feature occurrences spill to files on
     /// disk and are counted a partition at a time; exact, so the output does
-    /// not change.
+    /// not change. A document longer than 16 MiB (or a 96th of a budget over
+    /// 1.5G) is not learned from and is written through unchanged.
     #[arg(long, default_value = "1.5G", value_parser = parse_size)]
     memory: u64,
     /// Folder for spilled counts (default: the system's temporary folder).
@@ -265,7 +268,7 @@ pub fn run() -> Result<ExitCode> {
             clean,
             floor,
         } => {
-            let (builder, _spill) = builder(&learn)?;
+            let (builder, _spill) = builder(&learn, &io.fields)?;
             let opts = options(&io.fields, &io.run, clean.spans_field)?;
             let plan = input::Plan::new(&io.inputs, &io.output)?;
             let pool = pool(io.run.threads)?;
@@ -276,7 +279,7 @@ pub fn run() -> Result<ExitCode> {
                     builder
                         .build()
                         .map_err(|e| anyhow::anyhow!(UsageError(e.to_string())))?
-                        .finish()
+                        .finish()?
                 } else {
                     pipeline::learn(&plan, &opts, &builder)?
                 };
@@ -291,7 +294,7 @@ pub fn run() -> Result<ExitCode> {
             learn,
             run,
         } => {
-            let (builder, _spill) = builder(&learn)?;
+            let (builder, _spill) = builder(&learn, &fields)?;
             let opts = options(&fields, &run, None)?;
             let target = output
                 .as_ref()
@@ -308,8 +311,9 @@ pub fn run() -> Result<ExitCode> {
                 f.commit()?;
                 if !opts.quiet {
                     eprintln!(
-                        "boilercut: counts of {} documents written to {} ({})",
+                        "boilercut: counts of {} documents{} written to {} ({})",
                         learner.docs(),
+                        report::skipped_note(&learner.stats()),
                         counts.display(),
                         pipeline::memory_note(&learner.stats())
                     );
@@ -336,6 +340,17 @@ pub fn run() -> Result<ExitCode> {
                 .with_context(|| format!("{}: cannot read model", model_path.display()))?;
             let model =
                 Model::from_bytes(&bytes).with_context(|| model_path.display().to_string())?;
+            let spec = input_spec(&io.fields);
+            if !model.input_spec().is_empty() && model.input_spec() != spec {
+                // Allowed (a crawler may store pages differently), but most
+                // often a forgotten --group-field: every group unknown.
+                eprintln!(
+                    "boilercut: warning: {} was learned from inputs read as {:?}, these are read as {:?}",
+                    model_path.display(),
+                    model.input_spec(),
+                    spec
+                );
+            }
             let opts = options(&io.fields, &io.run, clean.spans_field)?;
             let plan = input::Plan::new(&io.inputs, &io.output)?;
             plan.check_outputs(&[model_path.as_path()])?;
@@ -362,8 +377,36 @@ pub fn run() -> Result<ExitCode> {
                         .with_context(|| format!("{}: cannot read", c.display()))?,
                 );
             }
-            let model = boilercut::merge_count_files(files)
-                .with_context(|| format!("merging {} count files", counts.len()))?;
+            let name = |i: usize| {
+                counts
+                    .get(i)
+                    .map_or("?".into(), |p| p.display().to_string())
+            };
+            let (model, stats) = match boilercut::merge_count_files_with_stats(files) {
+                Ok(merged) => merged,
+                Err(CountsError::SameContent { first, second }) => bail!(
+                    "{} and {} have the same content: the same count file twice would count its documents twice",
+                    name(first),
+                    name(second)
+                ),
+                Err(CountsError::Differs { first, other, what }) => bail!(
+                    "{} and {} cannot be merged: {what}",
+                    name(first),
+                    name(other)
+                ),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("merging {} count files", counts.len()))
+                }
+            };
+            if stats.cross_shard_duplicates > 0 {
+                // Loud even with -q: the model is not what one learn gives.
+                eprintln!(
+                    "boilercut: WARNING: {} documents were in more than one count file; their features \
+                     were counted once per file, so this model may cut more than one learn over all \
+                     inputs would. Sharding the inputs by group (or by text hash) keeps merge exact.",
+                    stats.cross_shard_duplicates
+                );
+            }
             output::write_atomic(&output, &model.to_bytes())
                 .with_context(|| format!("{}: cannot write model", output.display()))?;
             if !quiet {
@@ -392,7 +435,7 @@ pub fn run() -> Result<ExitCode> {
 
 /// The learner's options, and the run's own folder for spilled counts
 /// (removed at the end, on error and on a signal).
-fn builder(a: &LearnArgs) -> Result<(LearnerBuilder, cleanup::Guard)> {
+fn builder(a: &LearnArgs, f: &FieldArgs) -> Result<(LearnerBuilder, cleanup::Guard)> {
     let parent = a.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
     let spill = cleanup::run_dir(&parent).with_context(|| {
         format!(
@@ -401,7 +444,8 @@ fn builder(a: &LearnArgs) -> Result<(LearnerBuilder, cleanup::Guard)> {
         )
     })?;
     let mut b = LearnerBuilder::new();
-    b.min_docs(a.min_docs)
+    b.input_spec(input_spec(f))
+        .min_docs(a.min_docs)
         .min_fraction(a.min_fraction)
         .shingle_words(a.shingle_words)
         // The learner gets three quarters of the budget; the rest covers
@@ -412,6 +456,17 @@ fn builder(a: &LearnArgs) -> Result<(LearnerBuilder, cleanup::Guard)> {
         bail!(UsageError(e.to_string()));
     }
     Ok((b, spill))
+}
+
+/// How the fields of `f` read records, stored in count files and models so
+/// that `merge` refuses shards read differently.
+fn input_spec(f: &FieldArgs) -> String {
+    let group = match (&f.group_field, &f.group_by_host) {
+        (Some(field), _) => format!("field:{field}"),
+        (None, Some(url)) => format!("host:{url}"),
+        (None, None) => "none".into(),
+    };
+    format!("text={};group={group}", f.text_field)
 }
 
 fn options(f: &FieldArgs, r: &RunArgs, spans_field: Option<String>) -> Result<pipeline::Options> {

@@ -138,13 +138,14 @@ pub fn learn(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<Mo
     let started = std::time::Instant::now();
     let learner = count(plan, opts, builder)?;
     let stats = learner.stats();
-    let model = learner.try_finish()?;
+    let model = learner.finish()?;
     if !opts.quiet {
         eprintln!(
-            "boilercut: learned {} frequent features in {} groups from {} documents in {:.1} s ({})",
+            "boilercut: learned {} frequent features in {} groups from {} documents{} in {:.1} s ({})",
             model.len(),
             model.groups().len(),
             stats.docs,
+            super::report::skipped_note(&stats),
             started.elapsed().as_secs_f64(),
             memory_note(&stats)
         );
@@ -281,6 +282,7 @@ fn clean_chunk(
         let out = match std::str::from_utf8(&chunk.data) {
             Ok(text) => {
                 model.clean_with(scratch, text, &src.group, &mut removed);
+                stats.too_large += u64::from(model.too_large(text));
                 let cleaned = cut::apply(text, &removed).into_owned();
                 let emptied = cleaned.trim().is_empty() && !text.trim().is_empty();
                 stats.doc(&src.group, text.len(), &removed, emptied, false);
@@ -319,6 +321,7 @@ fn clean_chunk(
                 Ok(rec) => match &rec.text {
                     Text::Str { value, .. } => {
                         model.clean_with(scratch, value, &rec.group, &mut removed);
+                        stats.too_large += u64::from(model.too_large(value));
                         let no_group = opts.grouped() && rec.group.is_empty();
                         if removed.is_empty() && opts.spans_field.is_none() {
                             stats.doc(&rec.group, value.len(), &removed, false, no_group);

@@ -40,6 +40,8 @@ pub struct Stats {
     pub emptied: u64,
     /// Records with no value in the group field (grouped runs only).
     pub no_group: u64,
+    /// Documents over the model's size cap, passed through unchanged.
+    pub too_large: u64,
     pub groups: HashMap<String, GroupStats>,
 }
 
@@ -81,6 +83,7 @@ impl Stats {
         self.lone_surrogate += o.lone_surrogate;
         self.emptied += o.emptied;
         self.no_group += o.no_group;
+        self.too_large += o.too_large;
         for (name, g) in o.groups {
             let e = self.groups.entry(name).or_default();
             e.docs += g.docs;
@@ -137,8 +140,8 @@ impl Stats {
         );
         let _ = writeln!(
             e,
-            "  passed through unchanged: {} without a string text field, {} invalid UTF-8, {} with a lone surrogate escape, {} blank lines; bad records: {} skipped, {} kept",
-            self.no_text, self.invalid_utf8, self.lone_surrogate, self.blank, self.bad_skipped, self.bad_kept
+            "  passed through unchanged: {} without a string text field, {} invalid UTF-8, {} with a lone surrogate escape, {} blank lines, {} documents too large to learn; bad records: {} skipped, {} kept",
+            self.no_text, self.invalid_utf8, self.lone_surrogate, self.blank, self.too_large, self.bad_skipped, self.bad_kept
         );
         if self.emptied > 0 {
             let _ = writeln!(
@@ -212,6 +215,26 @@ impl Stats {
                 );
             }
         }
+    }
+}
+
+/// The documents a learner did not count, for the learn summary: empty
+/// when there were none.
+pub fn skipped_note(s: &boilercut::LearnStats) -> String {
+    let mut parts = Vec::new();
+    if s.duplicates > 0 {
+        parts.push(format!("{} exact copies counted once", s.duplicates));
+    }
+    if s.too_large > 0 {
+        parts.push(format!(
+            "{} over the document size cap not learned (passed through unchanged)",
+            s.too_large
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join("; "))
     }
 }
 
