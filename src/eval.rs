@@ -143,7 +143,7 @@ fn ratio(a: u64, b: u64) -> f64 {
 /// over (original word, output word) with affine gap costs. That picks the
 /// right copy of a common word or CJK character, where a greedy match would
 /// jump to a later copy. Documents too large for the table (more than
-/// `MAX_CELLS` pairs) fall back to a greedy match with five words of context.
+/// `MAX_CELLS` pairs) are aligned by matching blocks ([`align_blocks`]).
 fn align(orig: &[Word], out: &[Word]) -> (Vec<bool>, u64) {
     let (map, unmatched) = align_map(orig, out);
     (map.iter().map(|m| *m != NONE).collect(), unmatched)
@@ -157,7 +157,7 @@ const NONE: u32 = u32::MAX;
 fn align_map(orig: &[Word], out: &[Word]) -> (Vec<u32>, u64) {
     const MAX_CELLS: usize = 60_000_000;
     if (orig.len() + 1).saturating_mul(out.len() + 1) > MAX_CELLS {
-        return align_greedy(orig, out);
+        return align_blocks(orig, out);
     }
     const OPEN: u32 = 1;
     const INSERT: u32 = 3;
@@ -243,39 +243,19 @@ fn align_map(orig: &[Word], out: &[Word]) -> (Vec<u32>, u64) {
     (kept, unmatched)
 }
 
-/// Greedy alignment for very large documents: each output word goes to the
-/// earliest original word whose next words agree (up to five), failing that
-/// to the earliest equal word.
-fn align_greedy(orig: &[Word], out: &[Word]) -> (Vec<u32>, u64) {
-    const CONTEXT: usize = 5;
+/// Alignment for very large documents: the matching blocks of
+/// [`gold_pairs`] (longest runs of equal words first). The output of a tool
+/// that deletes pieces is made of long runs of the original, which this
+/// finds in about the time of reading both.
+fn align_blocks(orig: &[Word], out: &[Word]) -> (Vec<u32>, u64) {
+    let a: Vec<u64> = orig.iter().map(|w| w.hash).collect();
+    let b: Vec<u64> = out.iter().map(|w| w.hash).collect();
     let mut kept = vec![NONE; orig.len()];
-    let mut unmatched = 0;
-    let mut i = 0;
-    for j in 0..out.len() {
-        let want = CONTEXT.min(out.len() - j);
-        let agree = |p: usize| {
-            (0..want).all(|d| orig.get(p + d).is_some_and(|w| w.hash == out[j + d].hash))
-        };
-        let mut first = None;
-        let mut best = None;
-        for (p, w) in orig.iter().enumerate().skip(i) {
-            if w.hash == out[j].hash {
-                first.get_or_insert(p);
-                if agree(p) {
-                    best = Some(p);
-                    break;
-                }
-            }
-        }
-        match best.or(first) {
-            Some(p) => {
-                kept[p] = j as u32;
-                i = p + 1;
-            }
-            None => unmatched += 1,
-        }
+    let pairs = gold_pairs(&a, &b);
+    for &(i, j) in &pairs {
+        kept[i as usize] = j;
     }
-    (kept, unmatched)
+    (kept, (out.len() - pairs.len()) as u64)
 }
 
 // ---------------------------------------------------------------------------
@@ -1185,6 +1165,46 @@ mod tests {
         // Nothing removed.
         check("same text here", "same text here", &[]);
         check("é, x", "è, x", &["é"]);
+    }
+
+    #[test]
+    fn large_documents_align_by_blocks() {
+        // 9,000 words against 8,000: past the table's size. A block of 100
+        // words occurs twice; its second copy is removed.
+        let name = |i: usize| {
+            let mut s = String::new();
+            let mut x = if (7000..7100).contains(&i) {
+                i - 5000
+            } else {
+                i
+            };
+            for _ in 0..3 {
+                s.push(char::from(b'a' + (x % 26) as u8));
+                x /= 26;
+            }
+            s
+        };
+        let words: Vec<String> = (0..9000).map(name).collect();
+        let text = words.join(" ");
+        let removed = |i: usize| {
+            (1000..1600).contains(&i) || (5000..5400).contains(&i) || (7000..7100).contains(&i)
+        };
+        let out: Vec<&str> = (0..9000)
+            .filter(|&i| !removed(i))
+            .map(|i| words[i].as_str())
+            .collect();
+        let out = out.join(" ");
+        let mut tok = Tokenizer::new();
+        let (mut w, mut o) = (Vec::new(), Vec::new());
+        tok.tokenize(&text, &mut w);
+        tok.tokenize(&out, &mut o);
+        let (map, unmatched) = align_map(&w, &o);
+        assert_eq!(unmatched, 0);
+        for (i, m) in map.iter().enumerate() {
+            assert_eq!(*m == NONE, removed(i), "word {i}");
+        }
+        let d = score_gold(&text, "", Removal::Output(&out));
+        assert_eq!(d.counts.spans, 3);
     }
 
     #[test]
