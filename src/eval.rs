@@ -419,8 +419,8 @@ pub fn score_gold(original: &str, gold: &str, removal: Removal) -> GoldDoc {
     tok.tokenize(original, &mut words);
     let mut gold_words = Vec::new();
     tok.tokenize(gold, &mut gold_words);
-    let a = exact_hashes(original, &words);
-    let b = exact_hashes(gold, &gold_words);
+    let a = exact_hashes(original, &words, true);
+    let b = exact_hashes(gold, &gold_words, true);
     let mut article = vec![false; words.len()];
     for (i, _) in gold_pairs(&a, &b) {
         article[i as usize] = true;
@@ -458,16 +458,19 @@ pub fn score_gold(original: &str, gold: &str, removal: Removal) -> GoldDoc {
         Removal::Output(out) => {
             let mut out_words = Vec::new();
             tok.tokenize(out, &mut out_words);
-            // Exact words here too: a kept `6/27` must not be taken for a
-            // removed `6/26`.
+            // Exact words here, case included: the output is the original
+            // minus pieces, and a kept `6/27` must not be taken for a removed
+            // `6/26`, nor `lisa.mascaro@` for `@LisaMascaro`.
             let exact = |ws: &[Word], hs: &[u64]| -> Vec<Word> {
                 ws.iter()
                     .zip(hs)
                     .map(|(w, &hash)| Word { hash, ..*w })
                     .collect()
             };
-            let out_hashes = exact_hashes(out, &out_words);
-            let (map, unmatched) = align_map(&exact(&words, &a), &exact(&out_words, &out_hashes));
+            let orig_cased = exact_hashes(original, &words, false);
+            let out_cased = exact_hashes(out, &out_words, false);
+            let (map, unmatched) =
+                align_map(&exact(&words, &orig_cased), &exact(&out_words, &out_cased));
             c.unmatched_output_words = unmatched;
             let spans = spans_between_kept(original, &words, out, &out_words, &map);
             (map.iter().map(|&m| m == NONE).collect(), spans)
@@ -504,18 +507,22 @@ pub fn score_gold(original: &str, gold: &str, removal: Removal) -> GoldDoc {
     }
 }
 
-/// Hashes of the words, lowercased but otherwise exact (the tokenizer's own
-/// hashes also fold every number to `0`, too loose to tell a gold `2017`
-/// from a page's `2016`).
-fn exact_hashes(text: &str, words: &[Word]) -> Vec<u64> {
+/// Hashes of the words, exact but for case when `fold_case` (the
+/// tokenizer's own hashes also fold every number to `0`, too loose to tell a
+/// gold `2017` from a page's `2016`).
+fn exact_hashes(text: &str, words: &[Word], fold_case: bool) -> Vec<u64> {
     let mut buf = String::new();
     words
         .iter()
         .map(|w| {
             let s = &text[w.start as usize..w.end as usize];
             buf.clear();
-            for ch in s.chars() {
-                buf.extend(ch.to_lowercase());
+            if fold_case {
+                for ch in s.chars() {
+                    buf.extend(ch.to_lowercase());
+                }
+            } else {
+                buf.push_str(s);
             }
             xxhash_rust::xxh3::xxh3_64_with_seed(buf.as_bytes(), crate::tokenize::HASH_SEED)
         })
