@@ -135,6 +135,7 @@ print("| set | variant | tool | pages | gold words in text | article words kept 
 print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 per_site = []
 header = None
+doubtful = []
 for line in open(os.path.join(out, "rows.tsv")):
     s, v, t, ms = line.rstrip("\n").split("\t")
     slug = f"{s}.{v}.{t}"
@@ -143,11 +144,15 @@ for line in open(os.path.join(out, "rows.tsv")):
           f"| {100*r['article_kept_share']:.2f}% | {100*r['recall']:.2f}% "
           f"| {100*r['precision']:.2f}% | {r['f1']:.4f} "
           f"| {r['spans_inside_token']} of {r['spans']} | {int(ms)/1000:.1f} |")
+    if r["unmatched_output_words"]:
+        doubtful.append(f"{slug}: {r['unmatched_output_words']} output words matched no original word")
     rows = open(os.path.join(out, "sites", slug + ".tsv")).read().splitlines()
     header = header or ("set\tvariant\ttool\t" + rows[0])
     per_site += [f"{s}\t{v}\t{t}\t{row}" for row in rows[1:]]
 with open(os.path.join(out, "per-site.tsv"), "w") as f:
     f.write("\n".join([header or ""] + per_site) + "\n")
+for d in doubtful:
+    print(f"\nWarning: {d}: the scorer could not place them; suspect it before the tool.")
 print(f"\nTotal time {total_ms/1000:.1f} s (builds, runs and scoring). Per-site rows: {out}/per-site.tsv")
 EOF
 log "results: $OUT/results.md, per-site rows $OUT/per-site.tsv, outputs $OUT/out, cut edges $OUT/edges"

@@ -812,10 +812,18 @@ fn is_close_quote(c: char) -> bool {
     matches!(c, '"' | '\'' | '”' | '’' | ')' | ']')
 }
 
+/// Characters that end a token: whitespace, and the marks that separate
+/// glued navigation items (`versions|Low`, `HuffPost•October`), never part
+/// of a word.
+fn is_token_break(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '|' | '•' | '·' | '¦')
+}
+
 /// If byte offset `at` of `text` (a removed range's edge) falls inside a
 /// token, the token's byte range.
 ///
-/// A token is a maximal run of non-whitespace characters. Its *core* is the
+/// A token is a maximal run of characters that are not whitespace nor one of
+/// `| • · ¦` (marks that separate glued navigation items). Its *core* is the
 /// token without opening quotes, brackets and dashes at the front
 /// (`" ' “ ‘ „ « ‹ ( [ { < ¿ ¡ * • - – —`) and closing quotes, brackets
 /// and sentence punctuation at the end (`" ' ” ’ » › ) ] } > * . , ; : ! ?
@@ -839,17 +847,17 @@ pub fn edge_inside_token(text: &str, at: usize) -> Option<Range<usize>> {
     }
     let before = text[..at].chars().next_back()?;
     let after = text[at..].chars().next()?;
-    if before.is_whitespace() || after.is_whitespace() {
+    if is_token_break(before) || is_token_break(after) {
         return None;
     }
     let start = text[..at]
         .char_indices()
         .rev()
-        .find(|(_, c)| c.is_whitespace())
+        .find(|(_, c)| is_token_break(*c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let end = text[at..]
         .char_indices()
-        .find(|(_, c)| c.is_whitespace())
+        .find(|(_, c)| is_token_break(*c))
         .map_or(text.len(), |(i, _)| at + i);
     let token = &text[start..end];
     let core_start = start + token.len() - token.trim_start_matches(is_opening).len();
@@ -1029,6 +1037,9 @@ mod tests {
             ("mail me@said.|A", true),
             ("ÜBER.|Ärger", true),
             ("Über.|Ärger", false),
+            ("HuffPost•|October 19", false),
+            ("the versions·|Low Graphics", false),
+            ("Cond|é Nast", true),
             ("über.|Ärger", false),
         ];
         for (marked, want) in cases {
