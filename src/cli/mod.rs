@@ -142,7 +142,8 @@ enum Command {
         #[arg(long, value_name = "FILE", requires = "gold_field")]
         per_group: Option<PathBuf>,
         /// Gold: write every removed range with an edge inside a token to
-        /// FILE (JSONL: id, group, token, edge offset in the token, context).
+        /// FILE (JSONL: id, group, token, byte offset of the edge in the token,
+        /// context).
         #[arg(long, value_name = "FILE", requires = "gold_field")]
         cut_edges: Option<PathBuf>,
         /// Print one JSON object instead of tables.
@@ -158,8 +159,8 @@ the rest boilerplate. A word is removed when OUTPUT no longer has it (OUTPUT's
 words aligned to the original's) or, with --spans-field, when its first byte is
 in a removed range. Reported: article words kept, boilerplate words removed
 (recall), removal precision and F1, and removed ranges with an edge inside a
-token (a run of non-whitespace, quotes, brackets and end punctuation aside;
-glued sentences such as said.A are not tokens). Words are runs of letters and
+token (a run of non-whitespace, where | • · ¦ also separate, quotes, brackets
+and end punctuation aside; glued sentences such as said.A are not tokens). Words are runs of letters and
 digits, lowercased.";
 
 #[derive(Args, Debug)]
