@@ -460,7 +460,7 @@ pub fn score_gold(original: &str, gold: &str, removal: Removal) -> GoldDoc {
             tok.tokenize(out, &mut out_words);
             // Exact words here, case included: the output is the original
             // minus pieces, and a kept `6/27` must not be taken for a removed
-            // `6/26`, nor `lisa.mascaro@` for `@LisaMascaro`.
+            // `6/26`, nor `jane.doe@` for `@JaneDoe`.
             let exact = |ws: &[Word], hs: &[u64]| -> Vec<Word> {
                 ws.iter()
                     .zip(hs)
