@@ -720,3 +720,220 @@ fn exact_copies_of_a_page_are_not_emptied() {
     clean("tiny.jsonl", "1K");
     assert_eq!(out, std::fs::read_to_string(t.join("tiny.jsonl")).unwrap());
 }
+
+/// A hand-made gold fixture: (original records, output records) with known
+/// answers. Site a: the menu is removed, the cookie line kept. Site b: a cut
+/// through `iPod` takes two article words with the sign-up line.
+fn gold_fixture() -> (Vec<Value>, Vec<Value>) {
+    let texts = [
+        (
+            "p1",
+            "a",
+            "Menu Home News\nThe mayor opened the bridge.\nCookies help us.",
+            "The mayor opened the bridge.",
+            "The mayor opened the bridge.\nCookies help us.",
+        ),
+        (
+            "p2",
+            "b",
+            "Buy the iPod now. Sign up today",
+            "Buy the iPod now.",
+            "Buy the i",
+        ),
+    ];
+    let mut orig = Vec::new();
+    let mut out = Vec::new();
+    for (id, site, text, gold, cleaned) in texts {
+        let start = text.find(cleaned).unwrap();
+        let mut cut = Vec::new();
+        if start > 0 {
+            cut.push(serde_json::json!([0, start]));
+        }
+        if start + cleaned.len() < text.len() {
+            cut.push(serde_json::json!([start + cleaned.len(), text.len()]));
+        }
+        orig.push(serde_json::json!({"id": id, "site": site, "text": text, "gold_article": gold}));
+        out.push(serde_json::json!({"id": id, "site": site, "text": cleaned, "cut": cut}));
+    }
+    (orig, out)
+}
+
+fn write_jsonl(path: &std::path::Path, records: &[Value]) {
+    let s: String = records.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(path, s).unwrap();
+}
+
+#[test]
+fn eval_gold_field_scores_known_answers() {
+    let t = TempDir::new("eval-gold");
+    let (orig, out) = gold_fixture();
+    write_jsonl(&t.join("in.jsonl"), &orig);
+    write_jsonl(&t.join("out.jsonl"), &out);
+    let mut reversed = out.clone();
+    reversed.reverse();
+    write_jsonl(&t.join("reversed.jsonl"), &reversed);
+    let base = [
+        "eval",
+        "--gold-field",
+        "gold_article",
+        "--original",
+        &t.s("in.jsonl"),
+    ];
+    let score = |extra: &[&str]| -> Value {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let o = run(&args, b"");
+        ok(&o);
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    // Article words: 5 + 5 (`iPod` is two words), 8 kept; boilerplate
+    // 6 + 3, 6 removed; removed words 8. One cut edge inside a token.
+    let expect = |v: &Value| {
+        assert_eq!(v["docs"], 2);
+        assert_eq!(
+            (v["article_words"].clone(), v["article_kept"].clone()),
+            (10.into(), 8.into())
+        );
+        assert_eq!(
+            (
+                v["boilerplate_words"].clone(),
+                v["boilerplate_removed"].clone()
+            ),
+            (9.into(), 6.into())
+        );
+        assert_eq!(v["removed_words"], 8);
+        assert_eq!(v["precision"].as_f64().unwrap(), 0.75);
+        assert!((v["recall"].as_f64().unwrap() - 6.0 / 9.0).abs() < 1e-12);
+        assert_eq!(
+            (v["spans"].clone(), v["spans_inside_token"].clone()),
+            (2.into(), 1.into())
+        );
+    };
+    // By line order, by id (records in another order), from removed ranges.
+    expect(&score(&[&t.s("out.jsonl"), "--json"]));
+    expect(&score(&[
+        &t.s("reversed.jsonl"),
+        "--id-field",
+        "id",
+        "--json",
+    ]));
+    let v = score(&[&t.s("out.jsonl"), "--spans-field", "cut", "--json"]);
+    expect(&v);
+
+    // Per-group rows as TSV and JSONL, and the cut edges.
+    let pg = t.s("sites.tsv");
+    let pj = t.s("sites.jsonl");
+    let edges = t.s("edges.jsonl");
+    let o = run(
+        &[
+            base.as_slice(),
+            &[
+                &t.s("out.jsonl"),
+                "--group-field",
+                "site",
+                "--per-group",
+                &pg,
+                "--cut-edges",
+                &edges,
+            ],
+        ]
+        .concat(),
+        b"",
+    );
+    ok(&o);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("article words kept"), "{text}");
+    assert!(text.contains("| b | 1 | 60.00% | 100.00% |"), "{text}");
+    let tsv = std::fs::read_to_string(&pg).unwrap();
+    let rows: Vec<Vec<&str>> = tsv.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][0], "group");
+    let col = |name: &str| rows[0].iter().position(|c| *c == name).unwrap();
+    assert_eq!(rows[1][col("group")], "a");
+    assert_eq!(rows[1][col("recall")], "0.5000");
+    assert_eq!(rows[2][col("article_kept_share")], "0.6000");
+    assert_eq!(rows[2][col("spans_inside_token")], "1");
+    let e = parse_lines(&std::fs::read_to_string(&edges).unwrap());
+    assert_eq!(e.len(), 1);
+    assert_eq!(
+        (e[0]["token"].as_str(), e[0]["at"].as_u64()),
+        (Some("iPod"), Some(1))
+    );
+    assert_eq!(e[0]["id"], "p2");
+    ok(&run(
+        &[
+            base.as_slice(),
+            &[
+                &t.s("out.jsonl"),
+                "--group-field",
+                "site",
+                "--per-group",
+                &pj,
+            ],
+        ]
+        .concat(),
+        b"",
+    ));
+    let sites = parse_lines(&std::fs::read_to_string(&pj).unwrap());
+    assert_eq!(sites[1]["group"], "b");
+    assert_eq!(sites[1]["article_kept"], 3);
+}
+
+#[test]
+fn eval_gold_field_errors() {
+    let t = TempDir::new("eval-gold-err");
+    let (orig, out) = gold_fixture();
+    write_jsonl(&t.join("in.jsonl"), &orig);
+    write_jsonl(&t.join("short.jsonl"), &out[..1]);
+    // Fewer output records than originals, matched by line: a data error.
+    let o = run(
+        &[
+            "eval",
+            "--gold-field",
+            "gold_article",
+            "--original",
+            &t.s("in.jsonl"),
+            &t.s("short.jsonl"),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("fewer records"));
+    // Matched by id, the missing record counts as removed whole.
+    let o = run(
+        &[
+            "eval",
+            "--gold-field",
+            "gold_article",
+            "--original",
+            &t.s("in.jsonl"),
+            &t.s("short.jsonl"),
+            "--id-field",
+            "id",
+            "--json",
+        ],
+        b"",
+    );
+    ok(&o);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["missing_docs"].clone(), v["article_kept"].clone()),
+        (1.into(), 5.into())
+    );
+    // Usage: --gold-field needs --original; --labels excludes both.
+    let o = run(&["eval", "--gold-field", "g", &t.s("short.jsonl")], b"");
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(
+        &[
+            "eval",
+            "--labels",
+            "x",
+            "--gold-field",
+            "g",
+            "--original",
+            "y",
+            "z",
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+}

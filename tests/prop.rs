@@ -357,3 +357,49 @@ fn host_inside_a_character_does_not_panic() {
         "aééx"
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// `eval --gold-field` finds the same removed words from a tool's output
+    /// text as from its removed ranges, when the tool deleted whole sentences
+    /// (and their separator, if any) from a text of made-up words.
+    #[test]
+    fn gold_score_from_output_equals_score_from_spans(
+        seed in any::<u64>(),
+        n in 1usize..30,
+        cut_mask in any::<u64>(),
+        gold_mask in any::<u64>(),
+    ) {
+        use boilercut::eval::{score_gold, Removal};
+        let mut rng = Rng::new(seed);
+        let sentences: Vec<String> = (0..n).map(|_| sentence(&mut rng)).collect();
+        // "" glues sentences as scrapers do (`word.Next`): a legitimate cut.
+        let seps: Vec<&str> = (0..n).map(|_| rng.pick(&[" ", "\n", "\n\n", ""])).collect();
+        let (mut text, mut out, mut gold) = (String::new(), String::new(), String::new());
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        for (i, s) in sentences.iter().enumerate() {
+            let piece = format!("{s}{}", seps[i]);
+            if cut_mask >> (i % 64) & 1 == 1 {
+                spans.push(text.len()..text.len() + piece.len());
+            } else {
+                out.push_str(&piece);
+            }
+            if gold_mask >> (i % 64) & 1 == 1 {
+                gold.push_str(s);
+                gold.push(' ');
+            }
+            text.push_str(&piece);
+        }
+        let by_out = score_gold(&text, &gold, Removal::Output(&out)).counts;
+        let by_spans = score_gold(&text, &gold, Removal::Spans(&spans)).counts;
+        prop_assert_eq!(by_out.unmatched_output_words, 0);
+        prop_assert_eq!(
+            (by_out.article_words, by_out.article_kept, by_out.boilerplate_removed),
+            (by_spans.article_words, by_spans.article_kept, by_spans.boilerplate_removed)
+        );
+        // Whole sentences never cut a token.
+        prop_assert_eq!(by_out.spans_inside_token, 0);
+        prop_assert_eq!(by_spans.spans_inside_token, 0);
+    }
+}

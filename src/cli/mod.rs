@@ -106,24 +106,65 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
-    /// Score a cleaned output against the labels of a generated corpus.
+    /// Score a cleaned output against the labels of a generated corpus
+    /// (--labels) or against gold article text (--gold-field, --original).
+    #[command(after_help = EVAL_HELP)]
     Eval {
         /// labels.jsonl written by corpus/generate.py.
-        #[arg(long)]
-        labels: PathBuf,
-        /// The cleaned JSONL to score (records matched by id).
+        #[arg(
+            long,
+            required_unless_present = "gold_field",
+            conflicts_with_all = ["gold_field", "original"]
+        )]
+        labels: Option<PathBuf>,
+        /// Field of ORIGINAL holding the article text written by people.
+        #[arg(long, value_name = "NAME", requires = "original")]
+        gold_field: Option<String>,
+        /// The input of the run (with the gold field): records are matched
+        /// with OUTPUT's by line order, or by --id-field when given.
+        #[arg(long, value_name = "IN.jsonl", requires = "gold_field")]
+        original: Option<PathBuf>,
+        /// The cleaned JSONL to score.
         output: PathBuf,
-        /// Field holding the record id.
-        #[arg(long, default_value = "id")]
-        id_field: String,
-        /// Field holding the cleaned text in OUTPUT.
+        /// Field holding the record id [labels: default id; gold: match by
+        /// line order unless given].
+        #[arg(long)]
+        id_field: Option<String>,
+        /// Field holding the text (cleaned in OUTPUT, original in ORIGINAL).
         #[arg(long, default_value = "text")]
         text_field: String,
+        /// Gold: field of ORIGINAL naming each record's group, for per-group rows.
+        #[arg(long, requires = "gold_field")]
+        group_field: Option<String>,
+        /// Gold: field of OUTPUT with the removed byte ranges (`clean
+        /// --spans-field`); used instead of aligning OUTPUT's text.
+        #[arg(long, requires = "gold_field")]
+        spans_field: Option<String>,
+        /// Gold: write one row per group to FILE (JSONL when it ends with
+        /// .jsonl or .json, TSV otherwise).
+        #[arg(long, value_name = "FILE", requires = "gold_field")]
+        per_group: Option<PathBuf>,
+        /// Gold: write every removed range with an edge inside a token to
+        /// FILE (JSONL: id, group, token, byte offset of the edge in the token,
+        /// context).
+        #[arg(long, value_name = "FILE", requires = "gold_field")]
+        cut_edges: Option<PathBuf>,
         /// Print one JSON object instead of tables.
         #[arg(long)]
         json: bool,
     },
 }
+
+const EVAL_HELP: &str = "\
+Gold mode: the words of each original text are aligned with its gold article
+(longest runs of equal words first, as difflib does); aligned words are article,
+the rest boilerplate. A word is removed when OUTPUT no longer has it (OUTPUT's
+words aligned to the original's) or, with --spans-field, when its first byte is
+in a removed range. Reported: article words kept, boilerplate words removed
+(recall), removal precision and F1, and removed ranges with an edge inside a
+token (a run of non-whitespace, where | • · ¦ also separate, quotes, brackets
+and end punctuation aside; glued sentences such as said.A are not tokens). Words are runs of letters and
+digits, lowercased.";
 
 #[derive(Args, Debug)]
 struct IoArgs {
@@ -422,12 +463,37 @@ pub fn run() -> Result<ExitCode> {
         }
         Command::Eval {
             labels,
+            gold_field,
+            original,
             output,
             id_field,
             text_field,
+            group_field,
+            spans_field,
+            per_group,
+            cut_edges,
             json,
         } => {
-            report::eval(&labels, &output, &id_field, &text_field, json)?;
+            match (labels, gold_field, original) {
+                (Some(labels), _, _) => {
+                    let id_field = id_field.as_deref().unwrap_or("id");
+                    report::eval(&labels, &output, id_field, &text_field, json)?;
+                }
+                (None, Some(gold_field), Some(original)) => {
+                    let opts = report::GoldOptions {
+                        gold_field,
+                        text_field,
+                        id_field,
+                        group_field,
+                        spans_field,
+                        per_group,
+                        cut_edges,
+                        json,
+                    };
+                    return report::eval_gold(&original, &output, &opts);
+                }
+                _ => bail!("eval needs --labels, or --gold-field with --original"),
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

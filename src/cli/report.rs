@@ -3,13 +3,17 @@
 
 use super::input::Skipped;
 use super::pipeline::Options;
-use anyhow::{Context, Result};
-use boilercut::eval::{Score, KEEP_PREFIX};
+use anyhow::{bail, Context, Result};
+use boilercut::eval::{
+    score_gold, GoldCounts, GoldDoc, GoldScore, InsideCut, Removal, Score, KEEP_PREFIX,
+};
 use boilercut::Model;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -405,15 +409,7 @@ fn id_of(v: &serde_json::Value) -> String {
 }
 
 fn for_each_json(path: &Path, mut f: impl FnMut(serde_json::Value)) -> Result<()> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-    let reader: Box<dyn std::io::Read> = if path.to_string_lossy().ends_with(".gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
-    } else if path.to_string_lossy().ends_with(".zst") {
-        Box::new(zstd::Decoder::new(file)?)
-    } else {
-        Box::new(file)
-    };
+    let reader = open_maybe_compressed(path)?;
     for (i, line) in BufReader::with_capacity(1 << 20, reader)
         .lines()
         .enumerate()
@@ -427,4 +423,376 @@ fn for_each_json(path: &Path, mut f: impl FnMut(serde_json::Value)) -> Result<()
         f(v);
     }
     Ok(())
+}
+
+/// Options of `boilercut eval --gold-field`.
+pub struct GoldOptions {
+    pub gold_field: String,
+    pub text_field: String,
+    pub id_field: Option<String>,
+    pub group_field: Option<String>,
+    pub spans_field: Option<String>,
+    pub per_group: Option<PathBuf>,
+    pub cut_edges: Option<PathBuf>,
+    pub json: bool,
+}
+
+/// One original record and what the tool made of it, ready to score.
+struct GoldJob {
+    line: usize,
+    id: String,
+    group: String,
+    text: String,
+    gold: String,
+    out_text: Option<String>,
+    out_spans: Option<Vec<Range<usize>>>,
+    missing: bool,
+}
+
+impl GoldJob {
+    fn score(&self) -> GoldDoc {
+        let removal = match (&self.out_spans, &self.out_text) {
+            _ if self.missing => Removal::Dropped,
+            (Some(spans), _) => Removal::Spans(spans),
+            (None, Some(out)) => Removal::Output(out),
+            (None, None) => Removal::Dropped,
+        };
+        score_gold(&self.text, &self.gold, removal)
+    }
+}
+
+/// What OUTPUT holds for one record.
+type OutRecord = (Option<String>, Option<Vec<Range<usize>>>);
+
+fn out_record(v: &serde_json::Value, o: &GoldOptions) -> OutRecord {
+    let text = v[o.text_field.as_str()].as_str().map(str::to_string);
+    let spans = o.spans_field.as_deref().and_then(|f| {
+        v[f].as_array().map(|a| {
+            a.iter()
+                .filter_map(|s| {
+                    let start = s.get(0)?.as_u64()? as usize;
+                    let end = s.get(1)?.as_u64()? as usize;
+                    Some(start..end)
+                })
+                .collect()
+        })
+    });
+    (text, spans)
+}
+
+/// `boilercut eval --gold-field`: score OUTPUT against the gold articles of
+/// ORIGINAL. Records are scored in batches on the thread pool; the sums are
+/// taken in input order, so the result does not depend on the threads.
+pub fn eval_gold(original: &Path, output: &Path, o: &GoldOptions) -> Result<ExitCode> {
+    const BATCH: usize = 512;
+    let mut orig = JsonLines::open(original)?;
+    // By id: OUTPUT is read whole first. By line order: in step with ORIGINAL.
+    let mut by_id: Option<HashMap<String, OutRecord>> = None;
+    let mut out_lines = None;
+    match &o.id_field {
+        Some(f) => {
+            let mut m = HashMap::new();
+            for_each_json(output, |v| {
+                m.insert(id_of(&v[f.as_str()]), out_record(&v, o));
+            })?;
+            by_id = Some(m);
+        }
+        None => out_lines = Some(JsonLines::open(output)?),
+    }
+    let mut edges_out = match &o.cut_edges {
+        Some(p) => Some(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?,
+        )),
+        None => None,
+    };
+    let mut score = GoldScore::default();
+    let (mut skipped, mut n) = (0u64, 0usize);
+    loop {
+        let mut batch = Vec::with_capacity(BATCH);
+        while batch.len() < BATCH {
+            let Some((line, v)) = orig.next_value()? else {
+                break;
+            };
+            n += 1;
+            let (out_text, out_spans, missing) = match (&mut out_lines, &by_id) {
+                (Some(lines), _) => match lines.next_value()? {
+                    Some((_, ov)) => {
+                        let (t, s) = out_record(&ov, o);
+                        (t, s, false)
+                    }
+                    None => bail!(
+                        "{}: has fewer records than {} ({}): match them by --id-field",
+                        output.display(),
+                        original.display(),
+                        n
+                    ),
+                },
+                (None, Some(m)) => {
+                    let key = o.id_field.as_deref().unwrap_or("id");
+                    match m.get(&id_of(&v[key])) {
+                        Some((t, s)) => (t.clone(), s.clone(), false),
+                        None => (None, None, true),
+                    }
+                }
+                (None, None) => unreachable!("one of the two ways to match records is set"),
+            };
+            let (Some(text), Some(gold)) = (
+                v[o.text_field.as_str()].as_str(),
+                v[o.gold_field.as_str()].as_str(),
+            ) else {
+                skipped += 1;
+                continue;
+            };
+            let id = match o.id_field.as_deref().map(|f| &v[f]).or(v.get("id")) {
+                Some(id) if !id.is_null() => id_of(id),
+                _ => line.to_string(),
+            };
+            let group = match &o.group_field {
+                Some(g) => match &v[g.as_str()] {
+                    serde_json::Value::Null => String::new(),
+                    other => id_of(other),
+                },
+                None => String::new(),
+            };
+            batch.push(GoldJob {
+                line,
+                id,
+                group,
+                text: text.to_string(),
+                gold: gold.to_string(),
+                out_text,
+                out_spans,
+                missing,
+            });
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let docs: Vec<GoldDoc> = batch.par_iter().map(GoldJob::score).collect();
+        for (job, doc) in batch.iter().zip(docs) {
+            score.add_counts(&job.group, &doc.counts);
+            if let Some(w) = &mut edges_out {
+                for c in &doc.inside_cuts {
+                    write_cut_edge(w, job, c)?;
+                }
+            }
+        }
+    }
+    if let Some(lines) = &mut out_lines {
+        if lines.next_value()?.is_some() {
+            bail!(
+                "{}: has more records than {} ({n}): match them by --id-field",
+                output.display(),
+                original.display()
+            );
+        }
+    }
+    if let Some(mut w) = edges_out {
+        w.flush()?;
+    }
+    if let Some(p) = &o.per_group {
+        write_per_group(p, &score)?;
+    }
+    if skipped > 0 {
+        eprintln!(
+            "boilercut: {skipped} records of {} not scored: no string `{}` or `{}`",
+            original.display(),
+            o.text_field,
+            o.gold_field
+        );
+    }
+    let mut out = std::io::stdout().lock();
+    if o.json {
+        let mut v = gold_json(&score.total);
+        v["skipped"] = skipped.into();
+        v["groups"] = score.per_group.len().into();
+        writeln!(out, "{v}")?;
+    } else {
+        print_gold(&mut out, &score, skipped)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn gold_json(c: &GoldCounts) -> serde_json::Value {
+    serde_json::json!({
+        "docs": c.docs, "missing_docs": c.missing,
+        "words": c.words, "gold_words": c.gold_words, "gold_found": c.gold_found_share(),
+        "article_words": c.article_words, "article_kept": c.article_kept,
+        "article_kept_share": c.article_kept_share(),
+        "boilerplate_words": c.boilerplate_words, "boilerplate_removed": c.boilerplate_removed,
+        "removed_words": c.removed_words(),
+        "recall": c.recall(), "precision": c.precision(), "f1": c.f1(),
+        "spans": c.spans, "spans_inside_token": c.spans_inside_token,
+        "unmatched_output_words": c.unmatched_output_words,
+    })
+}
+
+const GOLD_COLUMNS: &[&str] = &[
+    "group",
+    "docs",
+    "words",
+    "gold_found",
+    "article_words",
+    "article_kept_share",
+    "boilerplate_words",
+    "recall",
+    "precision",
+    "f1",
+    "spans",
+    "spans_inside_token",
+];
+
+fn write_per_group(path: &Path, score: &GoldScore) -> Result<()> {
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("{}: cannot create", path.display()))?;
+    let mut w = std::io::BufWriter::new(file);
+    let name = path.to_string_lossy();
+    let as_json = name.ends_with(".jsonl") || name.ends_with(".json");
+    if !as_json {
+        writeln!(w, "{}", GOLD_COLUMNS.join("\t"))?;
+    }
+    for (g, c) in &score.per_group {
+        let mut v = gold_json(c);
+        v["group"] = g.clone().into();
+        if as_json {
+            writeln!(w, "{v}")?;
+        } else {
+            let row: Vec<String> = GOLD_COLUMNS
+                .iter()
+                .map(|k| match &v[*k] {
+                    serde_json::Value::String(s) => s.replace(['\t', '\n'], " "),
+                    serde_json::Value::Number(x) if x.is_f64() => {
+                        format!("{:.4}", x.as_f64().unwrap_or(0.0))
+                    }
+                    other => other.to_string(),
+                })
+                .collect();
+            writeln!(w, "{}", row.join("\t"))?;
+        }
+    }
+    w.flush()
+        .with_context(|| format!("{}: write failed", path.display()))
+}
+
+fn write_cut_edge(w: &mut impl Write, job: &GoldJob, c: &InsideCut) -> Result<()> {
+    let t = &job.text;
+    let from = floor_char(t, c.at.saturating_sub(40));
+    let to = floor_char(t, (c.at + 40).min(t.len()));
+    let v = serde_json::json!({
+        "id": job.id, "line": job.line, "group": job.group,
+        "token": &t[c.token.clone()], "at": c.at - c.token.start,
+        "edge": if c.at == c.span.start { "start" } else { "end" },
+        "before": &t[from..c.at], "after": &t[c.at..to],
+    });
+    writeln!(w, "{v}")?;
+    Ok(())
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn print_gold(o: &mut impl Write, score: &GoldScore, skipped: u64) -> Result<()> {
+    let c = &score.total;
+    writeln!(
+        o,
+        "documents {} in {} groups (missing from output: {}; not scored: {skipped})",
+        c.docs,
+        score.per_group.len(),
+        c.missing
+    )?;
+    writeln!(
+        o,
+        "article words kept         {:>7.2}%  ({} of {}; gold words found in the text: {:.2}%)",
+        100.0 * c.article_kept_share(),
+        c.article_kept,
+        c.article_words,
+        100.0 * c.gold_found_share()
+    )?;
+    writeln!(
+        o,
+        "boilerplate words removed  {:>7.2}%  ({} of {})",
+        100.0 * c.recall(),
+        c.boilerplate_removed,
+        c.boilerplate_words
+    )?;
+    writeln!(
+        o,
+        "removal precision          {:>7.2}%  ({} of {} removed words)",
+        100.0 * c.precision(),
+        c.boilerplate_removed,
+        c.removed_words()
+    )?;
+    writeln!(o, "removal F1                 {:>7.4}", c.f1())?;
+    writeln!(
+        o,
+        "removed ranges {}, with an edge inside a token {}",
+        c.spans, c.spans_inside_token
+    )?;
+    if score.per_group.len() > 1 {
+        writeln!(
+            o,
+            "\n| group | docs | article kept | boilerplate removed | precision | F1 | cuts inside tokens |\n|---|---:|---:|---:|---:|---:|---:|"
+        )?;
+        for (g, c) in &score.per_group {
+            writeln!(
+                o,
+                "| {g} | {} | {:.2}% | {:.2}% | {:.2}% | {:.4} | {} |",
+                c.docs,
+                100.0 * c.article_kept_share(),
+                100.0 * c.recall(),
+                100.0 * c.precision(),
+                c.f1(),
+                c.spans_inside_token
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// JSON lines of a file, blank lines skipped, with their line numbers.
+struct JsonLines {
+    path: PathBuf,
+    lines: std::io::Lines<BufReader<Box<dyn std::io::Read>>>,
+    line: usize,
+}
+
+impl JsonLines {
+    fn open(path: &Path) -> Result<JsonLines> {
+        Ok(JsonLines {
+            path: path.to_path_buf(),
+            lines: BufReader::with_capacity(1 << 20, open_maybe_compressed(path)?).lines(),
+            line: 0,
+        })
+    }
+
+    fn next_value(&mut self) -> Result<Option<(usize, serde_json::Value)>> {
+        for line in self.lines.by_ref() {
+            self.line += 1;
+            let line = line
+                .with_context(|| format!("{}:{}: read failed", self.path.display(), self.line))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v = serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: invalid JSON", self.path.display(), self.line))?;
+            return Ok(Some((self.line, v)));
+        }
+        Ok(None)
+    }
+}
+
+fn open_maybe_compressed(path: &Path) -> Result<Box<dyn std::io::Read>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    Ok(if path.to_string_lossy().ends_with(".gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else if path.to_string_lossy().ends_with(".zst") {
+        Box::new(zstd::Decoder::new(file)?)
+    } else {
+        Box::new(file)
+    })
 }
