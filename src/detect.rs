@@ -203,56 +203,15 @@ fn whole_tokens(text: &str, mut start: usize, mut end: usize) -> Option<(usize, 
     (start < end).then_some((start, end))
 }
 
-/// Scripts written without spaces between words: a cut may fall between
-/// any two of their characters.
-fn unspaced(c: char) -> bool {
-    matches!(c as u32,
-        0x0E00..=0x0EFF // Thai, Lao
-        | 0x1000..=0x109F // Myanmar
-        | 0x1780..=0x17FF // Khmer
-        | 0x2E80..=0x9FFF // CJK radicals, punctuation, kana, ideographs
-        | 0xF900..=0xFAFF // CJK compatibility ideographs
-        | 0xFF00..=0xFFEF // full-width forms
-        | 0x20000..=0x3FFFF) // CJK extensions
-}
-
-/// Closing quotes and brackets that may follow sentence punctuation.
-fn closes(c: char) -> bool {
-    matches!(c, '"' | '\'' | ')' | ']' | '}' | '”' | '’' | '»')
-}
-
-/// Whether a cut may fall at byte `i` of `text`: at either end of the
-/// text, next to whitespace, next to a character of a script written
-/// without spaces, or where scraping glued two sentences together:
-/// sentence punctuation (and closing quotes) followed by a capital or an
-/// opening quote, after a word of two or more letters or digits that is not
-/// part of a URL or an e-mail address (`said.A Message`, `readers,We`,
-/// `Times:Dear`, but not `U.S.Army`, `http://`, `$1341.15`, `iPod`).
+/// Whether a cut may fall at byte `i` of `text`: not inside a token, by the
+/// same rule the scorer counts with ([`crate::eval::edge_inside_token`]):
+/// next to whitespace or a separator such as `|`, next to a character of a
+/// script written without spaces, at the edge of a token's quotes and
+/// closing punctuation, or where a scraper glued two sentences (`said.A`,
+/// `readers,We`); never inside `iPod`, `guardian.co.uk`, `http://`,
+/// `$1341.15`, `U.S.Army`.
 pub(crate) fn cut_allowed(text: &str, i: usize) -> bool {
-    let (Some(prev), Some(next)) = (text[..i].chars().next_back(), text[i..].chars().next()) else {
-        return true;
-    };
-    if prev.is_whitespace() || next.is_whitespace() || unspaced(prev) || unspaced(next) {
-        return true;
-    }
-    if !(next.is_uppercase() || opens(next)) {
-        return false;
-    }
-    let before = text[..i].trim_end_matches(closes);
-    let Some(p) = before.chars().next_back() else {
-        return false;
-    };
-    if !matches!(p, '.' | '!' | '?' | ':' | ';' | ',') {
-        return false;
-    }
-    let head = &before[..before.len() - p.len_utf8()];
-    let token = &head[head.rfind(char::is_whitespace).map_or(0, |w| w + 1)..];
-    let tail = token
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric())
-        .count();
-    tail >= 2 && !token.contains("://") && !token.contains(['@', '/'])
+    crate::eval::edge_inside_token(text, i).is_none()
 }
 
 /// Characters that open something that follows them (a quote, a bracket):

@@ -839,6 +839,9 @@ fn is_token_break(c: char) -> bool {
 /// uppercase letter; the core has no `/`, `@`, `://` and does not start with
 /// `www.`. An edge at either end of `P` or within it is a sentence boundary,
 /// not inside a token: `said.|A`, `said|.A`, `readers,|We`, `it."|The`.
+/// Before a colon a word in capitals also ends a sentence (`EXCLUSIVE:|The`);
+/// next to a character of a script written without spaces (CJK, Thai) an
+/// edge is never inside a token.
 /// `U.S.|Senate` (one letter), `e.g.|The` (one letter), `NATO.|The`,
 /// `bbc.co.|Uk` (after a `.`) are inside.
 pub fn edge_inside_token(text: &str, at: usize) -> Option<Range<usize>> {
@@ -848,6 +851,11 @@ pub fn edge_inside_token(text: &str, at: usize) -> Option<Range<usize>> {
     let before = text[..at].chars().next_back()?;
     let after = text[at..].chars().next()?;
     if is_token_break(before) || is_token_break(after) {
+        return None;
+    }
+    // Scripts written without spaces: every character is a word of its own
+    // as far as cutting goes.
+    if crate::tokenize::unspaced(before) || crate::tokenize::unspaced(after) {
         return None;
     }
     let start = text[..at]
@@ -898,17 +906,20 @@ fn glued_sentence_boundary(core: &str, at: usize) -> bool {
         return false;
     }
     // L ends with a word of 2+ letters, lowercase but for its first
-    // (`said`, `York`), not preceded by a '.'.
+    // (`said`, `York`), not preceded by a '.'; before a colon, a word in
+    // capitals too (a label or a scraper's prefix: `EXCLUSIVE:The`).
     let left = &core[..p0];
     let letters = left
         .chars()
         .rev()
         .take_while(|c| c.is_alphabetic())
         .collect::<Vec<_>>();
+    let capitals = core[p0..].starts_with(':') && letters.iter().all(|c| c.is_uppercase());
     if letters.len() < 2
-        || !letters[..letters.len() - 1]
-            .iter()
-            .all(|c| c.is_lowercase())
+        || !(capitals
+            || letters[..letters.len() - 1]
+                .iter()
+                .all(|c| c.is_lowercase()))
     {
         return false;
     }
@@ -1033,6 +1044,11 @@ mod tests {
             ("Hello:|World", false),
             ("in New York.|The", false),
             ("the NATO.|The", true),
+            ("INSUBCONTINENT EXCLUSIVE:|The council", false),
+            ("BBC NEWS:|VIDEO", false),
+            ("the NATO:|the", true),
+            ("他说。|订阅", false),
+            ("東京|都", false),
             ("x.org/said.|A", true),
             ("mail me@said.|A", true),
             ("ÜBER.|Ärger", true),

@@ -574,6 +574,20 @@ impl Tokenizer {
     }
 }
 
+/// Scripts written without spaces between words (Thai, Lao, Myanmar,
+/// Khmer, CJK, full-width forms): a cut may fall between any two of their
+/// characters.
+pub fn unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF
+        | 0x1000..=0x109F
+        | 0x1780..=0x17FF
+        | 0x2E80..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF)
+}
+
 /// Hash of one word after normalisation, as the tokenizer computes it.
 pub fn word_hash(word: &str) -> u64 {
     let mut norm = Vec::with_capacity(word.len());
