@@ -839,7 +839,8 @@ fn is_token_break(c: char) -> bool {
 /// uppercase letter; the core has no `/`, `@`, `://` and does not start with
 /// `www.`. An edge at either end of `P` or within it is a sentence boundary,
 /// not inside a token: `said.|A`, `said|.A`, `readers,|We`, `it."|The`.
-/// Before a colon a word in capitals also ends a sentence (`EXCLUSIVE:|The`);
+/// Before a colon a word in capitals also ends a sentence, whatever letter
+/// follows (`EXCLUSIVE:|The`, `NEWS:|would`);
 /// next to a character of a script written without spaces (CJK, Thai) an
 /// edge is never inside a token.
 /// `U.S.|Senate` (one letter), `e.g.|The` (one letter), `NATO.|The`,
@@ -927,11 +928,13 @@ fn glued_sentence_boundary(core: &str, at: usize) -> bool {
     if left[..left.len() - run_bytes].ends_with('.') {
         return false;
     }
-    // R starts with an uppercase letter, after optional opening quotes.
+    // R starts with an uppercase letter, after optional opening quotes; after
+    // a label in capitals, with any letter (`NEWS:would`, a scraper's prefix
+    // glued to a sentence it cut).
     core[p1..]
         .chars()
         .find(|&c| !is_opening(c))
-        .is_some_and(char::is_uppercase)
+        .is_some_and(|c| c.is_uppercase() || (capitals && c.is_alphabetic()))
 }
 
 #[cfg(test)]
@@ -1046,7 +1049,10 @@ mod tests {
             ("the NATO.|The", true),
             ("INSUBCONTINENT EXCLUSIVE:|The council", false),
             ("BBC NEWS:|VIDEO", false),
-            ("the NATO:|the", true),
+            ("LG NEWS:|would destroy", false),
+            ("see http:|//x", true),
+            ("the Times:|would", true),
+            ("the NATO:|the", false),
             ("他说。|订阅", false),
             ("東京|都", false),
             ("x.org/said.|A", true),
