@@ -190,7 +190,10 @@ impl NaiveCounts {
             // Segments of 2 to k-1 words between boundaries.
             let cuts: Vec<usize> = (0..=n).filter(|&i| i == 0 || gaps.boundary(i)).collect();
             for pair in cuts.windows(2) {
-                if (2..o.k).contains(&(pair[1] - pair[0])) {
+                if (2..o.k).contains(&(pair[1] - pair[0]))
+                    && !gaps.separator(pair[0])
+                    && !gaps.separator(pair[1])
+                {
                     found.push((Feature::Segment, norm[pair[0]..pair[1]].to_vec()));
                 }
             }

@@ -194,6 +194,7 @@ const NEWLINE: u8 = 2;
 const PARAGRAPH: u8 = 4;
 const SENTENCE_END: u8 = 8;
 const UPPER_NEXT: u8 = 16;
+const SEPARATOR: u8 = 32;
 
 /// The flags of the gap before word `i` (0 < i < words.len()), which is
 /// not a single space.
@@ -243,6 +244,9 @@ fn gap_flags(text: &str, words: &[Word], i: usize, soft: bool) -> u8 {
     }
     if upper {
         f |= UPPER_NEXT;
+    }
+    if g.contains(['|', '•', '·', '¦']) {
+        f |= SEPARATOR;
     }
     f
 }
@@ -334,6 +338,12 @@ impl Gaps {
     #[inline]
     pub fn upper_after(&self, i: usize) -> bool {
         self.flags[i] & UPPER_NEXT != 0
+    }
+
+    /// Is there a separator (`|`, `•`, `·`) before word `i`?
+    #[inline]
+    pub fn separator(&self, i: usize) -> bool {
+        self.flags[i] & SEPARATOR != 0
     }
 
     /// Is there a blank line before word `i`?
@@ -449,11 +459,15 @@ pub fn for_each_short(
         } else {
             heads(|g, i| g.newline(i), |_, _| true);
         }
-        // Segments between boundaries.
+        // Segments between boundaries, but not the fields of a line cut
+        // into pieces by `|` or `•` (`Date: ... | Category: ... | Author:
+        // ...`): each piece repeats on its own while the line as a whole is
+        // the page's own; a separated line that repeats whole is a line
+        // feature or shingles.
         let mut start = 0;
         for i in gaps.marks().skip(1) {
             if gaps.boundary(i) {
-                if (2..k).contains(&(i - start)) {
+                if (2..k).contains(&(i - start)) && !gaps.separator(start) && !gaps.separator(i) {
                     emit(Feature::Segment, seq_hash(&words[start..i]), start, i);
                 }
                 start = i;
