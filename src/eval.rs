@@ -469,8 +469,9 @@ pub fn score_gold(original: &str, gold: &str, removal: Removal) -> GoldDoc {
             };
             let orig_cased = exact_hashes(original, &words, false);
             let out_cased = exact_hashes(out, &out_words, false);
-            let (map, unmatched) =
+            let (mut map, unmatched) =
                 align_map(&exact(&words, &orig_cased), &exact(&out_words, &out_cased));
+            slide_to_boundaries(original, &words, &orig_cased, &mut map);
             c.unmatched_output_words = unmatched;
             let spans = spans_between_kept(original, &words, out, &out_words, &map);
             (map.iter().map(|&m| m == NONE).collect(), spans)
@@ -545,6 +546,75 @@ fn merge_spans(given: &[Range<usize>], len: usize) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// Move each run of removed words to where the same output allows it to
+/// start and end at a sentence or line boundary.
+///
+/// A removed run whose last word equals the kept word just before it can
+/// slide left by a word and leave the same words (`...ilker. [Rival ...
+/// ilker.]` and `...[ilker. Rival ...] ilker.`), and likewise to the right;
+/// the alignment's choice among such placements is arbitrary. A tool that
+/// removes blocks cuts at boundaries, so the placement with the most edges
+/// after sentence punctuation or a newline is taken (ties: the alignment's).
+fn slide_to_boundaries(text: &str, words: &[Word], hashes: &[u64], map: &mut [u32]) {
+    let n = words.len();
+    // Is the gap before word `i` (i == n: the end) a boundary?
+    let boundary = |i: usize| -> bool {
+        if i == 0 || i == n {
+            return true;
+        }
+        let g = &text[words[i - 1].end as usize..words[i].start as usize];
+        g.contains(['\n', '.', '!', '?', '。'])
+    };
+    let score = |i: usize, j: usize| usize::from(boundary(i)) + usize::from(boundary(j));
+    let mut i = 0;
+    while i < n {
+        if map[i] != NONE {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < n && map[j] == NONE {
+            j += 1;
+        }
+        // Candidates: the run [i, j) shifted by `d` words, d < 0 left.
+        let mut best = (score(i, j), 0isize);
+        let mut d = 1;
+        while i >= d && hashes[i - d] == hashes[j - d] && map[i - d] != NONE {
+            let c = score(i - d, j - d);
+            if c > best.0 {
+                best = (c, -(d as isize));
+            }
+            d += 1;
+        }
+        let mut d = 0;
+        while j + d < n && hashes[i + d] == hashes[j + d] && map[j + d] != NONE {
+            let c = score(i + d + 1, j + d + 1);
+            if c > best.0 {
+                best = (c, d as isize + 1);
+            }
+            d += 1;
+        }
+        let shift = best.1;
+        if shift < 0 {
+            // Words [i+shift, i) become removed; [j+shift, j) kept, taking
+            // over their output words in order.
+            let k = (-shift) as usize;
+            for t in 0..k {
+                map[j - k + t] = map[i - k + t];
+                map[i - k + t] = NONE;
+            }
+        } else if shift > 0 {
+            let k = shift as usize;
+            for t in 0..k {
+                map[i + t] = map[j + t];
+                map[j + t] = NONE;
+            }
+        }
+        let end = (j as isize + shift) as usize;
+        i = end.max(i + 1);
+    }
 }
 
 /// The removed byte ranges of `original`, given the output and which output
