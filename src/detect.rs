@@ -106,8 +106,18 @@ pub(crate) fn detect(
     runs.truncate(joined + 1);
 
     let start_of = spans.len();
-    for r in runs.iter() {
+    let n = words.len();
+    let wrapped = (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i));
+    for (ri, r) in runs.iter().enumerate() {
         let (mut from, mut to) = (r.from, r.to);
+        // A headline alone among unique lines: one whole line, not ending a
+        // sentence, found by shingles only, with nothing frequent on the
+        // lines before and after it. Other pages list a site's headlines in
+        // their sidebars, so a page's own title is frequent; there it sits
+        // in a list of other frequent lines, here among the article's.
+        if !r.trusted && !wrapped && isolated_line(gaps, runs, ri, n) {
+            continue;
+        }
         let at_start = |i: usize| gaps.boundary(i);
         let at_end = |i: usize| gaps.boundary(i);
         // A run that begins inside a sentence and reaches a boundary within
@@ -164,6 +174,27 @@ pub(crate) fn detect(
             _ => spans.push(start..end),
         }
     }
+}
+
+/// Whether run `ri` is exactly one line that does not end a sentence, and
+/// no other run touches the lines just before and after it.
+fn isolated_line(gaps: &Gaps, runs: &[Run], ri: usize, n: usize) -> bool {
+    let r = runs[ri];
+    if !gaps.newline(r.from) || !(r.to == n || gaps.newline(r.to)) {
+        return false;
+    }
+    if (r.from + 1..r.to).any(|i| gaps.newline(i)) || gaps.sentence_end(r.to) {
+        return false;
+    }
+    // The line before starts at the last newline before `from`; the line
+    // after ends at the first newline after `to`.
+    let prev_start = (0..r.from).rev().find(|&i| gaps.newline(i)).unwrap_or(0);
+    let next_end = (r.to + 1..=n)
+        .find(|&i| i == n || gaps.newline(i))
+        .unwrap_or(n);
+    let before = ri > 0 && runs[ri - 1].to > prev_start && r.from > 0;
+    let after = runs.get(ri + 1).is_some_and(|x| x.from < next_end) && r.to < n;
+    !before && !after
 }
 
 /// A block that starts its line and ends inside the line's last token
