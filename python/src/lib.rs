@@ -408,7 +408,7 @@ impl Learner {
 }
 
 /// Split `items` into runs of at most CHUNK_DOCS items and about CHUNK_BYTES.
-fn chunks<'a, T>(items: &'a [T], size: impl Fn(&T) -> usize) -> Vec<&'a [T]> {
+fn chunks<T>(items: &[T], size: impl Fn(&T) -> usize) -> Vec<&[T]> {
     let mut out = Vec::new();
     let (mut start, mut bytes) = (0, 0);
     for (i, it) in items.iter().enumerate() {
