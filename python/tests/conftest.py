@@ -50,8 +50,8 @@ def read_jsonl(path):
 
 @pytest.fixture(scope="session")
 def cli_clean(cli, tmp_path_factory):
-    """`boilercut clean` of the sample, by site and without groups:
-    {"site": [records], None: [records]}."""
+    """`boilercut clean` of the sample, by site, by the host of url and without
+    groups: {"site": [records], "host": [records], None: [records]}."""
     d = tmp_path_factory.mktemp("cli")
     out = {}
     by_site = d / "by-site.jsonl"
@@ -61,4 +61,7 @@ def cli_clean(cli, tmp_path_factory):
     whole = d / "whole.jsonl"
     run_cli(cli, "clean", SAMPLE, "-o", whole, "--spans-field", "spans")
     out[None] = read_jsonl(whole)
+    host = d / "by-host.jsonl"
+    run_cli(cli, "clean", SAMPLE, "-o", host, "--group-by-host", "url", "--spans-field", "spans")
+    out["host"] = read_jsonl(host)
     return out
