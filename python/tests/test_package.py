@@ -343,3 +343,16 @@ def test_docs_and_help():
     assert boilercut.Model.__module__ == "boilercut"
     assert boilercut.Error.__module__ == "boilercut"
     assert boilercut.host("https://www.Example.org:8080/a?b") == "example.org"
+
+
+def test_readme_quick_start(monkeypatch, capsys):
+    """The README's Python quick start runs as written, from the repository top."""
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    assert len(code.strip().splitlines()) == 5
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md", "exec"), {})
+    spans = eval(capsys.readouterr().out)
+    assert spans and all(s < e for s, e in spans)
