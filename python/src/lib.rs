@@ -24,11 +24,10 @@ create_exception!(
      learner. A subclass of ValueError. File-system errors are OSError."
 );
 
-/// A batch is cut into chunks of at most this many documents or bytes:
-/// between chunks the GIL is taken back, results are handed to Python and
-/// Ctrl-C is checked.
-const CHUNK_DOCS: usize = 4096;
-const CHUNK_BYTES: usize = 32 << 20;
+/// A batch is cut into chunks of at most this many documents or about this
+/// many bytes: see `pipeline`.
+const CHUNK_DOCS: usize = 2048;
+const CHUNK_BYTES: usize = 8 << 20;
 
 fn err(msg: impl Into<String>) -> PyErr {
     Error::new_err(msg.into())
@@ -317,18 +316,19 @@ impl Learner {
     ) -> PyResult<()> {
         let objs = items(texts, "texts")?;
         let groups = groups_of(groups, objs.len())?;
-        let mut docs: Vec<(&str, &str)> = Vec::with_capacity(objs.len());
-        for (i, (o, g)) in objs.iter().zip(&groups).enumerate() {
-            if let Text::Str(t) = text_of(o, &format!("texts[{i}]"))? {
-                docs.push((t, g));
-            }
-        }
+        check_texts(&objs)?;
         let guard = self.inner.read().unwrap_or_else(|e| e.into_inner());
         let learner = guard
             .as_ref()
             .ok_or_else(|| err("learner already finished"))?;
-        for chunk in chunks(&docs, |d| d.0.len()) {
-            py.detach(|| {
+        let mut prepare = chunker(&objs, &groups);
+        pipeline(
+            py,
+            || {
+                // Documents that are None or not UTF-8 are not learned.
+                Ok(prepare()?.map(|c| c.into_iter().flatten().collect::<Vec<_>>()))
+            },
+            |chunk: &[(&str, &str)]| {
                 chunk
                     .par_iter()
                     .with_min_len(16)
@@ -343,9 +343,10 @@ impl Learner {
                         },
                     )
                     .for_each(|mut batch| learner.absorb(&mut batch));
-            });
-            py.check_signals()?;
-        }
+                Vec::<()>::new()
+            },
+            |_| Ok(()),
+        )?;
         Ok(())
     }
 
@@ -407,22 +408,90 @@ impl Learner {
     }
 }
 
-/// Split `items` into runs of at most CHUNK_DOCS items and about CHUNK_BYTES.
-fn chunks<T>(items: &[T], size: impl Fn(&T) -> usize) -> Vec<&[T]> {
-    let mut out = Vec::new();
-    let (mut start, mut bytes) = (0, 0);
-    for (i, it) in items.iter().enumerate() {
-        bytes += size(it);
-        if i + 1 - start >= CHUNK_DOCS || bytes >= CHUNK_BYTES {
-            out.push(&items[start..=i]);
-            start = i + 1;
-            bytes = 0;
+/// Refuse a batch holding a text that is neither str nor None before any
+/// of it is learned or cleaned (encoding to UTF-8 happens later, chunk by
+/// chunk).
+fn check_texts(objs: &[Bound<'_, PyAny>]) -> PyResult<()> {
+    for (i, o) in objs.iter().enumerate() {
+        if !o.is_none() && !o.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(format!(
+                "texts[{i}] must be str or None, not {}",
+                type_name(o)
+            )));
         }
     }
-    if start < items.len() {
-        out.push(&items[start..]);
+    Ok(())
+}
+
+/// The next chunk of a batch at each call, as (text, group) borrowed from
+/// the Python objects (None for a text that is None or not UTF-8): at most
+/// CHUNK_DOCS documents and about CHUNK_BYTES. `None` at the end.
+#[allow(clippy::type_complexity)]
+fn chunker<'a>(
+    objs: &'a [Bound<'_, PyAny>],
+    groups: &'a [String],
+) -> impl FnMut() -> PyResult<Option<Vec<Option<(&'a str, &'a str)>>>> {
+    let mut at = 0;
+    move || {
+        if at >= objs.len() {
+            return Ok(None);
+        }
+        let mut chunk = Vec::with_capacity(CHUNK_DOCS.min(objs.len() - at));
+        let mut bytes = 0;
+        while at < objs.len() && chunk.len() < CHUNK_DOCS && bytes < CHUNK_BYTES {
+            chunk.push(match text_of(&objs[at], "text")? {
+                Text::Str(t) => {
+                    bytes += t.len();
+                    Some((t, groups[at].as_str()))
+                }
+                Text::Skip => None,
+            });
+            at += 1;
+        }
+        Ok(Some(chunk))
     }
-    out
+}
+
+/// Run a batch chunk by chunk: while rayon's threads work on one chunk
+/// without the GIL, this thread, holding it, hands the previous chunk's
+/// results to Python (`emit`) and borrows the next chunk's UTF-8 from its
+/// str objects (`prepare`), which CPython makes and caches for a non-ASCII
+/// str; then it checks for Ctrl-C. The GIL-bound work so overlaps the
+/// parallel work instead of adding to it.
+fn pipeline<I: Sync, O: Send>(
+    py: Python<'_>,
+    mut prepare: impl FnMut() -> PyResult<Option<Vec<I>>>,
+    compute: impl Fn(&[I]) -> Vec<O> + Sync,
+    mut emit: impl FnMut(Vec<O>) -> PyResult<()>,
+) -> PyResult<()> {
+    let mut next = prepare()?;
+    let mut pending: Option<Vec<O>> = None;
+    while let Some(current) = next.take() {
+        let (compute, current) = (&compute, &current);
+        let mut outs = None;
+        let mut result = Ok(());
+        rayon::in_place_scope(|s| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            s.spawn(move |_| {
+                let _ = tx.send(compute(current));
+            });
+            result = (|| {
+                if let Some(p) = pending.take() {
+                    emit(p)?;
+                }
+                next = prepare()?;
+                py.check_signals()
+            })();
+            // Wait for the chunk without the GIL.
+            outs = py.detach(move || rx.recv().ok());
+        });
+        result?;
+        pending = outs;
+    }
+    if let Some(p) = pending {
+        emit(p)?;
+    }
+    Ok(())
 }
 
 /// The result of cleaning one text.
@@ -623,18 +692,14 @@ impl Model {
     ) -> PyResult<Bound<'py, PyList>> {
         let objs = items(texts, "texts")?;
         let groups = groups_of(groups, objs.len())?;
-        let mut docs: Vec<Option<(&str, &str)>> = Vec::with_capacity(objs.len());
-        for (i, (o, g)) in objs.iter().zip(&groups).enumerate() {
-            docs.push(match text_of(o, &format!("texts[{i}]"))? {
-                Text::Str(t) => Some((t, g.as_str())),
-                Text::Skip => None,
-            });
-        }
+        check_texts(&objs)?;
         let model = &self.inner;
         let list = PyList::empty(py);
         let mut done = 0;
-        for chunk in chunks(&docs, |d| d.map_or(0, |d| d.0.len())) {
-            let outs: Vec<Out> = py.detach(|| {
+        pipeline(
+            py,
+            chunker(&objs, &groups),
+            |chunk: &[Option<(&str, &str)>]| {
                 chunk
                     .par_iter()
                     .with_min_len(8)
@@ -647,13 +712,15 @@ impl Model {
                         },
                     })
                     .collect()
-            });
-            for (out, o) in outs.into_iter().zip(&objs[done..]) {
-                list.append(cleaned(py, o, out))?;
-            }
-            done += chunk.len();
-            py.check_signals()?;
-        }
+            },
+            |outs| {
+                for out in outs {
+                    list.append(cleaned(py, &objs[done], out))?;
+                    done += 1;
+                }
+                Ok(())
+            },
+        )?;
         Ok(list)
     }
 
