@@ -11,6 +11,11 @@ cd "$(dirname "$0")"
 
 cargo test
 
+# PySpark's local mode needs a Java runtime (17 or later).
+if ! command -v java >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -q >/dev/null && apt-get install -y -q openjdk-17-jre-headless >/dev/null
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
