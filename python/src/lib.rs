@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex};
 
 create_exception!(
     boilercut,
@@ -234,16 +234,19 @@ fn io_err(e: std::io::Error, path: &Path, what: &str) -> PyErr {
 /// A learner may be shared between threads.
 #[pyclass(module = "boilercut", frozen)]
 struct Learner {
-    inner: RwLock<Option<boilercut::Learner>>,
+    /// Taken by `finish`. Calls clone the `Arc` under a short lock and work
+    /// on the clone, so no lock is ever held while waiting for the GIL (a
+    /// finish from one thread cannot deadlock a batch running in another).
+    inner: Mutex<Option<Arc<boilercut::Learner>>>,
 }
 
 impl Learner {
-    fn with<T>(&self, f: impl FnOnce(&boilercut::Learner) -> T) -> PyResult<T> {
-        let guard = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        match guard.as_ref() {
-            Some(l) => Ok(f(l)),
-            None => Err(err("learner already finished")),
-        }
+    fn get(&self) -> PyResult<Arc<boilercut::Learner>> {
+        let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        guard
+            .as_ref()
+            .cloned()
+            .ok_or_else(|| err("learner already finished"))
     }
 }
 
@@ -283,7 +286,7 @@ impl Learner {
             .spill_dir(spill_dir);
         let learner = b.build().map_err(|e| err(e.to_string()))?;
         Ok(Learner {
-            inner: RwLock::new(Some(learner)),
+            inner: Mutex::new(Some(Arc::new(learner))),
         })
     }
 
@@ -291,14 +294,24 @@ impl Learner {
     /// is one group). A None text, or a str holding lone surrogates, is not
     /// counted (as the CLI passes such records through).
     #[pyo3(signature = (text, group=None))]
-    fn add(&self, text: &Bound<'_, PyAny>, group: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    fn add(
+        &self,
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+        group: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
         let t = text_of(text, "text")?;
         let g = match group {
             Some(g) => group_of(g, "group")?,
             None => String::new(),
         };
         if let Text::Str(t) = t {
-            self.with(|l| l.add(t, &g))?;
+            let learner = self.get()?;
+            if t.len() < 1 << 16 {
+                learner.add(t, &g);
+            } else {
+                py.detach(|| learner.add(t, &g));
+            }
         }
         Ok(())
     }
@@ -317,10 +330,8 @@ impl Learner {
         let objs = items(texts, "texts")?;
         let groups = groups_of(groups, objs.len())?;
         check_texts(&objs)?;
-        let guard = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        let learner = guard
-            .as_ref()
-            .ok_or_else(|| err("learner already finished"))?;
+        let learner = self.get()?;
+        let learner = &*learner;
         let mut prepare = chunker(&objs, &groups);
         pipeline(
             py,
@@ -353,17 +364,26 @@ impl Learner {
     /// Documents counted so far.
     #[getter]
     fn docs(&self) -> PyResult<u64> {
-        self.with(|l| l.docs())
+        Ok(self.get()?.docs())
     }
 
-    /// The model of everything counted. The learner is used up: any later
-    /// call raises boilercut.Error.
+    /// The model of everything counted: a Model. The learner is used up:
+    /// any later call raises boilercut.Error (a batch another thread is
+    /// still adding may be left out of the model).
     fn finish(&self, py: Python<'_>) -> PyResult<Model> {
-        let learner = py
-            .detach(|| self.inner.write().unwrap_or_else(|e| e.into_inner()).take())
+        let learner = self
+            .inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
             .ok_or_else(|| err("learner already finished"))?;
+        // Another thread still adding holds a clone: its model is then of
+        // what was counted so far.
         let model = py
-            .detach(|| learner.try_finish())
+            .detach(|| match Arc::try_unwrap(learner) {
+                Ok(learner) => learner.try_finish(),
+                Err(shared) => shared.try_model(),
+            })
             .map_err(|e| err(e.to_string()))?;
         Ok(Model {
             inner: Arc::new(model),
@@ -375,10 +395,7 @@ impl Learner {
     /// into a model identical to one learner fed every shard. The file is
     /// written under a temporary name and renamed when complete.
     fn write_counts(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        let guard = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        let learner = guard
-            .as_ref()
-            .ok_or_else(|| err("learner already finished"))?;
+        let learner = self.get()?;
         let mut failed = None;
         let res = py.detach(|| {
             write_atomic(&path, |f| {
@@ -396,14 +413,9 @@ impl Learner {
     }
 
     fn __repr__(&self) -> String {
-        match self
-            .inner
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-        {
-            Some(l) => format!("<boilercut.Learner: {} documents>", l.docs()),
-            None => "<boilercut.Learner: finished>".into(),
+        match self.get() {
+            Ok(l) => format!("<boilercut.Learner: {} documents>", l.docs()),
+            Err(_) => "<boilercut.Learner: finished>".into(),
         }
     }
 }

@@ -356,3 +356,18 @@ def test_readme_quick_start(monkeypatch, capsys):
     exec(compile(code, "README.md", "exec"), {})
     spans = eval(capsys.readouterr().out)
     assert spans and all(s < e for s, e in spans)
+
+
+def test_finish_while_another_thread_adds(sample):
+    """No deadlock: finish() from one thread while another is in add_batch."""
+    texts = [r["text"] for r in sample] * 100
+    learner = boilercut.Learner()
+    worker = threading.Thread(target=learner.add_batch, args=(texts, "g"))
+    worker.start()
+    time.sleep(0.05)
+    model = learner.finish()
+    with pytest.raises(boilercut.Error, match="learner already finished"):
+        learner.add("more text", "g")
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    assert isinstance(model, boilercut.Model)
