@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,11 +28,6 @@ def timed(cmd):
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - t0
-
-
-def best(n, f):
-    """The fastest of n runs (the machine is shared: the minimum is the least noisy)."""
-    return min(f() for _ in range(n))
 
 
 def main():
@@ -60,50 +56,65 @@ def main():
           f"Python {platform.python_version()}; best of {a.runs} runs")
     print()
 
-    # The CLI: learn, and apply (the clean pass), on the JSONL.
-    model_path = Path(a.dir) / "py-bench.bcm"
-    applied = Path(a.dir) / "py-bench-apply.jsonl"
-    cli_learn = best(a.runs, lambda: timed([BIN, "learn", src, "-o", model_path, "--group-field", "site", "-q"]))
-    cli_apply = best(a.runs, lambda: timed([BIN, "apply", "--model", model_path, src, "-o", applied,
-                                             "--group-field", "site", "-q"]))
-    with open(applied, encoding="utf-8") as f:
-        want = [json.loads(line)["text"] for line in f]
-
     import boilercut
 
-    def fresh():
+    # CLI and Python runs alternate, so that a busy spell of the (shared) machine
+    # hits both; the fastest run of each counts. CPU seconds (all threads) too.
+    model_path = Path(a.dir) / "py-bench.bcm"
+    applied = Path(a.dir) / "py-bench-apply.jsonl"
+
+    def cli(cmd):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = timed(cmd)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+    def py(f, *args):
+        ts = [t.encode().decode() for t in texts]
         # New str objects each run: CPython caches a non-ASCII str's UTF-8 form on
         # first use, and a pipeline's strings arrive fresh, so that cost counts.
-        return [t.encode().decode() for t in texts]
+        c0, t0 = time.process_time(), time.perf_counter()
+        out = f(ts, *args)
+        return (time.perf_counter() - t0, time.process_time() - c0), out
 
-    def learn():
+    def learn(ts):
         learner = boilercut.Learner()
-        ts = fresh()
-        t0 = time.perf_counter()
         learner.add_batch(ts, groups)
-        model = learner.finish()
-        return time.perf_counter() - t0, model
+        return learner.finish()
 
-    py_learn, model = min((learn() for _ in range(a.runs)), key=lambda r: r[0])
+    def clean(ts, model):
+        return model.clean_batch(ts, groups)
 
-    def clean():
-        ts = fresh()
-        t0 = time.perf_counter()
-        outs = model.clean_batch(ts, groups)
-        return time.perf_counter() - t0, outs
-
-    py_clean, outs = min((clean() for _ in range(a.runs)), key=lambda r: r[0])
+    runs = {k: [] for k in ("cli_learn", "py_learn", "cli_apply", "py_clean")}
+    for _ in range(a.runs):
+        runs["cli_learn"].append(cli([BIN, "learn", src, "-o", model_path, "--group-field", "site", "-q"]))
+        r, model = py(learn)
+        runs["py_learn"].append(r)
+        runs["cli_apply"].append(cli([BIN, "apply", "--model", model_path, src, "-o", applied,
+                                      "--group-field", "site", "-q"]))
+        r, outs = py(clean, model)
+        runs["py_clean"].append(r)
+    best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in runs.items()}
+    with open(applied, encoding="utf-8") as f:
+        want = [json.loads(line)["text"] for line in f]
     bad = sum(o.text != w for o, w in zip(outs, want))
     if bad or len(outs) != len(want):
         sys.exit(f"clean_batch differs from the CLI on {bad} documents")
     removed = sum(e - s for o in outs for s, e in o.byte_spans) / 1e6
 
-    print("| run | wall s | text MB/s | JSONL MB/s | vs CLI |")
-    print("|---|---:|---:|---:|---:|")
-    print(f"| CLI `boilercut learn` (reads and parses the JSONL) | {cli_learn:.2f} | {text_mb / cli_learn:.1f} | {jsonl_mb / cli_learn:.1f} | |")
-    print(f"| Python `Learner.add_batch` + `finish` (texts in memory) | {py_learn:.2f} | {text_mb / py_learn:.1f} | | {cli_learn / py_learn:.0%} |")
-    print(f"| CLI `boilercut apply` (reads, parses, cleans, writes the JSONL) | {cli_apply:.2f} | {text_mb / cli_apply:.1f} | {jsonl_mb / cli_apply:.1f} | |")
-    print(f"| Python `Model.clean_batch` (texts in memory, `Cleaned` objects out) | {py_clean:.2f} | {text_mb / py_clean:.1f} | | {cli_apply / py_clean:.0%} |")
+    rows = [
+        ("CLI `boilercut learn` (reads and parses the JSONL)", "cli_learn", None),
+        ("Python `Learner.add_batch` + `finish` (texts in memory)", "py_learn", "cli_learn"),
+        ("CLI `boilercut apply` (reads, parses, cleans, writes the JSONL)", "cli_apply", None),
+        ("Python `Model.clean_batch` (texts in memory, `Cleaned` objects out)", "py_clean", "cli_apply"),
+    ]
+    print("| run | wall s | CPU s | text MB/s | JSONL MB/s | throughput vs CLI |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, k, vs in rows:
+        wall, cpu = best[k]
+        jsonl = f"{jsonl_mb / wall:.1f}" if k.startswith("cli") else ""
+        ratio = f"{best[vs][0] / wall:.0%}" if vs else ""
+        print(f"| {name} | {wall:.2f} | {cpu:.2f} | {text_mb / wall:.1f} | {jsonl} | {ratio} |")
     print()
     print(f"clean_batch equals `boilercut apply` on all {len(outs)} documents ({removed:.1f} MB removed).")
     print()
