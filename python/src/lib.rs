@@ -218,15 +218,16 @@ fn io_err(e: std::io::Error, path: &Path, what: &str) -> PyErr {
 
 /// Learns which blocks each group (site) repeats.
 ///
-/// Learner(min_docs=4, min_fraction=0.02, shingle_words=8, memory=None, *,
-///         max_gap=3, min_run=16, snap_words=2, short_lines=True,
-///         max_affix_words=7, spill_dir=None)
-///
 /// A block is boilerplate in its group when at least max(min_docs,
 /// min_fraction x documents of the group) documents contain it. memory is
 /// the learner's budget in bytes (an int, or a str such as "1.5G"); beyond
 /// it, pending counts go to files in spill_dir (default: the system's
-/// temporary folder) and the model does not change. None: no budget.
+/// temporary folder) and the model does not change. None: no budget. The
+/// other options tune detection and are stored in the model: max_gap
+/// (unmatched words bridged inside a block), min_run (shortest run cut
+/// without boundaries on both sides), snap_words (how far a block widens
+/// to a boundary), short_lines (repeated lines shorter than a shingle),
+/// max_affix_words (longest repeated document prefix/suffix; 0 = off).
 ///
 /// Add documents with add() or add_batch() (which releases the GIL and runs
 /// on all cores), then call finish() for a Model, or write_counts() for the
