@@ -73,14 +73,18 @@ fn group_of(o: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     Ok(s.to_string_lossy().into_owned())
 }
 
-/// The items of an iterable (a list, a tuple, a generator, a pyarrow
-/// array's `to_pylist()`...). A str is refused: it would be taken letter by
+/// The items of an iterable (a list, a tuple, a generator, a pandas
+/// Series, a pyarrow array...). A str is refused: it would be taken letter by
 /// letter.
 fn items<'py>(o: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
     if o.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(format!(
             "{what} must be a list or iterable of str, not a single str"
         )));
+    }
+    // A pyarrow Array or ChunkedArray iterates scalars, not str.
+    if !o.is_instance_of::<PyList>() && o.hasattr("to_pylist")? {
+        return items(&o.call_method0("to_pylist")?, what);
     }
     let it = o.try_iter().map_err(|_| {
         PyTypeError::new_err(format!(

@@ -371,3 +371,15 @@ def test_finish_while_another_thread_adds(sample):
     worker.join(timeout=120)
     assert not worker.is_alive()
     assert isinstance(model, boilercut.Model)
+
+
+def test_arrow_and_pandas_columns():
+    import pandas as pd
+    import pyarrow as pa
+
+    model = harbor_model()
+    texts = [STORIES[0] + APPEAL, None, "plain"]
+    want = model.clean_batch(texts, "harbor.example")
+    assert model.clean_batch(pa.array(texts), "harbor.example") == want
+    assert model.clean_batch(pa.chunked_array([texts[:1], texts[1:]]), "harbor.example") == want
+    assert model.clean_batch(pd.Series(texts), pd.Series(["harbor.example"] * 3)) == want
