@@ -383,3 +383,20 @@ def test_arrow_and_pandas_columns():
     assert model.clean_batch(pa.array(texts), "harbor.example") == want
     assert model.clean_batch(pa.chunked_array([texts[:1], texts[1:]]), "harbor.example") == want
     assert model.clean_batch(pd.Series(texts), pd.Series(["harbor.example"] * 3)) == want
+
+
+def test_stubs_cover_the_runtime_api():
+    import ast
+    from pathlib import Path
+
+    stub = ast.parse((Path(boilercut.__file__).parent / "_boilercut.pyi").read_text())
+    declared = {}
+    for node in stub.body:
+        if isinstance(node, ast.ClassDef):
+            declared[node.name] = {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
+        elif isinstance(node, ast.FunctionDef):
+            declared[node.name] = set()
+    assert set(boilercut.__all__) <= set(declared)
+    for cls in (boilercut.Learner, boilercut.Model, boilercut.Cleaned):
+        public = {n for n in vars(cls) if not n.startswith("_")}
+        assert public <= declared[cls.__name__], (cls, public - declared[cls.__name__])
