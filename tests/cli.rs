@@ -433,7 +433,7 @@ fn readme_command_and_sample_quality() {
         .find(|l| l.starts_with("cargo run --release -- clean"))
         .expect("README gives the main command");
     assert!(
-        readme.lines().any(|l| l.trim() == "cargo test"),
+        readme.lines().any(|l| l.trim() == "./test.sh"),
         "README gives the test command"
     );
     let t = TempDir::new("readme");
