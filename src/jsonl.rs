@@ -77,12 +77,38 @@ impl std::error::Error for RecordError {}
 /// Parse one line (without its newline) as a JSON object and pick the
 /// wanted fields. When a key repeats, its last value wins.
 pub fn parse<'a>(line: &'a str, fields: &Fields) -> Result<Record<'a>, RecordError> {
+    if !fields.is_flat() {
+        return parse_paths(line, fields);
+    }
     let mut de = serde_json::Deserializer::from_str(line);
     let found = Picker { fields }
         .deserialize(&mut de)
         .map_err(|e| RecordError(format!("invalid JSON: {e}")))?;
     de.end()
         .map_err(|e| RecordError(format!("invalid JSON: {e}")))?;
+    record(
+        line,
+        found.text,
+        found.group.map(string_or_raw),
+        found.host_of,
+        found.has_reserved,
+    )
+}
+
+/// Assemble a record from the raw values found.
+fn record<'a>(
+    line: &'a str,
+    text: Option<&'a RawValue>,
+    group: Option<Cow<'a, str>>,
+    host_of: Option<&'a RawValue>,
+    has_reserved: bool,
+) -> Result<Record<'a>, RecordError> {
+    let found = Found {
+        text,
+        group: None,
+        host_of,
+        has_reserved,
+    };
     let close = line.trim_end().len() - 1;
     let offset = |raw: &RawValue| raw.get().as_ptr() as usize - line.as_ptr() as usize;
     let text = match found.text {
@@ -100,8 +126,8 @@ pub fn parse<'a>(line: &'a str, fields: &Fields) -> Result<Record<'a>, RecordErr
         },
         Some(_) => Text::NotString,
     };
-    let group = if let Some(raw) = found.group {
-        string_or_raw(raw)
+    let group = if let Some(g) = group {
+        g
     } else if let Some(raw) = found.host_of {
         match string_or_raw(raw) {
             Cow::Borrowed(s) => host(s),
@@ -116,6 +142,183 @@ pub fn parse<'a>(line: &'a str, fields: &Fields) -> Result<Record<'a>, RecordErr
         close,
         has_reserved: found.has_reserved,
     })
+}
+
+/// Most group fields a composite group may have (`--group-field site,era`).
+pub const MAX_GROUP_FIELDS: usize = 4;
+
+impl Fields {
+    /// Whether every field is a top-level key and the group a single field:
+    /// then the fast path reads the record.
+    fn is_flat(&self) -> bool {
+        !self.text.contains('.')
+            && self
+                .group
+                .as_deref()
+                .map_or(true, |g| !g.contains(['.', ',']))
+            && self.host_of.as_deref().map_or(true, |h| !h.contains('.'))
+    }
+}
+
+/// Where a wanted value goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Text,
+    Host,
+    Group(usize),
+}
+
+/// The values found by path, raw.
+struct Paths<'a> {
+    text: Option<&'a RawValue>,
+    host: Option<&'a RawValue>,
+    groups: [Option<&'a RawValue>; MAX_GROUP_FIELDS],
+    has_reserved: bool,
+}
+
+/// Parse a record whose fields are dotted paths into nested objects
+/// (`metadata.url`, as datatrove and dolma store it) or whose group is made
+/// of several fields (`site,era`: the group is their values joined by `/`).
+/// A key spelled with the dots itself (`"metadata.url": ...`) matches too.
+fn parse_paths<'a>(line: &'a str, fields: &Fields) -> Result<Record<'a>, RecordError> {
+    let mut wants: Vec<(&str, Slot)> = vec![(fields.text.as_str(), Slot::Text)];
+    let mut n_groups = 0;
+    if let Some(g) = &fields.group {
+        for (i, part) in g
+            .split(',')
+            .map(str::trim)
+            .take(MAX_GROUP_FIELDS)
+            .enumerate()
+        {
+            wants.push((part, Slot::Group(i)));
+            n_groups = i + 1;
+        }
+    }
+    if let Some(h) = &fields.host_of {
+        wants.push((h.as_str(), Slot::Host));
+    }
+    let mut found = Paths {
+        text: None,
+        host: None,
+        groups: [None; MAX_GROUP_FIELDS],
+        has_reserved: false,
+    };
+    let bad = |e: serde_json::Error| RecordError(format!("invalid JSON: {e}"));
+    let all: Vec<usize> = (0..wants.len()).collect();
+    let mut de = serde_json::Deserializer::from_str(line);
+    let reserved = fields.reserved.as_deref();
+    let pairs = KeyValues {
+        wants: &wants,
+        active: &all,
+        depth: 0,
+        reserved,
+    }
+    .deserialize(&mut de)
+    .map_err(bad)?;
+    de.end().map_err(bad)?;
+    descend(&wants, pairs, 0, &mut found);
+    let group = (n_groups > 0).then(|| {
+        if n_groups == 1 {
+            found.groups[0].map_or(Cow::Borrowed(""), string_or_raw)
+        } else {
+            let parts: Vec<Cow<'a, str>> = found.groups[..n_groups]
+                .iter()
+                .map(|g| g.map_or(Cow::Borrowed(""), string_or_raw))
+                .collect();
+            Cow::Owned(parts.join("/"))
+        }
+    });
+    record(line, found.text, group, found.host, found.has_reserved)
+}
+
+/// The (key, raw value, wants it may serve) of one object's keys that some
+/// wanted path goes through, plus whether the reserved key is there.
+type Pairs<'a> = (Vec<(Cow<'a, str>, &'a RawValue, Vec<usize>)>, bool);
+
+/// Assign the values of `pairs` (keys of an object at `depth`) to the wants
+/// they end, and look inside the objects that wants go through.
+fn descend<'a>(wants: &[(&str, Slot)], pairs: Pairs<'a>, depth: usize, found: &mut Paths<'a>) {
+    found.has_reserved |= pairs.1 && depth == 0;
+    for (key, raw, active) in pairs.0 {
+        let mut deeper = Vec::new();
+        for &w in &active {
+            let (path, slot) = wants[w];
+            let parts: Vec<&str> = path.split('.').collect();
+            let leaf = (depth == 0 && *key == *path) || parts.len() == depth + 1;
+            if leaf {
+                match slot {
+                    Slot::Text => found.text = Some(raw),
+                    Slot::Host => found.host = Some(raw),
+                    Slot::Group(i) => found.groups[i] = Some(raw),
+                }
+            } else if parts.len() > depth + 1 {
+                deeper.push(w);
+            }
+        }
+        if !deeper.is_empty() && raw.get().starts_with('{') {
+            let mut de = serde_json::Deserializer::from_str(raw.get());
+            let seed = KeyValues {
+                wants,
+                active: &deeper,
+                depth: depth + 1,
+                reserved: None,
+            };
+            if let Ok(inner) = seed.deserialize(&mut de) {
+                descend(wants, inner, depth + 1, found);
+            }
+        }
+    }
+}
+
+/// Visits an object keeping the raw values of the keys a wanted path goes
+/// through (at `depth`), ignoring the rest.
+struct KeyValues<'w> {
+    wants: &'w [(&'w str, Slot)],
+    active: &'w [usize],
+    depth: usize,
+    reserved: Option<&'w str>,
+}
+
+impl<'de> DeserializeSeed<'de> for KeyValues<'_> {
+    type Value = Pairs<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Pairs<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyValues<'_> {
+    type Value = Pairs<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Pairs<'de>, M::Error> {
+        let mut out = Vec::new();
+        let mut reserved = false;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if self.reserved == Some(&*key) {
+                reserved = true;
+            }
+            let serves: Vec<usize> = self
+                .active
+                .iter()
+                .copied()
+                .filter(|&w| {
+                    let path = self.wants[w].0;
+                    (self.depth == 0 && *key == *path)
+                        || path.split('.').nth(self.depth) == Some(&*key)
+                })
+                .collect();
+            if serves.is_empty() {
+                map.next_value::<IgnoredAny>()?;
+            } else {
+                let raw = map.next_value::<&'de RawValue>()?;
+                out.push((key, raw, serves));
+            }
+        }
+        Ok((out, reserved))
+    }
 }
 
 fn string_or_raw(raw: &RawValue) -> Cow<'_, str> {
@@ -451,6 +654,65 @@ mod tests {
         );
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["text"], "Hi \"you\"\n");
+    }
+
+    #[test]
+    fn dotted_paths_and_composite_groups() {
+        let line = r#"{"id":1,"metadata":{"url":"https://www.Example.org/a","site":"ex","era":2017},"content":{"text":"Hello \u00e9 there"}}"#;
+        let f = Fields {
+            text: "content.text".into(),
+            group: None,
+            host_of: Some("metadata.url".into()),
+            reserved: None,
+        };
+        let rec = parse(line, &f).unwrap();
+        assert_eq!(rec.group, "example.org");
+        let Text::Str { raw, value } = &rec.text else {
+            panic!("{:?}", rec.text)
+        };
+        assert_eq!(value, "Hello é there");
+        assert_eq!(&line[raw.clone()], r#""Hello \u00e9 there""#);
+        let mut out = Vec::new();
+        splice(line, &rec, "Hello", None, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"id":1,"metadata":{"url":"https://www.Example.org/a","site":"ex","era":2017},"content":{"text":"Hello"}}"#
+        );
+        // A composite group: values joined by `/`, numbers as written, a
+        // missing one empty.
+        let f = Fields {
+            text: "content.text".into(),
+            group: Some("metadata.site, metadata.era".into()),
+            host_of: None,
+            reserved: None,
+        };
+        assert_eq!(parse(line, &f).unwrap().group, "ex/2017");
+        let f = Fields {
+            text: "content.text".into(),
+            group: Some("metadata.site,nope".into()),
+            host_of: None,
+            reserved: None,
+        };
+        assert_eq!(parse(line, &f).unwrap().group, "ex/");
+        // A key spelled with the dot matches too; a path through a
+        // non-object is missing, not an error.
+        let flat = r#"{"metadata.url":"http://a.b/c","text":"x","metadata":"plain"}"#;
+        let f = Fields {
+            text: "text".into(),
+            group: None,
+            host_of: Some("metadata.url".into()),
+            reserved: None,
+        };
+        assert_eq!(parse(flat, &f).unwrap().group, "a.b");
+        let f = Fields {
+            text: "metadata.text".into(),
+            group: None,
+            host_of: None,
+            reserved: None,
+        };
+        assert_eq!(parse(flat, &f).unwrap().text, Text::Missing);
+        // Still a full validation of the line.
+        assert!(parse(r#"{"metadata":{"url":1},"#, &f).is_err());
     }
 
     #[test]

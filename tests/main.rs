@@ -2,6 +2,7 @@
 
 mod cli;
 mod engine;
+mod fields;
 mod hard;
 mod limits;
 mod prop;

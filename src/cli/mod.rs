@@ -184,14 +184,20 @@ struct IoArgs {
 
 #[derive(Args, Debug)]
 struct FieldArgs {
-    /// JSON field holding the text to clean.
+    /// JSON field holding the text to clean; a dotted path reaches into
+    /// nested objects (`content.text`).
     #[arg(long, default_value = "text")]
     text_field: String,
-    /// JSON field naming the group (site) of each record. Without a group
-    /// flag the whole input is one group.
+    /// JSON field naming the group (site) of each record; a dotted path
+    /// reaches into nested objects (`metadata.source`), and several fields
+    /// separated by commas make one group of their values joined by `/`
+    /// (`site,era`; at most 4). Without a group flag the whole input is one
+    /// group.
     #[arg(long, conflicts_with = "group_by_host")]
     group_field: Option<String>,
-    /// Group records by the host of the URL in this field (www. dropped).
+    /// Group records by the host of the URL in this field (www. dropped); a
+    /// dotted path reaches into nested objects (`metadata.url`, as datatrove
+    /// and dolma store it).
     #[arg(long, value_name = "URLFIELD")]
     group_by_host: Option<String>,
 }
@@ -536,6 +542,16 @@ fn input_spec(f: &FieldArgs) -> String {
 }
 
 fn options(f: &FieldArgs, r: &RunArgs, spans_field: Option<String>) -> Result<pipeline::Options> {
+    if let Some(g) = &f.group_field {
+        if g.split(',').count() > boilercut::jsonl::MAX_GROUP_FIELDS
+            || g.split(',').any(|p| p.trim().is_empty())
+        {
+            bail!(UsageError(format!(
+                "--group-field {g:?}: one to {} field names separated by commas",
+                boilercut::jsonl::MAX_GROUP_FIELDS
+            )));
+        }
+    }
     if let Some(name) = &spans_field {
         let taken = [
             Some(&f.text_field),
