@@ -5,5 +5,6 @@ mod engine;
 mod hard;
 mod limits;
 mod prop;
+mod report;
 mod safety;
 mod util;
