@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 report=${1:-}
 png=${2:-docs/report.png}
-height=${3:-2400}
+height=${3:-1600}
 if [ -z "$report" ]; then
   cargo build --release -q
   tmp=$(mktemp -d)
@@ -22,7 +22,7 @@ fi
 profile=$(mktemp -d)
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$profile" --hide-scrollbars --window-size=1200,"$height" \
+  --user-data-dir="$profile" --hide-scrollbars --window-size=1100,"$height" \
   --screenshot="$(realpath -m "$png")" "file://$(realpath "$report")" 2>/dev/null
 rm -rf "$profile"
 echo "$png"

@@ -219,6 +219,10 @@ pub struct Explained {
     pub range: Range<usize>,
     /// Kinds of frequent feature whose words overlap the range.
     pub kinds: Kinds,
+    /// Hash of the words in the range, normalised as for learning (case,
+    /// digit runs); blocks with the same words have the same hash,
+    /// whatever their punctuation and spacing.
+    pub words_hash: u64,
 }
 
 /// Reusable buffers for [`Model::clean_with`]: one per thread avoids an
@@ -404,18 +408,21 @@ impl Model {
         let words = &scratch.words;
         let k = self.config.shingle_words;
         let bytes = |from: usize, to: usize| words[from].start as usize..words[to - 1].end as usize;
+        // Shingle hits are ascending by first word (so by end too), and so
+        // are the removed ranges: one cursor walks both.
+        let mut next_hit = 0;
         for r in removed.iter() {
             let mut kinds = Kinds::default();
             let overlaps = |b: Range<usize>| b.start < r.end && r.start < b.end;
-            // Shingle hits are ascending by first word.
-            for &i in &scratch.hits {
-                let b = bytes(i as usize, i as usize + k);
-                if b.start >= r.end {
-                    break;
-                }
-                if overlaps(b) {
+            let hits = &scratch.hits;
+            while next_hit < hits.len()
+                && bytes(hits[next_hit] as usize, hits[next_hit] as usize + k).end <= r.start
+            {
+                next_hit += 1;
+            }
+            if let Some(&i) = hits.get(next_hit) {
+                if overlaps(bytes(i as usize, i as usize + k)) {
                     kinds.insert(Feature::Shingle);
-                    break;
                 }
             }
             for &(kind, from, to) in &matched {
@@ -423,9 +430,13 @@ impl Model {
                     kinds.insert(kind);
                 }
             }
+            let a = words.partition_point(|w| (w.start as usize) < r.start);
+            let b = words.partition_point(|w| (w.end as usize) <= r.end);
+            let words_hash = crate::shingle::seq_hash(&words[a..b.max(a)]);
             explained.push(Explained {
                 range: r.clone(),
                 kinds,
+                words_hash,
             });
         }
         scratch.matched = matched;

@@ -38,6 +38,10 @@ const SHOWN_CHARS: usize = 160;
 /// Kept lines shorter or longer than this (bytes) are not counted.
 const LINE_MIN: usize = 12;
 const LINE_MAX: usize = 400;
+/// Kept lines are counted for one distinct line in this many (chosen by
+/// hash, so a line is counted in every document or in none): counting every
+/// line of every page cost more than the rest of the report together.
+const LINE_SAMPLE: u64 = 8;
 
 /// Where a block sits in its page.
 fn third(r: &Range<usize>, len: usize) -> usize {
@@ -45,32 +49,25 @@ fn third(r: &Range<usize>, len: usize) -> usize {
     (mid * 3 / len.max(1)).min(2)
 }
 
-/// Lowercase, digit runs as one `0`, whitespace runs as one space: blocks
-/// that differ only there count as one.
-fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let (mut space, mut digit) = (false, false);
-    for c in s.trim().chars() {
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        if c.is_ascii_digit() {
-            if !digit {
-                out.push('0');
-            }
-            digit = true;
-            continue;
-        }
-        digit = false;
-        out.extend(c.to_lowercase());
+/// Hashes that are already well mixed (xxh3) index a table as they are.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    out
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = k;
+    }
 }
+
+type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// At most `n` characters of `s` (trimmed), with `…` when cut.
 fn shorten(s: &str, n: usize) -> String {
@@ -183,17 +180,19 @@ impl ChunkReport {
         }
         let at = Place::Chunk(source, line);
         // The pages that lost most: keep this chunk's best WORST.
-        let w = Worst {
+        let mut w = Worst {
             ord,
             at: at.clone(),
-            group: group.to_string(),
+            group: String::new(),
             len: text.len(),
             removed,
-            text: shorten(&text[why[0].range.clone()], SHOWN_CHARS),
+            text: String::new(),
         };
         if self.worst.len() < WORST
             || Worst::rank(&w, self.worst.last().expect("full")) == std::cmp::Ordering::Less
         {
+            w.group = group.to_string();
+            w.text = shorten(&text[why[0].range.clone()], SHOWN_CHARS);
             let i = self
                 .worst
                 .partition_point(|x| Worst::rank(x, &w) != std::cmp::Ordering::Greater);
@@ -206,8 +205,7 @@ impl ChunkReport {
         };
         self.seen.clear();
         for e in why {
-            let norm = normalise(&text[e.range.clone()]);
-            let h = xxh3_64(norm.as_bytes());
+            let h = e.words_hash;
             let first_in_doc = !self.seen.contains(&h);
             self.seen.push(h);
             let b = site.blocks.entry(h).or_insert_with(|| {
@@ -272,28 +270,35 @@ impl ChunkReport {
         };
         let seed = group_hash(group);
         let first = self.lines.len();
-        let mut at = 0;
         let mut spans = why.iter().map(|e| &e.range).peekable();
-        for line in text.split('\n') {
-            let r = at..at + line.len();
-            at = r.end + 1;
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+        for end in ends {
+            let r = start..end;
+            start = end + 1;
+            // Cheap sampling first (length and edge bytes pick the sample,
+            // so equal lines are all in it or all out), full hash after.
+            let t = text[r.clone()].trim_ascii();
+            let b = t.as_bytes();
+            if b.len() < LINE_MIN || b.len() > LINE_MAX {
+                continue;
+            }
+            let edges = u64::from(b[0]) << 24 ^ u64::from(b[b.len() / 2]) << 8 ^ b.len() as u64;
+            if boilercut::shingle::fmix64(edges ^ seed) % LINE_SAMPLE != 0 {
+                continue;
+            }
             while spans.peek().is_some_and(|s| s.end <= r.start) {
                 spans.next();
             }
             if spans.peek().is_some_and(|s| s.start < r.end) {
                 continue; // touched by a removed block
             }
-            let t = line.trim();
-            if t.len() < LINE_MIN || t.len() > LINE_MAX {
-                continue;
-            }
             let key = xxh3_64_with_seed(t.as_bytes(), seed);
             if self.lines[first..].iter().any(|l| l.1 == key) {
                 continue;
             }
-            let shown = shorten(t, SHOWN_CHARS);
             let a = self.arena.len() as u32;
-            self.arena.push_str(&shown);
+            self.arena.push_str(t);
             self.lines.push((site, key, a..self.arena.len() as u32));
         }
     }
@@ -317,7 +322,7 @@ pub struct RunReport {
     hist: [u64; 11],
     worst: Vec<Worst>,
     docs: u64,
-    lines: HashMap<u64, u32>,
+    lines: KeyMap<u32>,
     lines_full_at: Option<u64>,
     min_docs: u64,
     min_fraction: f64,
@@ -331,7 +336,7 @@ impl RunReport {
             hist: [0; 11],
             worst: Vec::new(),
             docs: 0,
-            lines: HashMap::new(),
+            lines: KeyMap::default(),
             lines_full_at: None,
             min_docs: model.config().min_docs(),
             min_fraction: model.config().min_fraction(),
@@ -413,6 +418,11 @@ impl RunReport {
                 }
             }
         }
+        let thresholds: Vec<u64> = c
+            .line_sites
+            .iter()
+            .map(|name| self.site(name).threshold.saturating_sub(1).max(2))
+            .collect();
         for (site_ix, key, text) in c.lines {
             let full = self.lines.len() >= LINE_CAP;
             let n = match self.lines.entry(key) {
@@ -429,11 +439,13 @@ impl RunReport {
                     1
                 }
             };
-            let name = &c.line_sites[site_ix as usize];
-            let site = self.site(name);
-            if n == site.threshold.saturating_sub(1).max(2) && site.near.len() < NEAR_KEPT {
+            if n != thresholds[site_ix as usize] {
+                continue;
+            }
+            let site = self.site(&c.line_sites[site_ix as usize]);
+            if site.near.len() < NEAR_KEPT {
                 let t = &c.arena[text.start as usize..text.end as usize];
-                site.near.push((key, t.to_string()));
+                site.near.push((key, shorten(t, SHOWN_CHARS)));
             }
         }
     }
@@ -685,7 +697,7 @@ impl RunReport {
         }
         kv("inputs", inputs.join("<br>"));
         h.push_str("</table>");
-        h.push_str("<p class=note>A site's <i>threshold</i> is max(min_docs, ⌈min_fraction × documents learned⌉): a feature (word run) in at least that many documents of the site is boilerplate. A block's <i>pages</i> counts the pages where the same removed text (case, digits and spacing aside) was cut; blocks that vary (a name, a title) are counted per variant, so their features' document frequency is higher than shown. <i>Why</i> names the kinds of frequent feature that overlap the block (shingle: shingle_words words in a row; line: a whole short line; line head: the start of a short line; prefix/suffix: the start/end of the page; segment: words between two boundaries); each is in at least <i>threshold</i> documents (df).</p>");
+        h.push_str("<p class=note>A site's <i>threshold</i> is max(min_docs, ⌈min_fraction × documents learned⌉): a feature (word run) in at least that many documents of the site is boilerplate. A block's <i>pages</i> counts the pages where a block of the same words (case, digits, punctuation and spacing aside) was cut; blocks that vary (a name, a title) are counted per variant, so their features' document frequency is higher than shown. <i>Why</i> names the kinds of frequent feature that overlap the block (shingle: shingle_words consecutive words; line: a whole short line; line head: the start of a short line; prefix/suffix: the start/end of the page; segment: words between two boundaries); each is in at least <i>threshold</i> documents (df).</p>");
 
         // Plots.
         h.push_str("<h2>Plots</h2><div class=plots>");
@@ -893,7 +905,7 @@ const HEAD: &str = "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><meta
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;color:#222}
 h1{margin:0 0 4px}h2{margin-top:28px;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:6px 0}td,th{white-space:nowrap;padding:3px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
-th{background:#f6f6f6}table.kv th{width:190px}td.t{white-space:normal;max-width:560px;word-break:break-word}
+th{background:#f6f6f6}table.kv th{width:190px}table.kv td{white-space:normal}td.t{white-space:normal;max-width:560px;word-break:break-word}
 .sub{color:#555}.note{color:#666;font-size:12px}.warn{color:#a04000}
 details{margin:6px 0;border:1px solid #e2e2e2;border-radius:4px;padding:4px 10px}summary{cursor:pointer}
 .plots{display:flex;flex-wrap:wrap;gap:24px}figure{margin:0}.lbl{font-size:10px;fill:#333}.ttl{font-size:12px;font-weight:600}
