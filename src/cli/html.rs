@@ -137,25 +137,39 @@ impl Worst {
     }
 }
 
-#[derive(Default, Debug)]
-struct SiteChunk {
-    blocks: HashMap<u64, Block>,
-    /// Block hashes in the order first seen, so merging is in input order.
-    order: Vec<u64>,
+/// A site of a chunk. Sites, blocks and lines of a chunk are flat lists
+/// indexed by hash, not maps of maps: with 10,000 sites nearly every block
+/// is new in its chunk, and allocations were most of the report's cost.
+#[derive(Debug)]
+struct ChunkSite {
+    name: String,
+    gh: u64,
     samples: Vec<Sample>,
 }
 
+/// A block of a chunk: its site, its words hash, its text in the arena
+/// (`Block::text` stays empty until the merge keeps it).
+#[derive(Debug)]
+struct ChunkBlock {
+    site: u32,
+    hash: u64,
+    text: Range<u32>,
+    b: Block,
+}
+
 /// What the workers gather from one chunk.
-#[derive(Default, Debug)]
+#[derive(Default)]
 pub struct ChunkReport {
-    sites: HashMap<String, SiteChunk>,
+    sites: Vec<ChunkSite>,
+    site_ix: KeyMap<u32>,
+    /// Blocks in the order first seen, so merging is in input order.
+    blocks: Vec<ChunkBlock>,
+    block_ix: KeyMap<u32>,
     hist: [u64; 11],
     worst: Vec<Worst>,
     docs: u64,
     /// Kept lines: (site, key, text range in `arena`).
     lines: Vec<(u32, u64, Range<u32>)>,
-    line_sites: Vec<String>,
-    line_site_ix: HashMap<String, u32>,
     arena: String,
     seen: Vec<u64>,
 }
@@ -174,7 +188,21 @@ impl ChunkReport {
                 .clamp(1, 10) as usize
         };
         self.hist[bin] += 1;
-        self.count_lines(group, text, why);
+        let gh = group_hash(group);
+        let site_ix = match self.site_ix.get(&gh) {
+            Some(&i) => i,
+            None => {
+                let i = self.sites.len() as u32;
+                self.sites.push(ChunkSite {
+                    name: group.to_string(),
+                    gh,
+                    samples: Vec::new(),
+                });
+                self.site_ix.insert(gh, i);
+                i
+            }
+        };
+        self.count_lines(site_ix, gh, text, why);
         if why.is_empty() {
             return;
         }
@@ -199,30 +227,46 @@ impl ChunkReport {
             self.worst.insert(i, w);
             self.worst.truncate(WORST);
         }
-        let site = match self.sites.get_mut(group) {
-            Some(s) => s,
-            None => self.sites.entry(group.to_string()).or_default(),
-        };
         self.seen.clear();
         for e in why {
             let h = e.words_hash;
             let first_in_doc = !self.seen.contains(&h);
             self.seen.push(h);
-            let b = site.blocks.entry(h).or_insert_with(|| {
-                site.order.push(h);
-                Block {
-                    text: shorten(&text[e.range.clone()], SHOWN_CHARS),
-                    docs: 0,
-                    bytes: 0,
-                    thirds: [0; 3],
-                    kinds: Kinds::default(),
+            let ix = match self.block_ix.get(&boilercut::shingle::fmix64(h ^ gh)) {
+                Some(&i) => i as usize,
+                None => {
+                    let a = self.arena.len() as u32;
+                    let r = &text[e.range.clone()];
+                    let t = r.trim();
+                    let cut = t.char_indices().nth(SHOWN_CHARS).map_or(t.len(), |c| c.0);
+                    self.arena.push_str(&t[..cut]);
+                    if cut < t.len() {
+                        self.arena.push('…');
+                    }
+                    self.block_ix
+                        .insert(boilercut::shingle::fmix64(h ^ gh), self.blocks.len() as u32);
+                    self.blocks.push(ChunkBlock {
+                        site: site_ix,
+                        hash: h,
+                        text: a..self.arena.len() as u32,
+                        b: Block {
+                            text: String::new(),
+                            docs: 0,
+                            bytes: 0,
+                            thirds: [0; 3],
+                            kinds: Kinds::default(),
+                        },
+                    });
+                    self.blocks.len() - 1
                 }
-            });
+            };
+            let b = &mut self.blocks[ix].b;
             b.docs += u64::from(first_in_doc);
             b.bytes += e.range.len() as u64;
             b.thirds[third(&e.range, text.len())] += 1;
             b.kinds = b.kinds.union(e.kinds);
         }
+        let site = &mut self.sites[site_ix as usize];
         if site.samples.len() < SAMPLES {
             let first = why[0].range.start;
             // Start a little before the first block, at a line start (or
@@ -258,17 +302,7 @@ impl ChunkReport {
     }
 
     /// Remember the kept lines of a document (each once) for counting.
-    fn count_lines(&mut self, group: &str, text: &str, why: &[Explained]) {
-        let site = match self.line_site_ix.get(group) {
-            Some(&i) => i,
-            None => {
-                let i = self.line_sites.len() as u32;
-                self.line_sites.push(group.to_string());
-                self.line_site_ix.insert(group.to_string(), i);
-                i
-            }
-        };
-        let seed = group_hash(group);
+    fn count_lines(&mut self, site: u32, seed: u64, text: &str, why: &[Explained]) {
         let first = self.lines.len();
         let mut spans = why.iter().map(|e| &e.range).peekable();
         let mut start = 0;
@@ -305,7 +339,7 @@ impl ChunkReport {
 }
 
 struct SiteAcc {
-    blocks: HashMap<u64, Block>,
+    blocks: KeyMap<Block>,
     order: Vec<u64>,
     /// Removed blocks first seen once BLOCKS_KEPT were followed.
     untracked_blocks: u64,
@@ -318,7 +352,8 @@ struct SiteAcc {
 
 /// The report of a whole run, merged in input order.
 pub struct RunReport {
-    sites: HashMap<String, SiteAcc>,
+    /// By group hash.
+    sites: KeyMap<SiteAcc>,
     hist: [u64; 11],
     worst: Vec<Worst>,
     docs: u64,
@@ -332,7 +367,7 @@ pub struct RunReport {
 impl RunReport {
     pub fn new(model: &Model) -> RunReport {
         RunReport {
-            sites: HashMap::new(),
+            sites: KeyMap::default(),
             hist: [0; 11],
             worst: Vec::new(),
             docs: 0,
@@ -348,16 +383,16 @@ impl RunReport {
         }
     }
 
-    fn site(&mut self, name: &str) -> &mut SiteAcc {
-        if !self.sites.contains_key(name) {
+    fn site(&mut self, gh: u64, name: &str) -> &mut SiteAcc {
+        if !self.sites.contains_key(&gh) {
             let learned = self.model_groups.get(name).copied().unwrap_or(0);
             let threshold = self
                 .min_docs
                 .max((self.min_fraction * learned as f64).ceil() as u64);
             self.sites.insert(
-                name.to_string(),
+                gh,
                 SiteAcc {
-                    blocks: HashMap::new(),
+                    blocks: KeyMap::default(),
                     order: Vec::new(),
                     untracked_blocks: 0,
                     samples: Vec::new(),
@@ -367,7 +402,7 @@ impl RunReport {
                 },
             );
         }
-        self.sites.get_mut(name).expect("inserted")
+        self.sites.get_mut(&gh).expect("inserted")
     }
 
     /// Merge the next chunk (in input order); `place` names a line of a
@@ -390,39 +425,40 @@ impl RunReport {
         }
         self.worst.sort_by(Worst::rank);
         self.worst.truncate(WORST);
-        // Sites in a fixed order, so capped lists fill the same way.
-        let mut names: Vec<_> = c.sites.into_iter().collect();
-        names.sort_by(|a, b| a.0.cmp(&b.0));
-        for (name, mut sc) in names {
-            let site = self.site(&name);
-            for h in sc.order {
-                let b = sc.blocks.remove(&h).expect("listed");
-                if let Some(have) = site.blocks.get_mut(&h) {
-                    have.docs += b.docs;
-                    have.bytes += b.bytes;
-                    for t in 0..3 {
-                        have.thirds[t] += b.thirds[t];
-                    }
-                    have.kinds = have.kinds.union(b.kinds);
-                } else if site.blocks.len() < BLOCKS_KEPT {
-                    site.blocks.insert(h, b);
-                    site.order.push(h);
-                } else {
-                    site.untracked_blocks += b.bytes;
+        // Blocks and samples in the order the chunk met them (input order),
+        // so capped lists fill the same way whatever the threads.
+        for cb in c.blocks {
+            let cs = &c.sites[cb.site as usize];
+            let site = self.site(cs.gh, &cs.name);
+            let b = cb.b;
+            if let Some(have) = site.blocks.get_mut(&cb.hash) {
+                have.docs += b.docs;
+                have.bytes += b.bytes;
+                for t in 0..3 {
+                    have.thirds[t] += b.thirds[t];
                 }
+                have.kinds = have.kinds.union(b.kinds);
+            } else if site.blocks.len() < BLOCKS_KEPT {
+                let text = c.arena[cb.text.start as usize..cb.text.end as usize].to_string();
+                site.blocks.insert(cb.hash, Block { text, ..b });
+                site.order.push(cb.hash);
+            } else {
+                site.untracked_blocks += b.bytes;
             }
-            for mut s in sc.samples {
+        }
+        let mut thresholds = Vec::with_capacity(c.sites.len());
+        let mut site_gh = Vec::with_capacity(c.sites.len());
+        for cs in c.sites {
+            site_gh.push(cs.gh);
+            let site = self.site(cs.gh, &cs.name);
+            thresholds.push(site.threshold.saturating_sub(1).max(2));
+            for mut s in cs.samples {
                 if site.samples.len() < SAMPLES {
                     fix(&mut s.at);
                     site.samples.push(s);
                 }
             }
         }
-        let thresholds: Vec<u64> = c
-            .line_sites
-            .iter()
-            .map(|name| self.site(name).threshold.saturating_sub(1).max(2))
-            .collect();
         for (site_ix, key, text) in c.lines {
             let full = self.lines.len() >= LINE_CAP;
             let n = match self.lines.entry(key) {
@@ -442,7 +478,9 @@ impl RunReport {
             if n != thresholds[site_ix as usize] {
                 continue;
             }
-            let site = self.site(&c.line_sites[site_ix as usize]);
+            let Some(site) = self.sites.get_mut(&site_gh[site_ix as usize]) else {
+                continue;
+            };
             if site.near.len() < NEAR_KEPT {
                 let t = &c.arena[text.start as usize..text.end as usize];
                 site.near.push((key, shorten(t, SHOWN_CHARS)));
@@ -546,7 +584,7 @@ impl RunReport {
                     "site": name, "pages": g.docs, "text_bytes": g.text_bytes,
                     "removed_bytes": g.removed, "share_removed": g.removed as f64 / g.text_bytes.max(1) as f64,
                 });
-                if let (true, Some(site)) = (i < DETAIL_SITES, self.sites.get(name)) {
+                if let (true, Some(site)) = (i < DETAIL_SITES, self.sites.get(&group_hash(name))) {
                     o["threshold"] = json!(site.threshold);
                     o["learned_docs"] = json!(site.learned);
                     o["blocks"] = blocks_of(site)
@@ -750,7 +788,7 @@ impl RunReport {
         let _ = write!(h, "<h2 id=blocks>Removed blocks per site</h2><p class=note>The {shown} sites with the most removed bytes{}: the {BLOCKS_SHOWN} blocks that removed the most bytes, kept lines just below the threshold, and the first {SAMPLES} pages with removed text (highlighted).</p>",
             if order.len() > shown { format!(" (of {})", order.len()) } else { String::new() });
         for (i, (name, g)) in order.iter().take(DETAIL_SITES).enumerate() {
-            let Some(site) = self.sites.get(*name) else {
+            let Some(site) = self.sites.get(&group_hash(name)) else {
                 continue;
             };
             let _ = write!(
