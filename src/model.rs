@@ -217,7 +217,8 @@ impl Kinds {
 pub struct Explained {
     /// Byte range of the original text (the same as in [`Cleaned::removed`]).
     pub range: Range<usize>,
-    /// Kinds of frequent feature whose words overlap the range.
+    /// Kinds of frequent feature whose words overlap the range (or, for a
+    /// range with no word in it, border it).
     pub kinds: Kinds,
     /// Hash of the words in the range, normalised as for learning (case,
     /// digit runs); blocks with the same words have the same hash,
@@ -413,16 +414,34 @@ impl Model {
         let mut next_hit = 0;
         for r in removed.iter() {
             let mut kinds = Kinds::default();
-            let overlaps = |b: Range<usize>| b.start < r.end && r.start < b.end;
+            // A range can hold no whole word (a separator left between a
+            // block and a token it may not cut): it is the features' whose
+            // words overlap it or border it across non-word characters.
+            let before = words.partition_point(|w| (w.end as usize) <= r.start);
+            let after = words.partition_point(|w| (w.start as usize) < r.end);
+            let lo = before
+                .checked_sub(1)
+                .map_or(r.start, |i| words[i].end as usize);
+            let hi = words.get(after).map_or(r.end, |w| w.start as usize);
+            let (lo, hi) = (lo.min(r.start), hi.max(r.end));
+            let touches = |b: Range<usize>| b.start <= hi && lo <= b.end;
+            let overlaps = |b: Range<usize>| {
+                (b.start < r.end && r.start < b.end) || (before == after && touches(b))
+            };
             let hits = &scratch.hits;
             while next_hit < hits.len()
-                && bytes(hits[next_hit] as usize, hits[next_hit] as usize + k).end <= r.start
+                && bytes(hits[next_hit] as usize, hits[next_hit] as usize + k).end < lo
             {
                 next_hit += 1;
             }
-            if let Some(&i) = hits.get(next_hit) {
-                if overlaps(bytes(i as usize, i as usize + k)) {
+            for &i in &hits[next_hit..] {
+                let b = bytes(i as usize, i as usize + k);
+                if b.start > hi {
+                    break;
+                }
+                if overlaps(b) {
                     kinds.insert(Feature::Shingle);
+                    break;
                 }
             }
             for &(kind, from, to) in &matched {
