@@ -35,12 +35,16 @@ pub(crate) struct Doc<'a> {
 /// Append to `spans` the byte ranges of the boilerplate in `text`, sorted
 /// and disjoint, before whitespace tidying. `shingles` are the first words
 /// (ascending) of the document's shingles that are frequent in its group;
-/// `frequent(kind, hash)` says whether a short feature is.
+/// `frequent(kind, hash)` says whether a short feature is. `matched(kind,
+/// from, to)` is told every frequent short feature (words `[from, to)`);
+/// cleaning passes a closure that does nothing, which compiles away, and
+/// [`crate::Model::explain_with`] one that records them.
 pub(crate) fn detect(
     config: &Config,
     doc: Doc<'_>,
     shingles: &[u32],
     frequent: impl Fn(Feature, u64) -> bool,
+    mut matched: impl FnMut(Feature, usize, usize),
     runs: &mut Vec<Run>,
     spans: &mut Vec<Range<usize>>,
 ) {
@@ -68,6 +72,7 @@ pub(crate) fn detect(
         config.max_affix_words,
         |o| {
             if frequent(o.kind, o.hash) {
+                matched(o.kind, o.from, o.to);
                 runs.push(Run {
                     from: o.from,
                     to: o.to,

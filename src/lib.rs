@@ -59,7 +59,7 @@ mod naive;
 pub use config::{BuildError, Config, LearnerBuilder};
 pub use count::{Batch, LearnError, LearnStats, Learner};
 pub use counts::{merge_count_files, merge_count_files_with_stats, CountsError, MergeStats};
-pub use model::{Cleaned, GroupInfo, Model, ModelError, Scratch};
+pub use model::{Cleaned, Explained, GroupInfo, Kinds, Model, ModelError, Scratch};
 
 #[cfg(test)]
 mod oibits {

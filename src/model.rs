@@ -169,6 +169,63 @@ pub struct Cleaned<'a> {
     pub removed: Vec<Range<usize>>,
 }
 
+/// A set of feature kinds (a bitmask of [`Feature`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Kinds(u8);
+
+impl Kinds {
+    /// Every kind, in the order of [`Feature`]'s values.
+    pub const ALL: [Feature; 7] = [
+        Feature::Shingle,
+        Feature::Line,
+        Feature::Prefix,
+        Feature::Suffix,
+        Feature::Segment,
+        Feature::LineHead,
+        Feature::PrefixTail,
+    ];
+
+    /// Add `kind`.
+    pub fn insert(&mut self, kind: Feature) {
+        self.0 |= 1 << kind as u8;
+    }
+
+    /// Whether `kind` is in the set.
+    pub fn contains(self, kind: Feature) -> bool {
+        self.0 & (1 << kind as u8) != 0
+    }
+
+    /// Both sets together.
+    pub fn union(self, other: Kinds) -> Kinds {
+        Kinds(self.0 | other.0)
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The kinds in the set, in the order of [`Kinds::ALL`].
+    pub fn iter(self) -> impl Iterator<Item = Feature> {
+        Kinds::ALL.into_iter().filter(move |&k| self.contains(k))
+    }
+}
+
+/// One removed range of a document and what made it boilerplate: see
+/// [`Model::explain`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explained {
+    /// Byte range of the original text (the same as in [`Cleaned::removed`]).
+    pub range: Range<usize>,
+    /// Kinds of frequent feature whose words overlap the range (or, for a
+    /// range with no word in it, border it).
+    pub kinds: Kinds,
+    /// Hash of the words in the range, normalised as for learning (case,
+    /// digit runs); blocks with the same words have the same hash,
+    /// whatever their punctuation and spacing.
+    pub words_hash: u64,
+}
+
 /// Reusable buffers for [`Model::clean_with`]: one per thread avoids an
 /// allocation per document.
 #[derive(Debug, Default)]
@@ -179,6 +236,7 @@ pub struct Scratch {
     runs: Vec<crate::detect::Run>,
     keys: Vec<u64>,
     hits: Vec<u32>,
+    matched: Vec<(Feature, u32, u32)>,
 }
 
 impl Scratch {
@@ -304,7 +362,117 @@ impl Model {
         group: &str,
         removed: &mut Vec<Range<usize>>,
     ) {
+        self.find(scratch, text, group, removed, |_, _, _| {});
+    }
+
+    /// Why each block of `text` is cut: the removed ranges (the same as
+    /// [`Model::clean`]'s) with the kinds of frequent feature that overlap
+    /// each of them. For inspection and reports.
+    ///
+    /// ```
+    /// use boilercut::shingle::Feature;
+    /// let learner = boilercut::LearnerBuilder::new().build().unwrap();
+    /// for i in 0..6 {
+    ///     learner.add(&format!("Story {i} on the harbour.\nAdvertisement"), "example.org");
+    /// }
+    /// let model = learner.finish().unwrap();
+    /// let why = model.explain("A new story.\nAdvertisement", "example.org");
+    /// assert_eq!(why.len(), 1);
+    /// assert!(why[0].kinds.contains(Feature::Line));
+    /// ```
+    pub fn explain(&self, text: &str, group: &str) -> Vec<Explained> {
+        let mut scratch = Scratch::new();
+        let (mut removed, mut explained) = (Vec::new(), Vec::new());
+        self.explain_with(&mut scratch, text, group, &mut removed, &mut explained);
+        explained
+    }
+
+    /// [`Model::clean_with`] that also says why: `removed` is exactly what
+    /// `clean_with` gives, and `explained` (cleared first) has one entry per
+    /// removed range with the kinds of frequent feature whose words overlap
+    /// it. Costs a little more than `clean_with` (the matched features are
+    /// recorded), and nothing when not called.
+    pub fn explain_with(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        group: &str,
+        removed: &mut Vec<Range<usize>>,
+        explained: &mut Vec<Explained>,
+    ) {
+        explained.clear();
+        let mut matched = std::mem::take(&mut scratch.matched);
+        matched.clear();
+        self.find(scratch, text, group, removed, |kind, from, to| {
+            matched.push((kind, from as u32, to as u32))
+        });
+        let words = &scratch.words;
+        let k = self.config.shingle_words;
+        let bytes = |from: usize, to: usize| words[from].start as usize..words[to - 1].end as usize;
+        // Shingle hits are ascending by first word (so by end too), and so
+        // are the removed ranges: one cursor walks both.
+        let mut next_hit = 0;
+        for r in removed.iter() {
+            let mut kinds = Kinds::default();
+            // A range can hold no whole word (a separator left between a
+            // block and a token it may not cut): it is the features' whose
+            // words overlap it or border it across non-word characters.
+            let before = words.partition_point(|w| (w.end as usize) <= r.start);
+            let after = words.partition_point(|w| (w.start as usize) < r.end);
+            let lo = before
+                .checked_sub(1)
+                .map_or(r.start, |i| words[i].end as usize);
+            let hi = words.get(after).map_or(r.end, |w| w.start as usize);
+            let (lo, hi) = (lo.min(r.start), hi.max(r.end));
+            let touches = |b: Range<usize>| b.start <= hi && lo <= b.end;
+            let overlaps = |b: Range<usize>| {
+                (b.start < r.end && r.start < b.end) || (before == after && touches(b))
+            };
+            let hits = &scratch.hits;
+            while next_hit < hits.len()
+                && bytes(hits[next_hit] as usize, hits[next_hit] as usize + k).end < lo
+            {
+                next_hit += 1;
+            }
+            for &i in &hits[next_hit..] {
+                let b = bytes(i as usize, i as usize + k);
+                if b.start > hi {
+                    break;
+                }
+                if overlaps(b) {
+                    kinds.insert(Feature::Shingle);
+                    break;
+                }
+            }
+            for &(kind, from, to) in &matched {
+                if overlaps(bytes(from as usize, to as usize)) {
+                    kinds.insert(kind);
+                }
+            }
+            let a = words.partition_point(|w| (w.start as usize) < r.start);
+            let b = words.partition_point(|w| (w.end as usize) <= r.end);
+            let words_hash = crate::shingle::seq_hash(&words[a..b.max(a)]);
+            explained.push(Explained {
+                range: r.clone(),
+                kinds,
+                words_hash,
+            });
+        }
+        scratch.matched = matched;
+    }
+
+    /// The removed ranges of `text`; `matched` is told each frequent short
+    /// feature (see [`crate::detect`]).
+    fn find(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        group: &str,
+        removed: &mut Vec<Range<usize>>,
+        matched: impl FnMut(Feature, usize, usize),
+    ) {
         removed.clear();
+        scratch.hits.clear();
         let gh = group_hash(group);
         if !self.active.contains_key(&gh) || self.too_large(text) {
             return;
@@ -327,6 +495,7 @@ impl Model {
             doc,
             &scratch.hits,
             |kind, h| self.keys.contains(key(gh, kind, h)),
+            matched,
             &mut scratch.runs,
             removed,
         );
@@ -578,6 +747,34 @@ mod tests {
         assert_eq!(hits.len(), 5000);
         set.find_all(&[], &mut hits);
         assert!(hits.is_empty());
+    }
+
+    /// Explaining removes exactly what cleaning removes, and names the
+    /// kind that matched.
+    #[test]
+    fn explain_agrees_with_clean() {
+        let m = small_model();
+        let mut scratch = Scratch::new();
+        let (mut removed, mut explained) = (Vec::new(), Vec::new());
+        for (i, group) in ["a", "b", "c"].iter().enumerate() {
+            let text = format!("Story {i} was long.\nAdvertisement\nSign up for our morning newsletter to get the news first.");
+            m.explain_with(&mut scratch, &text, group, &mut removed, &mut explained);
+            let clean = m.clean(&text, group);
+            assert_eq!(removed, clean.removed);
+            let ranges: Vec<_> = explained.iter().map(|e| e.range.clone()).collect();
+            assert_eq!(ranges, clean.removed);
+            if *group != "c" {
+                assert!(
+                    explained.iter().all(|e| !e.kinds.is_empty()),
+                    "{explained:?}"
+                );
+                let all = explained
+                    .iter()
+                    .fold(Kinds::default(), |a, e| a.union(e.kinds));
+                assert!(all.contains(Feature::Line), "{all:?}");
+                assert!(all.contains(Feature::Shingle), "{all:?}");
+            }
+        }
     }
 
     #[test]

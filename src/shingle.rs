@@ -33,6 +33,22 @@ pub enum Feature {
     PrefixTail = 7,
 }
 
+impl Feature {
+    /// A short name for reports: `shingle`, `line`, `prefix`, `suffix`,
+    /// `segment`, `line head`, `prefix tail`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::Shingle => "shingle",
+            Feature::Line => "line",
+            Feature::Prefix => "prefix",
+            Feature::Suffix => "suffix",
+            Feature::Segment => "segment",
+            Feature::LineHead => "line head",
+            Feature::PrefixTail => "prefix tail",
+        }
+    }
+}
+
 /// Hash of a group name (site, host, folder).
 pub fn group_hash(name: &str) -> u64 {
     xxh3_64_with_seed(name.as_bytes(), HASH_SEED ^ 0x67)

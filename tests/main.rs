@@ -6,5 +6,6 @@ mod fields;
 mod hard;
 mod limits;
 mod prop;
+mod report;
 mod safety;
 mod util;

@@ -5,7 +5,8 @@
 //!
 //! Invariants: no panic; `removed` is sorted, disjoint, non-empty, on char
 //! boundaries, inside the text; the output is the input minus `removed`;
-//! `clean_with` with a reused `Scratch` agrees with `clean`; one batch over
+//! `clean_with` with a reused `Scratch` agrees with `clean`, and so does
+//! `explain_with` (one explanation per range); one batch over
 //! the documents in reverse order learns the same model; the model
 //! round-trips through its bytes and the loaded model cleans alike. With
 //! `BOILERCUT_FUZZ_IDEMPOTENT=1` in the environment, also that cleaning the
@@ -143,6 +144,7 @@ fuzz_target!(|input: Input| {
 
     let mut scratch = Scratch::new();
     let mut spans = Vec::new();
+    let mut why = Vec::new();
     for (text, group) in &docs {
         let out = model.clean(text, group);
         check_spans(text, &out.removed);
@@ -155,6 +157,11 @@ fuzz_target!(|input: Input| {
 
         model.clean_with(&mut scratch, text, group, &mut spans);
         assert_eq!(spans, out.removed, "clean_with with a reused scratch");
+        // Explaining finds the same ranges, one explanation each.
+        model.explain_with(&mut scratch, text, group, &mut spans, &mut why);
+        assert_eq!(spans, out.removed, "explain_with removes what clean does");
+        let ranges: Vec<_> = why.iter().map(|e| e.range.clone()).collect();
+        assert_eq!(ranges, out.removed, "one explanation per removed range");
         let again = loaded.clean(text, group);
         assert_eq!(again.removed, out.removed, "the loaded model cleans alike");
 

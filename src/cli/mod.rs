@@ -1,6 +1,7 @@
 //! Command-line front end: flags, commands, exit codes.
 
 pub mod cleanup;
+mod html;
 mod input;
 mod output;
 mod pipeline;
@@ -263,12 +264,19 @@ fn parse_size(s: &str) -> std::result::Result<u64, String> {
     Ok((n * mult as f64) as u64)
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Default)]
 struct CleanArgs {
     /// Add the removed byte ranges of the original text to each record as
     /// NAME: [[start,end],...] (UTF-8 byte offsets).
     #[arg(long, value_name = "NAME")]
     spans_field: Option<String>,
+    /// Write a self-contained HTML report of what was removed, per site,
+    /// and why (no scripts; opens offline).
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
+    /// Write the report's data as JSON.
+    #[arg(long, value_name = "FILE.json")]
+    report_json: Option<PathBuf>,
 }
 
 /// Options of `clean` only.
@@ -316,21 +324,24 @@ pub fn run() -> Result<ExitCode> {
             floor,
         } => {
             let (builder, _spill) = builder(&learn, &io.fields)?;
-            let opts = options(&io.fields, &io.run, clean.spans_field)?;
+            let opts = options(&io.fields, &io.run, &clean)?;
             let plan = input::Plan::new(&io.inputs, &io.output)?;
+            plan.check_outputs(&report_paths(&clean))?;
             let pool = pool(io.run.threads)?;
             pool.install(|| -> Result<ExitCode> {
-                let model = if floor.parse_only {
+                let (model, learned) = if floor.parse_only {
                     // A model with no group cuts nothing: every record is
                     // parsed and written back as it is.
-                    builder
+                    let model = builder
                         .build()
                         .map_err(|e| anyhow::anyhow!(UsageError(e.to_string())))?
-                        .finish()?
+                        .finish()?;
+                    (model, None)
                 } else {
-                    pipeline::learn(&plan, &opts, &builder)?
+                    let (model, stats) = pipeline::learn(&plan, &opts, &builder)?;
+                    (model, Some(stats))
                 };
-                pipeline::clean(&plan, &opts, &model)
+                pipeline::clean(&plan, &opts, &model, learned.as_ref())
             })
         }
         Command::Learn {
@@ -342,7 +353,7 @@ pub fn run() -> Result<ExitCode> {
             run,
         } => {
             let (builder, _spill) = builder(&learn, &fields)?;
-            let opts = options(&fields, &run, None)?;
+            let opts = options(&fields, &run, &CleanArgs::default())?;
             let target = output
                 .as_ref()
                 .or(shard_out.as_ref())
@@ -368,7 +379,7 @@ pub fn run() -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let output = output.expect("clap requires one");
-            let model = pool.install(|| pipeline::learn(&plan, &opts, &builder))?;
+            let (model, _) = pool.install(|| pipeline::learn(&plan, &opts, &builder))?;
             output::write_atomic(&output, &model.to_bytes())
                 .with_context(|| format!("{}: cannot write model", output.display()))?;
             if !opts.quiet {
@@ -398,10 +409,12 @@ pub fn run() -> Result<ExitCode> {
                     spec
                 );
             }
-            let opts = options(&io.fields, &io.run, clean.spans_field)?;
+            let opts = options(&io.fields, &io.run, &clean)?;
             let plan = input::Plan::new(&io.inputs, &io.output)?;
-            plan.check_outputs(&[model_path.as_path()])?;
-            pool(io.run.threads)?.install(|| pipeline::clean(&plan, &opts, &model))
+            let mut protected = report_paths(&clean);
+            protected.push(model_path.as_path());
+            plan.check_outputs(&protected)?;
+            pool(io.run.threads)?.install(|| pipeline::clean(&plan, &opts, &model, None))
         }
         Command::Merge {
             counts,
@@ -541,7 +554,17 @@ fn input_spec(f: &FieldArgs) -> String {
     format!("text={};group={group}", f.text_field)
 }
 
-fn options(f: &FieldArgs, r: &RunArgs, spans_field: Option<String>) -> Result<pipeline::Options> {
+/// The report files of a run: no input may be one of them.
+fn report_paths(c: &CleanArgs) -> Vec<&std::path::Path> {
+    [&c.report, &c.report_json]
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_path())
+        .collect()
+}
+
+fn options(f: &FieldArgs, r: &RunArgs, c: &CleanArgs) -> Result<pipeline::Options> {
+    let spans_field = c.spans_field.clone();
     if let Some(g) = &f.group_field {
         if g.split(',').count() > boilercut::jsonl::MAX_GROUP_FIELDS
             || g.split(',').any(|p| p.trim().is_empty())
@@ -574,6 +597,8 @@ fn options(f: &FieldArgs, r: &RunArgs, spans_field: Option<String>) -> Result<pi
         spans_field,
         on_error: r.on_error,
         quiet: r.quiet,
+        report_html: c.report.clone(),
+        report_json: c.report_json.clone(),
     })
 }
 

@@ -1,6 +1,7 @@
 //! The two passes of a run: learn over every input, then clean every input
 //! and write it out in input order.
 
+use super::html::{ChunkReport, RunInfo, RunReport};
 use super::input::{self, Chunk, Kind, Plan, Target};
 use super::output::AtomicFile;
 use super::report::{Progress, Stats};
@@ -18,12 +19,20 @@ pub struct Options {
     pub spans_field: Option<String>,
     pub on_error: OnError,
     pub quiet: bool,
+    /// `--report` and `--report-json`: where to write what was removed.
+    pub report_html: Option<std::path::PathBuf>,
+    pub report_json: Option<std::path::PathBuf>,
 }
 
 impl Options {
     /// Whether records are grouped by a field (else all are one group).
     pub fn grouped(&self) -> bool {
         self.fields.group.is_some() || self.fields.host_of.is_some()
+    }
+
+    /// Whether the clean pass gathers a report.
+    pub fn reporting(&self) -> bool {
+        self.report_html.is_some() || self.report_json.is_some()
     }
 }
 
@@ -133,8 +142,12 @@ fn for_each_chunk<R: Send>(
     result
 }
 
-/// Learn a model over every input.
-pub fn learn(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<Model> {
+/// Learn a model over every input; also what the learner counted.
+pub fn learn(
+    plan: &Plan,
+    opts: &Options,
+    builder: &LearnerBuilder,
+) -> Result<(Model, boilercut::LearnStats)> {
     let started = std::time::Instant::now();
     let learner = count(plan, opts, builder)?;
     let stats = learner.stats();
@@ -150,7 +163,7 @@ pub fn learn(plan: &Plan, opts: &Options, builder: &LearnerBuilder) -> Result<Mo
             memory_note(&stats)
         );
     }
-    Ok(model)
+    Ok((model, stats))
 }
 
 /// How the learner used its memory, for the summary. Counting is exact (no
@@ -266,6 +279,30 @@ struct Cleaned {
     out: Vec<u8>,
     stats: Stats,
     bad: Option<BadLine>,
+    report: Option<ChunkReport>,
+}
+
+/// Find what to remove from one document; with a report, also why, and
+/// record it (the same ranges either way: `explain_with` runs the same
+/// detection).
+#[allow(clippy::too_many_arguments)]
+fn find(
+    model: &Model,
+    scratch: &mut Scratch,
+    text: &str,
+    group: &str,
+    removed: &mut Vec<std::ops::Range<usize>>,
+    report: &mut Option<ChunkReport>,
+    why: &mut Vec<boilercut::Explained>,
+    at: (usize, u64),
+) {
+    match report {
+        None => model.clean_with(scratch, text, group, removed),
+        Some(r) => {
+            model.explain_with(scratch, text, group, removed, why);
+            r.doc(group, text, at.1, at.0, why);
+        }
+    }
 }
 
 fn clean_chunk(
@@ -278,10 +315,22 @@ fn clean_chunk(
     let src = &plan.sources[chunk.source];
     let mut stats = Stats::default();
     let mut removed = Vec::new();
+    let mut report = opts.reporting().then(ChunkReport::default);
+    let mut why = Vec::new();
     if src.kind == Kind::Txt {
         let out = match std::str::from_utf8(&chunk.data) {
             Ok(text) => {
-                model.clean_with(scratch, text, &src.group, &mut removed);
+                let at = (chunk.source, 0);
+                find(
+                    model,
+                    scratch,
+                    text,
+                    &src.group,
+                    &mut removed,
+                    &mut report,
+                    &mut why,
+                    at,
+                );
                 stats.too_large += u64::from(model.too_large(text));
                 let cleaned = cut::apply(text, &removed).into_owned();
                 let emptied = cleaned.trim().is_empty() && !text.trim().is_empty();
@@ -297,6 +346,7 @@ fn clean_chunk(
             out,
             stats,
             bad: None,
+            report,
         };
     }
     let mut out = Vec::with_capacity(chunk.data.len() + 64);
@@ -320,7 +370,17 @@ fn clean_chunk(
             match parsed {
                 Ok(rec) => match &rec.text {
                     Text::Str { value, .. } => {
-                        model.clean_with(scratch, value, &rec.group, &mut removed);
+                        let at = (chunk.source, i as u64);
+                        find(
+                            model,
+                            scratch,
+                            value,
+                            &rec.group,
+                            &mut removed,
+                            &mut report,
+                            &mut why,
+                            at,
+                        );
                         stats.too_large += u64::from(model.too_large(value));
                         let no_group = opts.grouped() && rec.group.is_empty();
                         if removed.is_empty() && opts.spans_field.is_none() {
@@ -369,7 +429,12 @@ fn clean_chunk(
         out.push(b'\n');
         stats.bytes_out += (out.len() - before) as u64;
     }
-    Cleaned { out, stats, bad }
+    Cleaned {
+        out,
+        stats,
+        bad,
+        report,
+    }
 }
 
 enum Sink {
@@ -381,8 +446,14 @@ enum Sink {
     },
 }
 
-/// Clean every input with `model` and write the output.
-pub fn clean(plan: &Plan, opts: &Options, model: &Model) -> Result<ExitCode> {
+/// Clean every input with `model` and write the output. `learned`: what
+/// learning counted, when this run learned (for the report).
+pub fn clean(
+    plan: &Plan,
+    opts: &Options,
+    model: &Model,
+    learned: Option<&boilercut::LearnStats>,
+) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let mut sink = match &plan.target {
         Target::Stdout => Sink::Stdout(std::io::BufWriter::with_capacity(
@@ -397,6 +468,7 @@ pub fn clean(plan: &Plan, opts: &Options, model: &Model) -> Result<ExitCode> {
     };
     let mut stats = Stats::default();
     let mut line_base = vec![0u64; plan.sources.len()];
+    let mut run_report = opts.reporting().then(|| RunReport::new(model));
     let scratch = thread_local_scratch();
     for_each_chunk(
         plan,
@@ -412,6 +484,12 @@ pub fn clean(plan: &Plan, opts: &Options, model: &Model) -> Result<ExitCode> {
                     line_base[chunk.source] + b.line + 1,
                     b.what
                 ));
+            }
+            if let (Some(all), Some(r)) = (run_report.as_mut(), res.report) {
+                all.merge(r, |s, l| match plan.sources[s].kind {
+                    Kind::Txt => plan.sources[s].display.clone(),
+                    _ => format!("{}:{}", plan.sources[s].display, line_base[s] + l + 1),
+                });
             }
             line_base[chunk.source] += res.stats.lines;
             stats.merge(res.stats);
@@ -470,6 +548,27 @@ pub fn clean(plan: &Plan, opts: &Options, model: &Model) -> Result<ExitCode> {
             for f in finished {
                 f.commit()?;
             }
+        }
+    }
+    if let Some(r) = run_report {
+        let (unknown, small) = stats.unknown_and_small(model);
+        let info = RunInfo {
+            stats: &stats,
+            model,
+            duplicates: learned.map(|l| l.duplicates),
+            inputs: plan.sources.iter().map(|s| s.display.clone()).collect(),
+            small,
+            unknown,
+        };
+        if let Some(p) = &opts.report_html {
+            super::output::write_atomic(p, r.html(&info).as_bytes())
+                .with_context(|| format!("{}: cannot write report", p.display()))?;
+        }
+        if let Some(p) = &opts.report_json {
+            let mut b = serde_json::to_vec_pretty(&r.json(&info))?;
+            b.push(b'\n');
+            super::output::write_atomic(p, &b)
+                .with_context(|| format!("{}: cannot write report", p.display()))?;
         }
     }
     if !opts.quiet {

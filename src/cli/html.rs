@@ -1,0 +1,953 @@
+//! `--report`: what a clean run removed, per site, and why, gathered while
+//! cleaning with bounded memory and written as one self-contained HTML file
+//! (and `--report-json` for machines).
+//!
+//! Workers fill a [`ChunkReport`] per chunk; the consumer merges them in
+//! input order into a [`RunReport`], so the report does not depend on `-j`.
+//! Everything kept is capped: blocks, samples and near-threshold lines per
+//! site, the pages that lost most, and the table of line counts.
+
+use super::report::{human, Stats};
+use boilercut::shingle::group_hash;
+use boilercut::{Explained, Kinds, Model};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+/// Distinct removed blocks followed per site (the first ones seen; a block
+/// seen later is counted only in the site's totals).
+const BLOCKS_KEPT: usize = 24;
+/// Blocks shown per site.
+const BLOCKS_SHOWN: usize = 8;
+/// Sample pages kept per site (the first pages with something removed).
+const SAMPLES: usize = 2;
+/// Bytes of a sample page kept around its first removed block.
+const SAMPLE_BYTES: usize = 1800;
+/// Sites with their blocks, samples and near-threshold lines in the HTML.
+const DETAIL_SITES: usize = 100;
+/// Kept lines near the threshold remembered per site.
+const NEAR_KEPT: usize = 8;
+/// Pages that lost the most text.
+const WORST: usize = 15;
+/// Distinct kept lines counted (all sites together); past it new lines
+/// are not counted, and the report says so.
+const LINE_CAP: usize = 2_000_000;
+/// Characters of a block's text shown.
+const SHOWN_CHARS: usize = 160;
+/// Kept lines shorter or longer than this (bytes) are not counted.
+const LINE_MIN: usize = 12;
+const LINE_MAX: usize = 400;
+/// Kept lines are counted for one distinct line in this many (chosen by
+/// hash, so a line is counted in every document or in none): counting every
+/// line of every page cost more than the rest of the report together.
+const LINE_SAMPLE: u64 = 8;
+
+/// Where a block sits in its page.
+fn third(r: &Range<usize>, len: usize) -> usize {
+    let mid = (r.start + r.end) / 2;
+    (mid * 3 / len.max(1)).min(2)
+}
+
+/// Hashes that are already well mixed (xxh3) index a table as they are.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = k;
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// At most `n` characters of `s` (trimmed), with `…` when cut.
+fn shorten(s: &str, n: usize) -> String {
+    let s = s.trim();
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[derive(Clone, Debug)]
+struct Block {
+    text: String,
+    docs: u64,
+    bytes: u64,
+    thirds: [u64; 3],
+    kinds: Kinds,
+}
+
+#[derive(Clone, Debug)]
+struct Sample {
+    /// (source, line in chunk), made a place by the consumer.
+    at: Place,
+    text: String,
+    /// Removed ranges of `text`, with their kinds.
+    spans: Vec<(Range<usize>, Kinds)>,
+    /// Bytes of the page cut off before `text`.
+    offset: usize,
+    len: usize,
+}
+
+#[derive(Clone, Debug)]
+enum Place {
+    Chunk(usize, u64),
+    Line(String),
+}
+
+#[derive(Clone, Debug)]
+struct Worst {
+    /// Order of the page in the run (chunk-local until merged).
+    ord: u64,
+    at: Place,
+    group: String,
+    len: usize,
+    removed: u64,
+    text: String,
+}
+
+impl Worst {
+    fn share(&self) -> f64 {
+        self.removed as f64 / self.len.max(1) as f64
+    }
+    /// Most text lost first (share, then bytes), then input order.
+    fn rank(a: &Worst, b: &Worst) -> std::cmp::Ordering {
+        b.share()
+            .total_cmp(&a.share())
+            .then(b.removed.cmp(&a.removed))
+            .then(a.ord.cmp(&b.ord))
+    }
+}
+
+/// A site of a chunk. Sites, blocks and lines of a chunk are flat lists
+/// indexed by hash, not maps of maps: with 10,000 sites nearly every block
+/// is new in its chunk, and allocations were most of the report's cost.
+#[derive(Debug)]
+struct ChunkSite {
+    name: String,
+    gh: u64,
+    samples: Vec<Sample>,
+}
+
+/// A block of a chunk: its site, its words hash, its text in the arena
+/// (`Block::text` stays empty until the merge keeps it).
+#[derive(Debug)]
+struct ChunkBlock {
+    site: u32,
+    hash: u64,
+    text: Range<u32>,
+    b: Block,
+}
+
+/// What the workers gather from one chunk.
+#[derive(Default)]
+pub struct ChunkReport {
+    sites: Vec<ChunkSite>,
+    site_ix: KeyMap<u32>,
+    /// Blocks in the order first seen, so merging is in input order.
+    blocks: Vec<ChunkBlock>,
+    block_ix: KeyMap<u32>,
+    hist: [u64; 11],
+    worst: Vec<Worst>,
+    docs: u64,
+    /// Kept lines: (site, key, text range in `arena`).
+    lines: Vec<(u32, u64, Range<u32>)>,
+    arena: String,
+    seen: Vec<u64>,
+}
+
+impl ChunkReport {
+    /// Record one cleaned document: `line` is its line in the chunk.
+    pub fn doc(&mut self, group: &str, text: &str, line: u64, source: usize, why: &[Explained]) {
+        let ord = self.docs;
+        self.docs += 1;
+        let removed: u64 = why.iter().map(|e| e.range.len() as u64).sum();
+        let bin = if removed == 0 {
+            0
+        } else {
+            (removed * 10)
+                .div_ceil(text.len().max(1) as u64)
+                .clamp(1, 10) as usize
+        };
+        self.hist[bin] += 1;
+        let gh = group_hash(group);
+        let site_ix = match self.site_ix.get(&gh) {
+            Some(&i) => i,
+            None => {
+                let i = self.sites.len() as u32;
+                self.sites.push(ChunkSite {
+                    name: group.to_string(),
+                    gh,
+                    samples: Vec::new(),
+                });
+                self.site_ix.insert(gh, i);
+                i
+            }
+        };
+        self.count_lines(site_ix, gh, text, why);
+        if why.is_empty() {
+            return;
+        }
+        let at = Place::Chunk(source, line);
+        // The pages that lost most: keep this chunk's best WORST.
+        let mut w = Worst {
+            ord,
+            at: at.clone(),
+            group: String::new(),
+            len: text.len(),
+            removed,
+            text: String::new(),
+        };
+        if self.worst.len() < WORST
+            || Worst::rank(&w, self.worst.last().expect("full")) == std::cmp::Ordering::Less
+        {
+            w.group = group.to_string();
+            w.text = shorten(&text[why[0].range.clone()], SHOWN_CHARS);
+            let i = self
+                .worst
+                .partition_point(|x| Worst::rank(x, &w) != std::cmp::Ordering::Greater);
+            self.worst.insert(i, w);
+            self.worst.truncate(WORST);
+        }
+        self.seen.clear();
+        for e in why {
+            let h = e.words_hash;
+            let first_in_doc = !self.seen.contains(&h);
+            self.seen.push(h);
+            let ix = match self.block_ix.get(&boilercut::shingle::fmix64(h ^ gh)) {
+                Some(&i) => i as usize,
+                None => {
+                    let a = self.arena.len() as u32;
+                    let r = &text[e.range.clone()];
+                    let t = r.trim();
+                    let cut = t.char_indices().nth(SHOWN_CHARS).map_or(t.len(), |c| c.0);
+                    self.arena.push_str(&t[..cut]);
+                    if cut < t.len() {
+                        self.arena.push('…');
+                    }
+                    self.block_ix
+                        .insert(boilercut::shingle::fmix64(h ^ gh), self.blocks.len() as u32);
+                    self.blocks.push(ChunkBlock {
+                        site: site_ix,
+                        hash: h,
+                        text: a..self.arena.len() as u32,
+                        b: Block {
+                            text: String::new(),
+                            docs: 0,
+                            bytes: 0,
+                            thirds: [0; 3],
+                            kinds: Kinds::default(),
+                        },
+                    });
+                    self.blocks.len() - 1
+                }
+            };
+            let b = &mut self.blocks[ix].b;
+            b.docs += u64::from(first_in_doc);
+            b.bytes += e.range.len() as u64;
+            b.thirds[third(&e.range, text.len())] += 1;
+            b.kinds = b.kinds.union(e.kinds);
+        }
+        let site = &mut self.sites[site_ix as usize];
+        if site.samples.len() < SAMPLES {
+            let first = why[0].range.start;
+            // Start a little before the first block, at a line start (or
+            // a space) so that no word is cut.
+            let mut start = floor_char(text, first.saturating_sub(SAMPLE_BYTES / 5));
+            if let Some(p) = text[start..first]
+                .find('\n')
+                .or_else(|| text[start..first].find(' '))
+            {
+                start += p + 1;
+            }
+            if text.len() <= SAMPLE_BYTES {
+                start = 0;
+            }
+            let end = floor_char(text, start + SAMPLE_BYTES);
+            let spans = why
+                .iter()
+                .filter(|e| e.range.start < end && e.range.end > start)
+                .map(|e| {
+                    let s = e.range.start.max(start) - start;
+                    let t = floor_char(text, e.range.end.min(end)) - start;
+                    (s..t, e.kinds)
+                })
+                .collect();
+            site.samples.push(Sample {
+                at,
+                text: text[start..end].to_string(),
+                spans,
+                offset: start,
+                len: text.len(),
+            });
+        }
+    }
+
+    /// Remember the kept lines of a document (each once) for counting.
+    fn count_lines(&mut self, site: u32, seed: u64, text: &str, why: &[Explained]) {
+        let first = self.lines.len();
+        let mut spans = why.iter().map(|e| &e.range).peekable();
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+        for end in ends {
+            let r = start..end;
+            start = end + 1;
+            // Cheap sampling first (length and edge bytes pick the sample,
+            // so equal lines are all in it or all out), full hash after.
+            let t = text[r.clone()].trim_ascii();
+            let b = t.as_bytes();
+            if b.len() < LINE_MIN || b.len() > LINE_MAX {
+                continue;
+            }
+            let edges = u64::from(b[0]) << 24 ^ u64::from(b[b.len() / 2]) << 8 ^ b.len() as u64;
+            if boilercut::shingle::fmix64(edges ^ seed) % LINE_SAMPLE != 0 {
+                continue;
+            }
+            while spans.peek().is_some_and(|s| s.end <= r.start) {
+                spans.next();
+            }
+            if spans.peek().is_some_and(|s| s.start < r.end) {
+                continue; // touched by a removed block
+            }
+            let key = xxh3_64_with_seed(t.as_bytes(), seed);
+            if self.lines[first..].iter().any(|l| l.1 == key) {
+                continue;
+            }
+            let a = self.arena.len() as u32;
+            self.arena.push_str(t);
+            self.lines.push((site, key, a..self.arena.len() as u32));
+        }
+    }
+}
+
+struct SiteAcc {
+    blocks: KeyMap<Block>,
+    order: Vec<u64>,
+    /// Removed blocks first seen once BLOCKS_KEPT were followed.
+    untracked_blocks: u64,
+    samples: Vec<Sample>,
+    /// Kept lines that reached the near-threshold count: key, text.
+    near: Vec<(u64, String)>,
+    threshold: u64,
+    learned: u64,
+}
+
+/// The report of a whole run, merged in input order.
+pub struct RunReport {
+    /// By group hash.
+    sites: KeyMap<SiteAcc>,
+    hist: [u64; 11],
+    worst: Vec<Worst>,
+    docs: u64,
+    lines: KeyMap<u32>,
+    lines_full_at: Option<u64>,
+    min_docs: u64,
+    min_fraction: f64,
+    model_groups: HashMap<String, u64>,
+}
+
+impl RunReport {
+    pub fn new(model: &Model) -> RunReport {
+        RunReport {
+            sites: KeyMap::default(),
+            hist: [0; 11],
+            worst: Vec::new(),
+            docs: 0,
+            lines: KeyMap::default(),
+            lines_full_at: None,
+            min_docs: model.config().min_docs(),
+            min_fraction: model.config().min_fraction(),
+            model_groups: model
+                .groups()
+                .iter()
+                .map(|g| (g.name.clone(), g.docs))
+                .collect(),
+        }
+    }
+
+    fn site(&mut self, gh: u64, name: &str) -> &mut SiteAcc {
+        if !self.sites.contains_key(&gh) {
+            let learned = self.model_groups.get(name).copied().unwrap_or(0);
+            let threshold = self
+                .min_docs
+                .max((self.min_fraction * learned as f64).ceil() as u64);
+            self.sites.insert(
+                gh,
+                SiteAcc {
+                    blocks: KeyMap::default(),
+                    order: Vec::new(),
+                    untracked_blocks: 0,
+                    samples: Vec::new(),
+                    near: Vec::new(),
+                    threshold,
+                    learned,
+                },
+            );
+        }
+        self.sites.get_mut(&gh).expect("inserted")
+    }
+
+    /// Merge the next chunk (in input order); `place` names a line of a
+    /// source given its line in the chunk.
+    pub fn merge(&mut self, c: ChunkReport, place: impl Fn(usize, u64) -> String) {
+        let fix = |p: &mut Place| {
+            if let Place::Chunk(s, l) = *p {
+                *p = Place::Line(place(s, l));
+            }
+        };
+        for (i, h) in c.hist.iter().enumerate() {
+            self.hist[i] += h;
+        }
+        let base = self.docs;
+        self.docs += c.docs;
+        for mut w in c.worst {
+            w.ord += base;
+            fix(&mut w.at);
+            self.worst.push(w);
+        }
+        self.worst.sort_by(Worst::rank);
+        self.worst.truncate(WORST);
+        // Blocks and samples in the order the chunk met them (input order),
+        // so capped lists fill the same way whatever the threads.
+        for cb in c.blocks {
+            let cs = &c.sites[cb.site as usize];
+            let site = self.site(cs.gh, &cs.name);
+            let b = cb.b;
+            if let Some(have) = site.blocks.get_mut(&cb.hash) {
+                have.docs += b.docs;
+                have.bytes += b.bytes;
+                for t in 0..3 {
+                    have.thirds[t] += b.thirds[t];
+                }
+                have.kinds = have.kinds.union(b.kinds);
+            } else if site.blocks.len() < BLOCKS_KEPT {
+                let text = c.arena[cb.text.start as usize..cb.text.end as usize].to_string();
+                site.blocks.insert(cb.hash, Block { text, ..b });
+                site.order.push(cb.hash);
+            } else {
+                site.untracked_blocks += b.bytes;
+            }
+        }
+        let mut thresholds = Vec::with_capacity(c.sites.len());
+        let mut site_gh = Vec::with_capacity(c.sites.len());
+        for cs in c.sites {
+            site_gh.push(cs.gh);
+            let site = self.site(cs.gh, &cs.name);
+            thresholds.push(site.threshold.saturating_sub(1).max(2));
+            for mut s in cs.samples {
+                if site.samples.len() < SAMPLES {
+                    fix(&mut s.at);
+                    site.samples.push(s);
+                }
+            }
+        }
+        for (site_ix, key, text) in c.lines {
+            let full = self.lines.len() >= LINE_CAP;
+            let n = match self.lines.entry(key) {
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    *e.get_mut() += 1;
+                    u64::from(*e.get())
+                }
+                std::collections::hash_map::Entry::Vacant(_) if full => {
+                    self.lines_full_at.get_or_insert(self.docs);
+                    continue;
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(1);
+                    1
+                }
+            };
+            if n != thresholds[site_ix as usize] {
+                continue;
+            }
+            let Some(site) = self.sites.get_mut(&site_gh[site_ix as usize]) else {
+                continue;
+            };
+            if site.near.len() < NEAR_KEPT {
+                let t = &c.arena[text.start as usize..text.end as usize];
+                site.near.push((key, shorten(t, SHOWN_CHARS)));
+            }
+        }
+    }
+}
+
+/// What the report says about the run besides what it gathered.
+pub struct RunInfo<'a> {
+    pub stats: &'a Stats,
+    pub model: &'a Model,
+    pub duplicates: Option<u64>,
+    pub inputs: Vec<String>,
+    pub small: (u64, u64),
+    pub unknown: (u64, u64),
+}
+
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn pct(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        100.0 * a as f64 / b as f64
+    }
+}
+
+fn kinds_text(k: Kinds) -> String {
+    let v: Vec<&str> = k.iter().map(|f| f.name()).collect();
+    if v.is_empty() {
+        "?".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+const WHERE: [&str; 3] = ["start", "middle", "end"];
+
+/// The sites in report order: most removed bytes first, then by name.
+fn site_order(stats: &Stats) -> Vec<(&String, &super::report::GroupStats)> {
+    let mut v: Vec<_> = stats.groups.iter().collect();
+    v.sort_by(|a, b| b.1.removed.cmp(&a.1.removed).then(a.0.cmp(b.0)));
+    v
+}
+
+fn blocks_of(site: &SiteAcc) -> Vec<&Block> {
+    let mut v: Vec<&Block> = site.order.iter().map(|h| &site.blocks[h]).collect();
+    v.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.text.cmp(&b.text)));
+    v.truncate(BLOCKS_SHOWN);
+    v
+}
+
+impl RunReport {
+    /// Near-threshold kept lines of a site with their final counts.
+    fn near_of(&self, site: &SiteAcc) -> Vec<(u64, String)> {
+        let mut v: Vec<(u64, String)> = site
+            .near
+            .iter()
+            .map(|(k, t)| {
+                (
+                    u64::from(self.lines.get(k).copied().unwrap_or(0)),
+                    t.clone(),
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        v
+    }
+
+    fn totals(stats: &Stats) -> (u64, u64) {
+        let text: u64 = stats.groups.values().map(|g| g.text_bytes).sum();
+        let removed: u64 = stats.groups.values().map(|g| g.removed).sum();
+        (text, removed)
+    }
+
+    /// The report as JSON.
+    pub fn json(&self, info: &RunInfo) -> serde_json::Value {
+        use serde_json::json;
+        let s = info.stats;
+        let (text, removed) = Self::totals(s);
+        let cfg = info.model.config();
+        let sites: Vec<_> = site_order(s)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, g))| {
+                let mut o = json!({
+                    "site": name, "pages": g.docs, "text_bytes": g.text_bytes,
+                    "removed_bytes": g.removed, "share_removed": g.removed as f64 / g.text_bytes.max(1) as f64,
+                });
+                if let (true, Some(site)) = (i < DETAIL_SITES, self.sites.get(&group_hash(name))) {
+                    o["threshold"] = json!(site.threshold);
+                    o["learned_docs"] = json!(site.learned);
+                    o["blocks"] = blocks_of(site)
+                        .iter()
+                        .map(|b| {
+                            json!({
+                                "text": b.text, "pages": b.docs, "share_of_pages": b.docs as f64 / g.docs.max(1) as f64,
+                                "bytes": b.bytes, "where": {"start": b.thirds[0], "middle": b.thirds[1], "end": b.thirds[2]},
+                                "kinds": b.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
+                            })
+                        })
+                        .collect();
+                    o["untracked_block_bytes"] = json!(site.untracked_blocks);
+                    o["kept_near_threshold"] = self
+                        .near_of(site)
+                        .iter()
+                        .map(|(n, t)| json!({"text": t, "pages": n}))
+                        .collect();
+                }
+                o
+            })
+            .collect();
+        json!({
+            "boilercut": env!("CARGO_PKG_VERSION"),
+            "documents": s.docs,
+            "bytes_in": s.bytes_in,
+            "bytes_out": s.bytes_out,
+            "text_bytes": text,
+            "removed_bytes": removed,
+            "share_removed": removed as f64 / text.max(1) as f64,
+            "documents_cut": s.docs_cut,
+            "documents_emptied": s.emptied,
+            "duplicates_learned_once": info.duplicates,
+            "small_groups": {"groups": info.small.0, "documents": info.small.1},
+            "unknown_groups": {"groups": info.unknown.0, "documents": info.unknown.1},
+            "passed_through": {
+                "no_text": s.no_text, "invalid_utf8": s.invalid_utf8, "lone_surrogate": s.lone_surrogate,
+                "blank": s.blank, "too_large": s.too_large, "bad_kept": s.bad_kept, "bad_skipped": s.bad_skipped,
+            },
+            "parameters": {
+                "shingle_words": cfg.shingle_words(), "min_docs": cfg.min_docs(), "min_fraction": cfg.min_fraction(),
+                "max_gap": cfg.max_gap(), "min_run": cfg.min_run(), "snap_words": cfg.snap_words(),
+                "short_lines": cfg.short_lines(), "max_affix_words": cfg.max_affix_words(),
+                "max_doc_bytes": cfg.max_doc_bytes(), "input_spec": cfg.input_spec(),
+            },
+            "model_xxh3": format!("{:016x}", xxh3_64(&info.model.to_bytes())),
+            "inputs": info.inputs,
+            "removal_histogram": {"none": self.hist[0], "deciles": &self.hist[1..]},
+            "lines_counted": self.lines.len(),
+            "line_table_full_after_documents": self.lines_full_at,
+            "worst_pages": self.worst.iter().map(|w| json!({
+                "where": place_text(&w.at), "site": w.group, "text_bytes": w.len, "removed_bytes": w.removed, "first_removed": w.text,
+            })).collect::<Vec<_>>(),
+            "sites": sites,
+        })
+    }
+
+    /// The report as one self-contained HTML page.
+    pub fn html(&self, info: &RunInfo) -> String {
+        let s = info.stats;
+        let (text, removed) = Self::totals(s);
+        let cfg = info.model.config();
+        let order = site_order(s);
+        let mut h = String::with_capacity(1 << 20);
+        h.push_str(HEAD);
+        let _ = write!(
+            h,
+            "<h1>boilercut report</h1><p class=sub>{} documents in {} sites; {} of {} text removed ({:.2}%).</p>",
+            s.docs,
+            s.groups.len(),
+            human(removed),
+            human(text),
+            pct(removed, text)
+        );
+        // Overview.
+        h.push_str("<h2>Overview</h2><table class=kv>");
+        let mut kv = |k: &str, v: String| {
+            let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", esc(k), v);
+        };
+        kv(
+            "documents",
+            format!(
+                "{} ({} with something removed, {} cut to nothing)",
+                s.docs, s.docs_cut, s.emptied
+            ),
+        );
+        kv(
+            "bytes in / out",
+            format!(
+                "{} / {} (records, {} / {} bytes)",
+                human(s.bytes_in),
+                human(s.bytes_out),
+                s.bytes_in,
+                s.bytes_out
+            ),
+        );
+        kv(
+            "text / removed",
+            format!(
+                "{} / {} bytes: <b>{:.2}%</b> removed",
+                text,
+                removed,
+                pct(removed, text)
+            ),
+        );
+        if let Some(d) = info.duplicates {
+            kv("exact duplicates", format!("{d} documents had the same text as another of their site and were learned once"));
+        }
+        kv(
+            "sites too small to clean",
+            format!(
+                "{} sites, {} documents (fewer than min_docs {} learned): passed through",
+                info.small.0,
+                info.small.1,
+                cfg.min_docs()
+            ),
+        );
+        if info.unknown.1 > 0 {
+            kv(
+                "sites the model never saw",
+                format!(
+                    "{} sites, {} documents: nothing cut",
+                    info.unknown.0, info.unknown.1
+                ),
+            );
+        }
+        kv("records passed through", format!(
+            "{} without a text string, {} invalid UTF-8, {} lone surrogate, {} blank lines, {} too large, {} bad records kept, {} bad records skipped",
+            s.no_text, s.invalid_utf8, s.lone_surrogate, s.blank, s.too_large, s.bad_kept, s.bad_skipped
+        ));
+        kv("parameters", format!(
+            "shingle_words {} · min_docs {} · min_fraction {} · max_gap {} · min_run {} · snap_words {} · short_lines {} · max_affix_words {} · max_doc_bytes {} · input {}",
+            cfg.shingle_words(), cfg.min_docs(), cfg.min_fraction(), cfg.max_gap(), cfg.min_run(), cfg.snap_words(),
+            cfg.short_lines(), cfg.max_affix_words(),
+            cfg.max_doc_bytes().map_or("none".into(), |b| b.to_string()), esc(cfg.input_spec())
+        ));
+        kv(
+            "model (xxh3-64 of its bytes)",
+            format!(
+                "<code>{:016x}</code> · boilercut {}",
+                xxh3_64(&info.model.to_bytes()),
+                env!("CARGO_PKG_VERSION")
+            ),
+        );
+        let mut inputs: Vec<String> = info.inputs.iter().take(10).map(|i| esc(i)).collect();
+        if info.inputs.len() > 10 {
+            inputs.push(format!("… {} more", info.inputs.len() - 10));
+        }
+        kv("inputs", inputs.join("<br>"));
+        h.push_str("</table>");
+        h.push_str("<p class=note>A site's <i>threshold</i> is max(min_docs, ⌈min_fraction × documents learned⌉): a feature (word run) in at least that many documents of the site is boilerplate. A block's <i>pages</i> counts the pages where a block of the same words (case, digits, punctuation and spacing aside) was cut; blocks that vary (a name, a title) are counted per variant, so their features' document frequency is higher than shown. <i>Why</i> names the kinds of frequent feature that overlap the block (shingle: shingle_words consecutive words; line: a whole short line; line head: the start of a short line; prefix/suffix: the start/end of the page; segment: words between two boundaries); each is in at least <i>threshold</i> documents (df).</p>");
+
+        // Plots.
+        h.push_str("<h2>Plots</h2><div class=plots>");
+        plot_sites(&mut h, &order);
+        plot_hist(&mut h, &self.hist);
+        h.push_str("</div>");
+
+        // Sites.
+        let _ = write!(
+            h,
+            "<h2>Sites</h2><details{}><summary>{} sites, most removed bytes first</summary><table class=sites><tr><th>site</th><th>pages</th><th>text</th><th>removed</th><th>share</th><th></th></tr>",
+            if order.len() <= 200 { " open" } else { "" },
+            order.len()
+        );
+        for (name, g) in &order {
+            let share = pct(g.removed, g.text_bytes);
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td><td>{}</td></tr>",
+                esc(name),
+                g.docs,
+                human(g.text_bytes),
+                human(g.removed),
+                share,
+                bar(share)
+            );
+        }
+        h.push_str("</table></details>");
+
+        // Risk: pages that lost most.
+        h.push_str("<h2 id=worst>Pages that lost the most text</h2><table class=worst><tr><th>page</th><th>site</th><th>text</th><th>removed</th><th>first removed block</th></tr>");
+        for w in &self.worst {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0}%</td><td class=t>{}</td></tr>",
+                esc(&place_text(&w.at)),
+                esc(&w.group),
+                human(w.len as u64),
+                100.0 * w.share(),
+                esc(&w.text)
+            );
+        }
+        h.push_str("</table>");
+        if let Some(at) = self.lines_full_at {
+            let _ = write!(h, "<p class=warn>Kept lines were counted for near-threshold blocks up to {LINE_CAP} distinct lines; after document {at} new lines were no longer counted, so lines first seen later are missing below.</p>");
+        }
+
+        // Per-site details.
+        let shown = order.len().min(DETAIL_SITES);
+        let _ = write!(h, "<h2 id=blocks>Removed blocks per site</h2><p class=note>The {shown} sites with the most removed bytes{}: the {BLOCKS_SHOWN} blocks that removed the most bytes, kept lines just below the threshold, and the first {SAMPLES} pages with removed text (highlighted).</p>",
+            if order.len() > shown { format!(" (of {})", order.len()) } else { String::new() });
+        for (i, (name, g)) in order.iter().take(DETAIL_SITES).enumerate() {
+            let Some(site) = self.sites.get(&group_hash(name)) else {
+                continue;
+            };
+            let _ = write!(
+                h,
+                "<details{}><summary><b>{}</b> · {} pages · {:.1}% removed · threshold {} of {} learned</summary>",
+                if i < 3 { " open" } else { "" },
+                esc(name),
+                g.docs,
+                pct(g.removed, g.text_bytes),
+                site.threshold,
+                site.learned
+            );
+            h.push_str("<table class=blocks><tr><th>block</th><th>pages with this text</th><th>bytes removed</th><th>where</th><th>why: features matched</th></tr>");
+            for b in blocks_of(site) {
+                let w = (0..3).max_by_key(|&t| (b.thirds[t], 3 - t)).unwrap_or(0);
+                let _ = write!(
+                    h,
+                    "<tr><td class=t>{}</td><td>{} ({:.0}%)</td><td>{}</td><td>{}</td><td>{} (df ≥ {})</td></tr>",
+                    esc(&b.text),
+                    b.docs,
+                    pct(b.docs, g.docs),
+                    human(b.bytes),
+                    WHERE[w],
+                    kinds_text(b.kinds),
+                    site.threshold
+                );
+            }
+            h.push_str("</table>");
+            if site.untracked_blocks > 0 {
+                let _ = write!(h, "<p class=note>{} removed in blocks first seen after {BLOCKS_KEPT} distinct ones (not listed).</p>", human(site.untracked_blocks));
+            }
+            let near = self.near_of(site);
+            if !near.is_empty() {
+                h.push_str("<p class=sub>Kept lines in many pages (just below the threshold, or kept by the boundary rules):</p><table class=near><tr><th>line</th><th>pages</th></tr>");
+                for (n, t) in near {
+                    let _ = write!(
+                        h,
+                        "<tr><td class=t>{}</td><td>{} of threshold {}</td></tr>",
+                        esc(&t),
+                        n,
+                        site.threshold
+                    );
+                }
+                h.push_str("</table>");
+            }
+            for smp in &site.samples {
+                sample(&mut h, smp);
+            }
+            h.push_str("</details>");
+        }
+        h.push_str("<p class=note>Written by boilercut --report. Self-contained: no scripts, fonts or images from anywhere else.</p></body></html>\n");
+        h
+    }
+}
+
+fn place_text(p: &Place) -> String {
+    match p {
+        Place::Line(s) => s.clone(),
+        Place::Chunk(s, l) => format!("source {s} line {l}"),
+    }
+}
+
+fn bar(share: f64) -> String {
+    format!(
+        "<svg class=bar width=100 height=10><rect width=100 height=10 fill=#eee /><rect width={:.0} height=10 fill=#c0392b /></svg>",
+        share.clamp(0.0, 100.0)
+    )
+}
+
+fn sample(h: &mut String, s: &Sample) {
+    let _ = write!(
+        h,
+        "<div class=sample><div class=where>{} · {} bytes{}</div><pre>",
+        esc(&place_text(&s.at)),
+        s.len,
+        if s.offset > 0 || s.offset + s.text.len() < s.len {
+            format!(" (bytes {}–{} shown)", s.offset, s.offset + s.text.len())
+        } else {
+            String::new()
+        }
+    );
+    let mut at = 0;
+    for (r, k) in &s.spans {
+        if r.start < at {
+            continue;
+        }
+        h.push_str(&esc(&s.text[at..r.start]));
+        let _ = write!(
+            h,
+            "<mark title=\"{}\">{}</mark>",
+            esc(&kinds_text(*k)),
+            esc(&s.text[r.clone()])
+        );
+        at = r.end;
+    }
+    h.push_str(&esc(&s.text[at..]));
+    h.push_str("</pre></div>");
+}
+
+fn plot_sites(h: &mut String, order: &[(&String, &super::report::GroupStats)]) {
+    let top: Vec<_> = order.iter().take(30).collect();
+    let row = 14;
+    let height = 30 + row * top.len().max(1);
+    let _ = write!(
+        h,
+        "<figure><svg width=460 height={height} role=img aria-label=\"share removed per site\"><text x=0 y=14 class=ttl>Share removed, {} sites with most removed bytes</text>",
+        top.len()
+    );
+    for (i, (name, g)) in top.iter().enumerate() {
+        let y = 22 + i * row;
+        let share = pct(g.removed, g.text_bytes);
+        let _ = write!(
+            h,
+            "<text x=158 y={} class=lbl text-anchor=end>{}</text><rect x=162 y={} width={:.1} height=10 fill=#c0392b /><text x={:.1} y={} class=lbl>{:.1}%</text>",
+            y + 9,
+            esc(&shorten(name, 24)),
+            y,
+            share * 2.4,
+            166.0 + share * 2.4,
+            y + 9,
+            share
+        );
+    }
+    h.push_str("</svg></figure>");
+}
+
+fn plot_hist(h: &mut String, hist: &[u64; 11]) {
+    let max = hist.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let _ = write!(h, "<figure><svg width=420 height=230 role=img aria-label=\"pages by share removed\"><text x=0 y=14 class=ttl>Pages by share of their text removed</text>");
+    for (i, &n) in hist.iter().enumerate() {
+        let bh = 160.0 * n as f64 / max;
+        let x = 10 + i * 36;
+        let label = if i == 0 {
+            "none".to_string()
+        } else {
+            format!("≤{}%", i * 10)
+        };
+        let _ = write!(
+            h,
+            "<rect x={x} y={:.1} width=30 height={bh:.1} fill={} /><text x={} y={:.1} class=lbl text-anchor=middle>{n}</text><text x={} y=215 class=lbl text-anchor=middle>{label}</text>",
+            195.0 - bh,
+            if i == 0 { "#7f8c8d" } else { "#c0392b" },
+            x + 15,
+            190.0 - bh,
+            x + 15
+        );
+    }
+    h.push_str("</svg></figure>");
+}
+
+const HEAD: &str = "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width\"><title>boilercut report</title><style>
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;color:#222}
+h1{margin:0 0 4px}h2{margin-top:28px;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:6px 0}td,th{white-space:nowrap;padding:3px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
+th{background:#f6f6f6}table.kv th{width:190px}table.kv td{white-space:normal}td.t{white-space:normal;max-width:560px;word-break:break-word}
+.sub{color:#555}.note{color:#666;font-size:12px}.warn{color:#a04000}
+details{margin:6px 0;border:1px solid #e2e2e2;border-radius:4px;padding:4px 10px}summary{cursor:pointer}
+.plots{display:flex;flex-wrap:wrap;gap:24px}figure{margin:0}.lbl{font-size:10px;fill:#333}.ttl{font-size:12px;font-weight:600}
+.sample{margin:8px 0}.sample .where{font-size:12px;color:#555}pre{white-space:pre-wrap;word-break:break-word;background:#fafafa;border:1px solid #eee;padding:8px;max-height:320px;overflow:auto;font-size:12px}
+mark{background:#f5b7b1;text-decoration:line-through;text-decoration-color:#922}svg.bar{vertical-align:middle}
+</style></head><body>
+";
