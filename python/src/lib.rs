@@ -134,31 +134,7 @@ fn size_of(o: &Bound<'_, PyAny>) -> PyResult<u64> {
             type_name(o)
         ))
     })?;
-    let t = s.trim();
-    let (num, mult) = match t.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => {
-            let m = match c.to_ascii_uppercase() {
-                'K' => 1u64 << 10,
-                'M' => 1 << 20,
-                'G' => 1 << 30,
-                'T' => 1 << 40,
-                _ => {
-                    return Err(err(format!(
-                        "invalid option: unknown size suffix in {t:?} (use K, M, G or T)"
-                    )))
-                }
-            };
-            (&t[..i], m)
-        }
-        _ => (t, 1),
-    };
-    let n: f64 = num
-        .parse()
-        .map_err(|_| err(format!("invalid option: not a size: {t:?}")))?;
-    if n.is_nan() || n <= 0.0 {
-        return Err(err(format!("invalid option: size must be positive: {t:?}")));
-    }
-    Ok((n * mult as f64) as u64)
+    boilercut::config::parse_size(&s).map_err(|e| err(format!("invalid option: {e}")))
 }
 
 /// Spans of `text` (byte ranges, sorted, on character boundaries) as

@@ -243,25 +243,7 @@ struct LearnArgs {
 
 /// `2G`, `256M`, `512k`, `1000`: a size in bytes.
 fn parse_size(s: &str) -> std::result::Result<u64, String> {
-    let s = s.trim();
-    let (num, mult) = match s.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => {
-            let m = match c.to_ascii_uppercase() {
-                'K' => 1u64 << 10,
-                'M' => 1 << 20,
-                'G' => 1 << 30,
-                'T' => 1 << 40,
-                _ => return Err(format!("unknown size suffix in {s:?} (use K, M, G or T)")),
-            };
-            (&s[..i], m)
-        }
-        _ => (s, 1),
-    };
-    let n: f64 = num.parse().map_err(|_| format!("not a size: {s:?}"))?;
-    if n.is_nan() || n <= 0.0 {
-        return Err(format!("size must be positive: {s:?}"));
-    }
-    Ok((n * mult as f64) as u64)
+    boilercut::config::parse_size(s)
 }
 
 #[derive(Args, Debug, Default)]
