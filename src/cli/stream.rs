@@ -1,0 +1,383 @@
+//! `boilercut stream`: clean JSONL records as they arrive, learning per site
+//! online (`boilercut::online`), each record written as soon as its site's
+//! decision is made.
+//!
+//! Order: records of one site come out in input order; records of different
+//! sites may swap, because a site's first records are held until it has
+//! enough pages. Records with nothing to clean (no text, blank, invalid
+//! UTF-8, bad records kept) are written at once.
+
+use super::output::{self, AtomicFile};
+use super::pipeline::Options;
+use super::report::human;
+use super::{OnError, UsageError};
+use anyhow::{bail, Context, Result};
+use boilercut::jsonl::{self, Text};
+use boilercut::online::{OnlineBuilder, OnlineCleaner, Released};
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+/// What `stream` was asked to do, besides the record options.
+pub struct StreamPlan {
+    pub inputs: Vec<String>,
+    pub output: String,
+    pub builder: OnlineBuilder,
+    pub input_spec: String,
+    pub state: Option<PathBuf>,
+    pub state_every: u64,
+    pub keep_held: bool,
+}
+
+#[derive(Default)]
+struct Counts {
+    lines: u64,
+    docs: u64,
+    docs_cut: u64,
+    text: u64,
+    removed: u64,
+    bytes_in: u64,
+    bytes_out: u64,
+    passed: u64,
+    bad_skipped: u64,
+    bad_kept: u64,
+    emptied: u64,
+}
+
+enum Sink {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    File(AtomicFile),
+}
+
+impl Sink {
+    fn w(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Stdout(w) => w,
+            Sink::File(f) => f,
+        }
+    }
+    fn name(&self) -> String {
+        match self {
+            Sink::Stdout(_) => "<stdout>".into(),
+            Sink::File(f) => f.target().display().to_string(),
+        }
+    }
+}
+
+struct Writer<'a> {
+    sink: Sink,
+    opts: &'a Options,
+    counts: Counts,
+    buf: Vec<u8>,
+}
+
+impl Writer<'_> {
+    /// Write a line through unchanged.
+    fn raw(&mut self, line: &[u8]) -> Result<()> {
+        self.buf.clear();
+        self.buf.extend_from_slice(line);
+        self.buf.push(b'\n');
+        self.put()
+    }
+
+    fn put(&mut self) -> Result<()> {
+        self.counts.bytes_out += self.buf.len() as u64;
+        let name = self.sink.name();
+        self.sink
+            .w()
+            .write_all(&self.buf)
+            .with_context(|| format!("{name}: write failed"))
+    }
+
+    /// Write a released record: its line with the text replaced.
+    fn released(&mut self, r: Released) -> Result<()> {
+        let c = &mut self.counts;
+        let cut: usize = r.removed.iter().map(|x| x.len()).sum();
+        c.docs += 1;
+        c.text += r.original_len as u64;
+        c.removed += cut as u64;
+        c.docs_cut += u64::from(cut > 0);
+        c.emptied += u64::from(cut > 0 && r.text.trim().is_empty());
+        if r.removed.is_empty() && self.opts.spans_field.is_none() {
+            return self.raw(&r.payload);
+        }
+        // The payload is the line, valid UTF-8 and parsed once already.
+        let line = std::str::from_utf8(&r.payload).context("held line is not UTF-8")?;
+        let (bom, body) = match line.strip_prefix('\u{feff}') {
+            Some(rest) => ("\u{feff}", rest),
+            None => ("", line),
+        };
+        let rec = jsonl::parse(body, &self.opts.fields).map_err(anyhow::Error::msg)?;
+        self.buf.clear();
+        self.buf.extend_from_slice(bom.as_bytes());
+        let spans = self
+            .opts
+            .spans_field
+            .as_deref()
+            .map(|n| (n, &r.removed[..]));
+        jsonl::splice(body, &rec, &r.text, spans, &mut self.buf);
+        self.buf.push(b'\n');
+        self.put()
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        let name = self.sink.name();
+        self.sink
+            .w()
+            .flush()
+            .with_context(|| format!("{name}: write failed"))
+    }
+}
+
+/// Run `boilercut stream`.
+pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let mut resumed = false;
+    let mut cleaner = match &plan.state {
+        Some(path) if path.exists() => {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("{}: cannot read state", path.display()))?;
+            let c = OnlineCleaner::from_bytes(&bytes)
+                .with_context(|| format!("{}: cannot load state", path.display()))?;
+            if c.config().input_spec() != plan.input_spec {
+                eprintln!(
+                    "boilercut: warning: {} was written reading inputs as {:?}, these are read as {:?}",
+                    path.display(),
+                    c.config().input_spec(),
+                    plan.input_spec
+                );
+            }
+            resumed = true;
+            c
+        }
+        _ => plan
+            .builder
+            .build()
+            .map_err(|e| anyhow::anyhow!(UsageError(e.to_string())))?,
+    };
+    if resumed && !opts.quiet {
+        eprintln!(
+            "boilercut: resuming from {} after {} pages ({} held); the options saved in it are used",
+            plan.state.as_ref().map_or(String::new(), |p| p.display().to_string()),
+            cleaner.arrivals(),
+            cleaner.stats().held_now
+        );
+    }
+    let to_stdout = plan.output == "-" || super::input::is_stdout_path(&plan.output);
+    let sink = if to_stdout {
+        Sink::Stdout(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        ))
+    } else {
+        let target = PathBuf::from(&plan.output);
+        if let (Some(out), Some(state)) = (
+            super::input::identity(&target),
+            plan.state.as_deref().and_then(super::input::identity),
+        ) {
+            if out == state {
+                bail!(UsageError(format!(
+                    "{}: output would overwrite the state file",
+                    plan.output
+                )));
+            }
+        }
+        for i in &plan.inputs {
+            if i != "-"
+                && super::input::identity(&target).is_some()
+                && super::input::identity(&target)
+                    == super::input::identity(std::path::Path::new(i))
+            {
+                bail!(UsageError(format!(
+                    "{}: output would overwrite the input {i}",
+                    plan.output
+                )));
+            }
+        }
+        Sink::File(AtomicFile::create(&target)?)
+    };
+    // Periodic saves only when what was written is delivered: a file output
+    // is renamed into place at the end, so a state saved before then would
+    // claim records that a crash loses.
+    let periodic = to_stdout && plan.state.is_some() && plan.state_every > 0;
+    let mut w = Writer {
+        sink,
+        opts,
+        counts: Counts::default(),
+        buf: Vec::new(),
+    };
+    let inputs: Vec<String> = if plan.inputs.is_empty() {
+        vec!["-".into()]
+    } else {
+        plan.inputs.clone()
+    };
+    if inputs.iter().filter(|i| *i == "-").count() > 1 {
+        bail!(UsageError("standard input given twice".into()));
+    }
+    let mut released = Vec::new();
+    let mut line = Vec::new();
+    let mut since_save = 0u64;
+    for input in &inputs {
+        let (mut reader, display): (Box<dyn BufRead>, String) = if input == "-" {
+            (
+                Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
+                "<stdin>".into(),
+            )
+        } else {
+            let r = super::input::open(std::path::Path::new(input), Arc::new(AtomicU64::new(0)))
+                .with_context(|| format!("{input}: cannot read"))?;
+            (
+                Box::new(BufReader::with_capacity(1 << 16, r)),
+                input.clone(),
+            )
+        };
+        let mut number = 0u64;
+        loop {
+            // Nothing buffered: the next read may wait for the producer, so
+            // what is decided so far goes out now (bounded latency).
+            if reader.fill_buf().map(|b| b.is_empty()).unwrap_or(true) {
+                w.flush()?;
+            }
+            line.clear();
+            let n = read_line(&mut reader, &mut line)
+                .with_context(|| format!("{display}: read failed"))?;
+            if n == 0 {
+                break;
+            }
+            number += 1;
+            w.counts.lines += 1;
+            w.counts.bytes_in += n as u64;
+            if line.last() == Some(&b'\n') {
+                line.pop();
+            }
+            if line.iter().all(|b| b.is_ascii_whitespace()) {
+                w.counts.passed += 1;
+                w.raw(&line)?;
+                continue;
+            }
+            let Ok(text_line) = simdutf8::basic::from_utf8(&line) else {
+                w.counts.passed += 1;
+                w.raw(&line)?;
+                continue;
+            };
+            let body = text_line.strip_prefix('\u{feff}').unwrap_or(text_line);
+            let parsed = jsonl::parse(body, &opts.fields).and_then(|rec| match &opts.spans_field {
+                Some(name) if rec.has_reserved => Err(jsonl::RecordError(format!(
+                    "the record already has a field {name:?}, which --spans-field would write \
+                     a second time"
+                ))),
+                _ => Ok(rec),
+            });
+            match parsed {
+                Ok(rec) => match &rec.text {
+                    Text::Str { value, .. } => {
+                        let (value, group) = (value.to_string(), rec.group.to_string());
+                        cleaner.push_into(&value, &group, line.clone(), &mut released);
+                        for r in released.drain(..) {
+                            w.released(r)?;
+                        }
+                        since_save += 1;
+                        if periodic && since_save >= plan.state_every {
+                            since_save = 0;
+                            w.flush()?;
+                            save_state(&cleaner, plan.state.as_deref())?;
+                        }
+                    }
+                    _ => {
+                        w.counts.passed += 1;
+                        w.raw(&line)?;
+                    }
+                },
+                Err(e) => match opts.on_error {
+                    OnError::Fail => bail!("{display}:{number}: {e}"),
+                    OnError::Skip => w.counts.bad_skipped += 1,
+                    OnError::Keep => {
+                        w.counts.bad_kept += 1;
+                        w.raw(&line)?;
+                    }
+                },
+            }
+        }
+    }
+    if !(plan.keep_held && plan.state.is_some()) {
+        for r in cleaner.flush() {
+            w.released(r)?;
+        }
+    }
+    w.flush()?;
+    match w.sink {
+        Sink::Stdout(_) => {}
+        Sink::File(f) => f.commit()?,
+    }
+    save_state(&cleaner, plan.state.as_deref())?;
+    if !opts.quiet {
+        summary(&w.counts, &cleaner, started.elapsed());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Read one line (with its `\n`, if any) into `buf`; 0 at the end.
+fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    r.read_until(b'\n', buf)
+}
+
+fn save_state(cleaner: &OnlineCleaner, path: Option<&std::path::Path>) -> Result<()> {
+    if let Some(path) = path {
+        output::write_atomic(path, &cleaner.to_bytes())
+            .with_context(|| format!("{}: cannot write state", path.display()))?;
+    }
+    Ok(())
+}
+
+fn summary(c: &Counts, cleaner: &OnlineCleaner, took: std::time::Duration) {
+    let s = cleaner.stats();
+    let secs = took.as_secs_f64().max(1e-9);
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(
+        e,
+        "boilercut: streamed {} records ({} documents) in {:.1} s: {} in, {} out ({:.1} MB/s)",
+        c.lines,
+        c.docs,
+        secs,
+        human(c.bytes_in),
+        human(c.bytes_out),
+        c.bytes_in as f64 / 1e6 / secs
+    );
+    let pct = if c.text == 0 {
+        0.0
+    } else {
+        100.0 * c.removed as f64 / c.text as f64
+    };
+    let _ = writeln!(
+        e,
+        "  text {}, removed {} ({pct:.2}%) from {} documents; passed through unchanged: {}; bad records: {} skipped, {} kept",
+        human(c.text),
+        human(c.removed),
+        c.docs_cut,
+        c.passed,
+        c.bad_skipped,
+        c.bad_kept
+    );
+    let _ = writeln!(
+        e,
+        "  online: {} sites in memory ({} estimated), {} pages held on the way, {} held now, {} sites released early, {} evicted, {} halvings, {} exact copies not counted, {} too large",
+        s.sites,
+        human(s.memory),
+        s.held,
+        s.held_now,
+        s.early_releases,
+        s.evictions,
+        s.halvings,
+        s.duplicates,
+        s.too_large
+    );
+    if c.emptied > 0 {
+        let _ = writeln!(
+            e,
+            "  warning: {} documents were cut to nothing (every word of them repeats in their group)",
+            c.emptied
+        );
+    }
+}
