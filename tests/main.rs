@@ -6,4 +6,5 @@ mod hard;
 mod limits;
 mod prop;
 mod safety;
+mod stream;
 mod util;

@@ -14,7 +14,7 @@ use super::{OnError, UsageError};
 use anyhow::{bail, Context, Result};
 use boilercut::jsonl::{self, Text};
 use boilercut::online::{OnlineBuilder, OnlineCleaner, Released};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
@@ -219,25 +219,24 @@ pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
     let mut released = Vec::new();
     let mut line = Vec::new();
     let mut since_save = 0u64;
+    // Time from a record's arrival to its cleaned line in the output
+    // buffer, for records cleaned on arrival after the warm-up.
+    let mut latencies: Vec<u64> = Vec::new();
     for input in &inputs {
-        let (mut reader, display): (Box<dyn BufRead>, String) = if input == "-" {
-            (
-                Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
-                "<stdin>".into(),
-            )
+        let (source, display): (Box<dyn Read>, String) = if input == "-" {
+            (Box::new(std::io::stdin()), "<stdin>".into())
         } else {
             let r = super::input::open(std::path::Path::new(input), Arc::new(AtomicU64::new(0)))
                 .with_context(|| format!("{input}: cannot read"))?;
-            (
-                Box::new(BufReader::with_capacity(1 << 16, r)),
-                input.clone(),
-            )
+            (r, input.clone())
         };
+        let mut reader = BufReader::with_capacity(1 << 16, source);
         let mut number = 0u64;
         loop {
-            // Nothing buffered: the next read may wait for the producer, so
-            // what is decided so far goes out now (bounded latency).
-            if reader.fill_buf().map(|b| b.is_empty()).unwrap_or(true) {
+            // No whole line buffered: the next read may wait for the
+            // producer, so what is decided so far goes out now (bounded
+            // latency; a file being read is flushed once per buffer).
+            if memchr::memchr(b'\n', reader.buffer()).is_none() {
                 w.flush()?;
             }
             line.clear();
@@ -274,9 +273,15 @@ pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
                 Ok(rec) => match &rec.text {
                     Text::Str { value, .. } => {
                         let (value, group) = (value.to_string(), rec.group.to_string());
+                        let t = std::time::Instant::now();
+                        let seq = cleaner.arrivals();
                         cleaner.push_into(&value, &group, line.clone(), &mut released);
+                        let on_arrival = released.iter().any(|r| r.seq == seq);
                         for r in released.drain(..) {
                             w.released(r)?;
+                        }
+                        if on_arrival && w.counts.lines > WARM_UP {
+                            latencies.push(t.elapsed().as_nanos().min(u64::MAX as u128) as u64);
                         }
                         since_save += 1;
                         if periodic && since_save >= plan.state_every {
@@ -313,7 +318,7 @@ pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
     }
     save_state(&cleaner, plan.state.as_deref())?;
     if !opts.quiet {
-        summary(&w.counts, &cleaner, started.elapsed());
+        summary(&w.counts, &cleaner, started.elapsed(), &mut latencies);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -331,7 +336,10 @@ fn save_state(cleaner: &OnlineCleaner, path: Option<&std::path::Path>) -> Result
     Ok(())
 }
 
-fn summary(c: &Counts, cleaner: &OnlineCleaner, took: std::time::Duration) {
+/// Records read before latencies are taken (tables and caches warm up).
+const WARM_UP: u64 = 1000;
+
+fn summary(c: &Counts, cleaner: &OnlineCleaner, took: std::time::Duration, lat: &mut [u64]) {
     let s = cleaner.stats();
     let secs = took.as_secs_f64().max(1e-9);
     let mut e = std::io::stderr().lock();
@@ -373,6 +381,18 @@ fn summary(c: &Counts, cleaner: &OnlineCleaner, took: std::time::Duration) {
         s.duplicates,
         s.too_large
     );
+    if !lat.is_empty() {
+        lat.sort_unstable();
+        let at = |q: f64| lat[((lat.len() - 1) as f64 * q) as usize] as f64 / 1e3;
+        let _ = writeln!(
+            e,
+            "  latency of the {} records cleaned on arrival (after the first {WARM_UP}): p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+            lat.len(),
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        );
+    }
     if c.emptied > 0 {
         let _ = writeln!(
             e,
