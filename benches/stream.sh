@@ -10,10 +10,10 @@
 # and, with --big N --big-sites S, a scale run: N pages over S sites, interleaved,
 # streamed with --memory BUDGET (default 512M), peak RSS reported.
 #
-#   benches/stream.sh [--docs N] [--sites S] [--dir DIR] [--big N] [--big-sites S] [--budget SIZE]
+#   benches/stream.sh [--docs N] [--sites S] [--dir DIR] [--big N] [--big-sites S] [--budget SIZE] [--only-big]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-docs=50000; sites=40; dir=/tmp/boilercut-stream; big=0; big_sites=10000; budget=512M
+docs=50000; sites=40; dir=/tmp/boilercut-stream; big=0; big_sites=10000; budget=512M; small=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --docs) docs=$2; shift 2 ;;
@@ -22,6 +22,7 @@ while [ $# -gt 0 ]; do
     --big) big=$2; shift 2 ;;
     --big-sites) big_sites=$2; shift 2 ;;
     --budget) budget=$2; shift 2 ;;
+    --only-big) small=0; shift ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
   esac
 done
@@ -30,6 +31,23 @@ cargo build --release -q
 bin=$PWD/target/release/boilercut
 mkdir -p "$dir"
 c="$dir/c$docs"
+measure() { # name, labels, command...
+  local name=$1 labels=$2 out=$3; shift 3
+  /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" 2>"$dir/stderr.txt" || { cat "$dir/stderr.txt" >&2; exit 2; }
+  read -r wall user sys rss < "$dir/time.txt"
+  local mb; mb=$(python3 -c "import os,sys; print(os.path.getsize(sys.argv[1])/1e6)" "$in")
+  local score; score=$($bin eval --labels "$labels" "$out" --json)
+  local lat; lat=$(grep -o 'p50 [0-9.]* µs, p99 [0-9.]* µs' "$dir/stderr.txt" || echo "")
+  python3 - "$name" "$wall" "$user" "$sys" "$rss" "$mb" "$score" "$lat" <<'PY'
+import json, sys
+name, wall, user, sys_, rss, mb, score, lat = sys.argv[1:]
+v = json.loads(score)
+print(f"| {name} | {float(wall):.2f} | {float(user)+float(sys_):.2f} | {int(rss)/1024:.0f} | "
+      f"{float(mb)/float(wall):.1f} | {v['f1']:.4f} | {100*v['article_lost']:.3f}% | {lat} |")
+PY
+}
+
+if [ "$small" = 1 ]; then
 [ -f "$c/corpus.jsonl" ] || python3 corpus/generate.py --docs "$docs" --sites "$sites" --seed 2 --out "$c" >&2
 
 # Orders, and the template-change corpus (same site names, other templates).
@@ -75,22 +93,6 @@ if not os.path.exists(os.path.join(d, "change.jsonl")):
     open(os.path.join(d, "change-labels.jsonl"), "w").write("\n".join(lab) + "\n")
 PY
 
-measure() { # name, labels, command...
-  local name=$1 labels=$2 out=$3; shift 3
-  /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" 2>"$dir/stderr.txt" || { cat "$dir/stderr.txt" >&2; exit 2; }
-  read -r wall user sys rss < "$dir/time.txt"
-  local mb; mb=$(python3 -c "import os,sys; print(os.path.getsize(sys.argv[1])/1e6)" "$in")
-  local score; score=$($bin eval --labels "$labels" "$out" --json)
-  local lat; lat=$(grep -o 'p50 [0-9.]* µs, p99 [0-9.]* µs' "$dir/stderr.txt" || echo "")
-  python3 - "$name" "$wall" "$user" "$sys" "$rss" "$mb" "$score" "$lat" <<'PY'
-import json, sys
-name, wall, user, sys_, rss, mb, score, lat = sys.argv[1:]
-v = json.loads(score)
-print(f"| {name} | {float(wall):.2f} | {float(user)+float(sys_):.2f} | {int(rss)/1024:.0f} | "
-      f"{float(mb)/float(wall):.1f} | {v['f1']:.4f} | {100*v['article_lost']:.3f}% | {lat} |")
-PY
-}
-
 echo "corpus: $c ($docs documents); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| run | wall s | CPU s | peak RSS MB | MB/s | F1 | article words lost | latency on arrival |"
@@ -125,6 +127,7 @@ for name in batch stream; do
   v=$($bin eval --labels "$dir/change-b-labels.jsonl" "$dir/$name-change-b.jsonl" --json | python3 -c "import json,sys; v=json.load(sys.stdin); print('F1 %.4f, article words lost %.3f%%' % (v['f1'], 100*v['article_lost']))")
   echo "- second half only (after the redesign), $name: $v"
 done
+fi
 
 if [ "$big" -gt 0 ]; then
   b="$dir/big$big"

@@ -117,14 +117,22 @@ fn state_restart_equals_one_run() {
         data.as_bytes(),
     );
     ok(&whole);
-    let a1 = args(&["--state", &state, "--keep-held", "--state-every", "50"]);
+    let a1 = args(&[
+        "--state",
+        &state,
+        "--keep-held",
+        "--state-every",
+        "50",
+        "--once-filter",
+        "1M",
+    ]);
     let one = run(
         &a1.iter().map(String::as_str).collect::<Vec<_>>(),
         first.as_bytes(),
     );
     ok(&one);
     assert!(std::fs::metadata(&state).unwrap().len() > 1000);
-    let a2 = args(&["--state", &state]);
+    let a2 = args(&["--state", &state, "--once-filter", "1M"]);
     let two = run(
         &a2.iter().map(String::as_str).collect::<Vec<_>>(),
         rest.as_bytes(),

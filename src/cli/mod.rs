@@ -305,13 +305,18 @@ struct OnlineArgs {
     /// Halve a site's counts every this many of its pages.
     #[arg(long, default_value_t = 128)]
     half_every: u64,
-    /// Memory budget of the online state (K, M, G suffixes); past it the
-    /// least recently seen sites are forgotten.
+    /// Memory budget of a run (K, M, G suffixes). The online state (counts,
+    /// held records, the filter) gets two thirds of it, the rest is for the
+    /// allocator's slack and buffers; past it the least recently seen sites
+    /// are forgotten.
     #[arg(long, default_value = "512M", value_parser = parse_size)]
     memory: u64,
-    /// Size of a "seen once" filter in front of the exact counts (0: none):
-    /// only repeated features get a counter.
-    #[arg(long, default_value = "0", value_parser = parse_size_or_zero)]
+    /// Size of the "seen once" filter in front of the exact counts, all
+    /// sites together (0: exact counts for every feature). Only features the
+    /// filter has seen before get a counter, so the tables hold repeated
+    /// features only: on 10,000 interleaved sites it is what keeps sites from
+    /// being forgotten (BENCHMARKS.md).
+    #[arg(long, default_value = "64M", value_parser = parse_size_or_zero)]
     once_filter: u64,
     /// Start from a model saved by `boilercut learn` (ignored when --state
     /// exists): sites it knows are cleaned from their first record.
@@ -591,7 +596,7 @@ pub fn run() -> Result<ExitCode> {
                 .hold_bytes(online.hold_bytes)
                 .max_wait(online.max_wait)
                 .half_every(online.half_every)
-                .memory_limit(online.memory)
+                .memory_limit(online.memory / 3 * 2)
                 .once_filter(online.once_filter);
             if let Some(path) = &online.warm_start {
                 let bytes = std::fs::read(path)

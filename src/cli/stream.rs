@@ -48,7 +48,7 @@ struct Counts {
 
 enum Sink {
     Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
-    File(AtomicFile),
+    File(Box<AtomicFile>),
 }
 
 impl Sink {
@@ -196,7 +196,7 @@ pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
                 )));
             }
         }
-        Sink::File(AtomicFile::create(&target)?)
+        Sink::File(Box::new(AtomicFile::create(&target)?))
     };
     // Periodic saves only when what was written is delivered: a file output
     // is renamed into place at the end, so a state saved before then would
