@@ -655,9 +655,16 @@ impl OnlineCleaner {
         }
         // Over the budget: forget the least recently seen sites.
         while self.memory > self.opts.memory {
-            let Some(name) = self.lru.values().find(|n| n.as_str() != current).cloned() else {
+            let Some((at, name)) = self
+                .lru
+                .iter()
+                .find(|(_, n)| n.as_str() != current)
+                .map(|(&at, n)| (at, n.clone()))
+            else {
                 break;
             };
+            // Removed by its key, so that the loop always makes progress.
+            self.lru.remove(&at);
             self.evict(&name, out);
         }
     }
@@ -952,6 +959,14 @@ impl OnlineCleaner {
         {
             return Err(StateError::Corrupt("online options out of range"));
         }
+        // The filter is allocated before its words are read: they must be
+        // in the file.
+        if o.once_filter > 0 {
+            let words = (o.once_filter / 16).max(8).next_power_of_two();
+            if words.saturating_mul(16) > (body.len() - r.at) as u64 {
+                return Err(StateError::Corrupt("once filter larger than the file"));
+            }
+        }
         let arrivals = r.u64()?;
         let mut stats = OnlineStats::default();
         for v in [
@@ -999,6 +1014,9 @@ impl OnlineCleaner {
             s.since_half = r.u64()?;
             s.last_seen = r.u64()?;
             s.first_held = r.u64()?;
+            if s.last_seen >= arrivals || s.first_held >= arrivals {
+                return Err(StateError::Corrupt("a site seen after the last arrival"));
+            }
             let flags = r.u8()?;
             s.ready = flags & 1 != 0;
             s.prior = flags & 2 != 0;

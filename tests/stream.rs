@@ -225,6 +225,21 @@ fn bad_records_follow_the_policy() {
     assert_eq!(o.status.code(), Some(1));
     let o = run(&["stream", "-o", "-", "--keep-held"], b"");
     assert_eq!(o.status.code(), Some(1));
+    // The output may be neither an input nor the state file (even one not
+    // written yet).
+    let st = dir.s("s.bcs");
+    let o = run(
+        &["stream", &dir.s("in.jsonl"), "-o", &st, "--state", &st],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("state file"));
+    let o = run(
+        &["stream", &dir.s("in.jsonl"), "-o", &dir.s("in.jsonl")],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(dir.join("in.jsonl")).unwrap(), data);
 }
 
 #[test]

@@ -173,11 +173,8 @@ pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
         ))
     } else {
         let target = PathBuf::from(&plan.output);
-        if let (Some(out), Some(state)) = (
-            super::input::identity(&target),
-            plan.state.as_deref().and_then(super::input::identity),
-        ) {
-            if out == state {
+        if let Some(state) = &plan.state {
+            if same_file(&target, state) {
                 bail!(UsageError(format!(
                     "{}: output would overwrite the state file",
                     plan.output
@@ -321,6 +318,18 @@ pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
         summary(&w.counts, &cleaner, started.elapsed(), &mut latencies);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether two paths name one file: by identity when both exist, else by
+/// their absolute spelling (a state file not written yet).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (super::input::identity(a), super::input::identity(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => match (std::path::absolute(a), std::path::absolute(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => a == b,
+        },
+    }
 }
 
 /// Read one line (with its `\n`, if any) into `buf`; 0 at the end.
