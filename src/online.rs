@@ -453,6 +453,10 @@ struct Work {
     hits: Vec<u32>,
     runs: Vec<Run>,
     removed: Vec<Range<usize>>,
+    /// The last `clean_page` left its page's features in these buffers
+    /// (so that counting the same page right after does not tokenize it
+    /// again).
+    fresh: bool,
 }
 
 /// Tokenize `text` into the work buffers: words, gaps, shingle keys in
@@ -563,8 +567,9 @@ impl OnlineCleaner {
         let too_large = text.len() as u64 > self.config.max_doc_bytes;
         if site.ready {
             out.push(self.clean_page(&site, seq, group, text, payload));
+            let fresh = std::mem::take(&mut self.work.fresh);
             if !too_large {
-                self.count(&mut site, text);
+                self.count(&mut site, text, fresh);
             } else {
                 self.stats.too_large += 1;
             }
@@ -572,7 +577,7 @@ impl OnlineCleaner {
             if too_large {
                 self.stats.too_large += 1;
             } else {
-                self.count(&mut site, text);
+                self.count(&mut site, text, false);
             }
             if site.held.is_empty() {
                 site.first_held = seq;
@@ -679,7 +684,8 @@ impl OnlineCleaner {
     }
 
     /// Count a page of `site` (unless it is an exact copy of a recent one).
-    fn count(&mut self, site: &mut Site, text: &str) {
+    /// `fresh`: the work buffers hold this page's features already.
+    fn count(&mut self, site: &mut Site, text: &str, fresh: bool) {
         let h = xxh3_128_with_seed(text.as_bytes(), DOC_SEED);
         if site.recent_set.contains(&h) {
             self.stats.duplicates += 1;
@@ -694,7 +700,9 @@ impl OnlineCleaner {
                 }
             }
         }
-        features(&mut self.work, &self.config, text, site.gh);
+        if !fresh {
+            features(&mut self.work, &self.config, text, site.gh);
+        }
         let all = &mut self.work.all;
         all.sort_unstable();
         all.dedup();
@@ -741,6 +749,7 @@ impl OnlineCleaner {
         removed.clear();
         let too_large = text.len() as u64 > self.config.max_doc_bytes;
         let threshold = self.config.threshold(site.docs);
+        let mut computed = false;
         match &self.warm {
             _ if too_large => {}
             Some(m) if site.prior => {
@@ -752,6 +761,7 @@ impl OnlineCleaner {
                 let gh = site.gh;
                 let w = &mut self.work;
                 features(w, &self.config, text, gh);
+                computed = true;
                 let frequent = |k: u64| {
                     site.counts
                         .get(&k)
@@ -791,6 +801,7 @@ impl OnlineCleaner {
             payload,
         };
         self.work.removed = removed;
+        self.work.fresh = computed;
         out
     }
 
