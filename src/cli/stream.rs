@@ -100,16 +100,31 @@ impl Writer<'_> {
         c.removed += cut as u64;
         c.docs_cut += u64::from(cut > 0);
         c.emptied += u64::from(cut > 0 && r.text.trim().is_empty());
+        // The payload is the line (valid UTF-8, parsed once already) and
+        // where its text value and closing brace are (see `payload`).
+        let (line, tail) = r.payload.split_at(r.payload.len().saturating_sub(TRAILER));
         if r.removed.is_empty() && self.opts.spans_field.is_none() {
-            return self.raw(&r.payload);
+            return self.raw(line);
         }
-        // The payload is the line, valid UTF-8 and parsed once already.
-        let line = std::str::from_utf8(&r.payload).context("held line is not UTF-8")?;
+        let line = std::str::from_utf8(line).context("held line is not UTF-8")?;
         let (bom, body) = match line.strip_prefix('\u{feff}') {
             Some(rest) => ("\u{feff}", rest),
             None => ("", line),
         };
-        let rec = jsonl::parse(body, &self.opts.fields).map_err(anyhow::Error::msg)?;
+        let at = |i: usize| {
+            tail.get(i * 8..i * 8 + 8)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, |b| u64::from_le_bytes(b) as usize)
+        };
+        let rec = jsonl::Record {
+            text: Text::Str {
+                raw: at(0)..at(1),
+                value: std::borrow::Cow::Borrowed(""),
+            },
+            group: std::borrow::Cow::Borrowed(""),
+            close: at(2),
+            has_reserved: false,
+        };
         self.buf.clear();
         self.buf.extend_from_slice(bom.as_bytes());
         let spans = self
@@ -268,11 +283,11 @@ pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
             });
             match parsed {
                 Ok(rec) => match &rec.text {
-                    Text::Str { value, .. } => {
-                        let (value, group) = (value.to_string(), rec.group.to_string());
+                    Text::Str { value, raw } => {
                         let t = std::time::Instant::now();
                         let seq = cleaner.arrivals();
-                        cleaner.push_into(&value, &group, line.clone(), &mut released);
+                        let p = payload(&line, raw.clone(), rec.close);
+                        cleaner.push_into(value, &rec.group, p, &mut released);
                         let on_arrival = released.iter().any(|r| r.seq == seq);
                         for r in released.drain(..) {
                             w.released(r)?;
@@ -318,6 +333,20 @@ pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
         summary(&w.counts, &cleaner, started.elapsed(), &mut latencies);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Bytes after the line in a payload: where the text value starts and ends
+/// and where the record's closing brace is (u64 each, in the line without
+/// its byte order mark), so that writing does not parse the line again.
+const TRAILER: usize = 24;
+
+fn payload(line: &[u8], raw: std::ops::Range<usize>, close: usize) -> Vec<u8> {
+    let mut p = Vec::with_capacity(line.len() + TRAILER);
+    p.extend_from_slice(line);
+    for v in [raw.start, raw.end, close] {
+        p.extend_from_slice(&(v as u64).to_le_bytes());
+    }
+    p
 }
 
 /// Whether two paths name one file: by identity when both exist, else by
