@@ -229,95 +229,72 @@ pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
         bail!(UsageError("standard input given twice".into()));
     }
     let mut released = Vec::new();
-    let mut line = Vec::new();
     let mut since_save = 0u64;
     // Time from a record's arrival to its cleaned line in the output
     // buffer, for records cleaned on arrival after the warm-up.
     let mut latencies: Vec<u64> = Vec::new();
-    for input in &inputs {
-        let (source, display): (Box<dyn Read>, String) = if input == "-" {
-            (Box::new(std::io::stdin()), "<stdin>".into())
-        } else {
-            let r = super::input::open(std::path::Path::new(input), Arc::new(AtomicU64::new(0)))
-                .with_context(|| format!("{input}: cannot read"))?;
-            (r, input.clone())
-        };
-        let mut reader = BufReader::with_capacity(1 << 16, source);
-        let mut number = 0u64;
-        loop {
-            // No whole line buffered: the next read may wait for the
-            // producer, so what is decided so far goes out now (bounded
-            // latency; a file being read is flushed once per buffer).
-            if memchr::memchr(b'\n', reader.buffer()).is_none() {
-                w.flush()?;
-            }
-            line.clear();
-            let n = read_line(&mut reader, &mut line)
-                .with_context(|| format!("{display}: read failed"))?;
-            if n == 0 {
-                break;
-            }
-            number += 1;
-            w.counts.lines += 1;
-            w.counts.bytes_in += n as u64;
-            if line.last() == Some(&b'\n') {
-                line.pop();
-            }
-            if line.iter().all(|b| b.is_ascii_whitespace()) {
-                w.counts.passed += 1;
-                w.raw(&line)?;
-                continue;
-            }
-            let Ok(text_line) = simdutf8::basic::from_utf8(&line) else {
-                w.counts.passed += 1;
-                w.raw(&line)?;
-                continue;
-            };
-            let body = text_line.strip_prefix('\u{feff}').unwrap_or(text_line);
-            let parsed = jsonl::parse(body, &opts.fields).and_then(|rec| match &opts.spans_field {
-                Some(name) if rec.has_reserved => Err(jsonl::RecordError(format!(
-                    "the record already has a field {name:?}, which --spans-field would write \
-                     a second time"
-                ))),
-                _ => Ok(rec),
-            });
-            match parsed {
-                Ok(rec) => match &rec.text {
-                    Text::Str { value, raw } => {
-                        let t = std::time::Instant::now();
-                        let seq = cleaner.arrivals();
-                        let p = payload(&line, raw.clone(), rec.close);
-                        cleaner.push_into(value, &rec.group, p, &mut released);
-                        let on_arrival = released.iter().any(|r| r.seq == seq);
-                        for r in released.drain(..) {
-                            w.released(r)?;
-                        }
-                        if on_arrival && w.counts.lines > WARM_UP {
-                            latencies.push(t.elapsed().as_nanos().min(u64::MAX as u128) as u64);
-                        }
-                        since_save += 1;
-                        if periodic && since_save >= plan.state_every {
-                            since_save = 0;
-                            w.flush()?;
-                            save_state(&cleaner, plan.state.as_deref())?;
+    // Reading, checking and parsing lines runs on a thread of its own, a
+    // batch of records ahead; cleaning and writing on this one, in input
+    // order, so the output does not depend on the threads.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(4);
+    let reader_opts = (opts.fields.clone(), opts.spans_field.clone());
+    let reader = std::thread::Builder::new()
+        .name("boilercut-read".into())
+        .spawn(move || read_records(inputs, reader_opts, tx))
+        .context("cannot start the reader thread")?;
+    for batch in rx.iter() {
+        for item in batch {
+            match item {
+                Item::Flush => w.flush()?,
+                Item::Error(e) => return Err(e),
+                Item::Raw { line, bytes } => {
+                    w.counts.lines += 1;
+                    w.counts.bytes_in += bytes;
+                    w.counts.passed += 1;
+                    w.raw(&line)?;
+                }
+                Item::Bad { line, bytes, what } => {
+                    w.counts.lines += 1;
+                    w.counts.bytes_in += bytes;
+                    match opts.on_error {
+                        OnError::Fail => bail!("{what}"),
+                        OnError::Skip => w.counts.bad_skipped += 1,
+                        OnError::Keep => {
+                            w.counts.bad_kept += 1;
+                            w.raw(&line)?;
                         }
                     }
-                    _ => {
-                        w.counts.passed += 1;
-                        w.raw(&line)?;
+                }
+                Item::Page {
+                    text,
+                    group,
+                    payload,
+                    bytes,
+                } => {
+                    w.counts.lines += 1;
+                    w.counts.bytes_in += bytes;
+                    let t = std::time::Instant::now();
+                    let seq = cleaner.arrivals();
+                    cleaner.push_into(&text, &group, payload, &mut released);
+                    let on_arrival = released.iter().any(|r| r.seq == seq);
+                    for r in released.drain(..) {
+                        w.released(r)?;
                     }
-                },
-                Err(e) => match opts.on_error {
-                    OnError::Fail => bail!("{display}:{number}: {e}"),
-                    OnError::Skip => w.counts.bad_skipped += 1,
-                    OnError::Keep => {
-                        w.counts.bad_kept += 1;
-                        w.raw(&line)?;
+                    if on_arrival && w.counts.lines > WARM_UP {
+                        latencies.push(t.elapsed().as_nanos().min(u64::MAX as u128) as u64);
                     }
-                },
+                    since_save += 1;
+                    if periodic && since_save >= plan.state_every {
+                        since_save = 0;
+                        w.flush()?;
+                        save_state(&cleaner, plan.state.as_deref())?;
+                    }
+                }
             }
         }
     }
+    // The channel is closed: the reader has ended.
+    let _ = reader.join();
     if !(plan.keep_held && plan.state.is_some()) {
         for r in cleaner.flush() {
             w.released(r)?;
@@ -361,9 +338,137 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
-/// Read one line (with its `\n`, if any) into `buf`; 0 at the end.
-fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<usize> {
-    r.read_until(b'\n', buf)
+/// A line read, checked and parsed by the reader thread.
+enum Item {
+    /// Nothing to clean: blank, invalid UTF-8, no text string.
+    Raw { line: Vec<u8>, bytes: u64 },
+    /// A record to clean.
+    Page {
+        text: String,
+        group: String,
+        payload: Vec<u8>,
+        bytes: u64,
+    },
+    /// Not a JSON object (`what` names the file and line).
+    Bad {
+        line: Vec<u8>,
+        bytes: u64,
+        what: String,
+    },
+    /// No whole line is buffered: the next read may wait for the producer,
+    /// so what is decided so far goes out now (bounded latency).
+    Flush,
+    /// Reading failed; nothing follows.
+    Error(anyhow::Error),
+}
+
+/// Records per batch sent to the cleaning thread.
+const BATCH: usize = 256;
+
+/// Read every input in order, sending batches of items; stops when the
+/// receiver is gone.
+fn read_records(
+    inputs: Vec<String>,
+    (fields, spans_field): (jsonl::Fields, Option<String>),
+    tx: std::sync::mpsc::SyncSender<Vec<Item>>,
+) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let result = (|| -> Result<bool> {
+        for input in &inputs {
+            let (source, display): (Box<dyn Read>, String) = if input == "-" {
+                (Box::new(std::io::stdin()), "<stdin>".into())
+            } else {
+                let r =
+                    super::input::open(std::path::Path::new(input), Arc::new(AtomicU64::new(0)))
+                        .with_context(|| format!("{input}: cannot read"))?;
+                (r, input.clone())
+            };
+            let mut reader = BufReader::with_capacity(1 << 16, source);
+            let mut number = 0u64;
+            loop {
+                if memchr::memchr(b'\n', reader.buffer()).is_none() {
+                    batch.push(Item::Flush);
+                    if tx.send(std::mem::take(&mut batch)).is_err() {
+                        return Ok(false);
+                    }
+                }
+                let mut line = Vec::new();
+                let n = reader
+                    .read_until(b'\n', &mut line)
+                    .with_context(|| format!("{display}: read failed"))?;
+                if n == 0 {
+                    break;
+                }
+                number += 1;
+                let bytes = n as u64;
+                if line.last() == Some(&b'\n') {
+                    line.pop();
+                }
+                batch.push(parse_item(
+                    line,
+                    bytes,
+                    &fields,
+                    spans_field.as_deref(),
+                    || format!("{display}:{number}"),
+                ));
+                if batch.len() >= BATCH && tx.send(std::mem::take(&mut batch)).is_err() {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    })();
+    match result {
+        Ok(false) => {}
+        Ok(true) => {
+            let _ = tx.send(batch);
+        }
+        Err(e) => {
+            batch.push(Item::Error(e));
+            let _ = tx.send(batch);
+        }
+    }
+}
+
+fn parse_item(
+    line: Vec<u8>,
+    bytes: u64,
+    fields: &jsonl::Fields,
+    spans_field: Option<&str>,
+    place: impl Fn() -> String,
+) -> Item {
+    if line.iter().all(|b| b.is_ascii_whitespace()) {
+        return Item::Raw { line, bytes };
+    }
+    let Ok(text_line) = simdutf8::basic::from_utf8(&line) else {
+        return Item::Raw { line, bytes };
+    };
+    let body = text_line.strip_prefix('\u{feff}').unwrap_or(text_line);
+    let parsed = jsonl::parse(body, fields).and_then(|rec| match spans_field {
+        Some(name) if rec.has_reserved => Err(jsonl::RecordError(format!(
+            "the record already has a field {name:?}, which --spans-field would write \
+             a second time"
+        ))),
+        _ => Ok(rec),
+    });
+    match parsed {
+        Ok(rec) => match rec.text {
+            Text::Str { value, raw } => {
+                let payload = payload(&line, raw, rec.close);
+                Item::Page {
+                    text: value.into_owned(),
+                    group: rec.group.into_owned(),
+                    payload,
+                    bytes,
+                }
+            }
+            _ => Item::Raw { line, bytes },
+        },
+        Err(e) => {
+            let what = format!("{}: {e}", place());
+            Item::Bad { line, bytes, what }
+        }
+    }
 }
 
 fn save_state(cleaner: &OnlineCleaner, path: Option<&std::path::Path>) -> Result<()> {
