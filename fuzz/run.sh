@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")"
 secs=${FUZZ_SECONDS:-600}
-targets=${*:-tokenize learn_clean model_load jsonl}
+targets=${*:-tokenize learn_clean model_load state_load jsonl}
 mkdir -p logs
 for t in $targets; do
     mkdir -p "corpus/$t"

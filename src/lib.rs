@@ -11,7 +11,8 @@
 //!
 //! A document travels through the modules in this order:
 //! [`tokenize`] → [`shingle`] → [`count`] → [`model`] → [`detect`] →
-//! [`cut`]; [`jsonl`] reads and writes records, [`eval`] scores a result
+//! [`cut`]; [`online`] runs the same engine one page at a time, learning
+//! as pages arrive; [`jsonl`] reads and writes records, [`eval`] scores a result
 //! against labels.
 //!
 //! ```
@@ -50,6 +51,7 @@ pub mod direct;
 pub mod eval;
 pub mod jsonl;
 pub mod model;
+pub mod online;
 pub mod shingle;
 pub mod tokenize;
 
@@ -60,6 +62,7 @@ pub use config::{BuildError, Config, LearnerBuilder};
 pub use count::{Batch, LearnError, LearnStats, Learner};
 pub use counts::{merge_count_files, merge_count_files_with_stats, CountsError, MergeStats};
 pub use model::{Cleaned, Explained, GroupInfo, Kinds, Model, ModelError, Scratch};
+pub use online::{OnlineBuilder, OnlineCleaner, OnlineStats, Released, StateError};
 
 #[cfg(test)]
 mod oibits {
@@ -76,5 +79,7 @@ mod oibits {
         fn assert_send<T: Send>() {}
         assert_send::<Batch>();
         assert_send::<Scratch>();
+        assert_send::<OnlineCleaner>();
+        assert_send_sync::<OnlineBuilder>();
     }
 }

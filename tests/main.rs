@@ -8,4 +8,5 @@ mod limits;
 mod prop;
 mod report;
 mod safety;
+mod stream;
 mod util;

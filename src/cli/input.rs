@@ -140,7 +140,7 @@ fn check_readable(path: &Path, display: &str) -> Result<()> {
 }
 
 /// The paths that mean this process's standard output.
-fn is_stdout_path(output: &str) -> bool {
+pub fn is_stdout_path(output: &str) -> bool {
     matches!(output, "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1")
 }
 
@@ -453,7 +453,7 @@ impl<R: Read> Read for Counting<R> {
 }
 
 /// Open a file, decompressing gzip or zstd when its first bytes say so.
-fn open(path: &Path, count: Arc<AtomicU64>) -> io::Result<Box<dyn Read + Send>> {
+pub fn open(path: &Path, count: Arc<AtomicU64>) -> io::Result<Box<dyn Read + Send>> {
     let mut file = BufReader::with_capacity(
         1 << 20,
         Counting {

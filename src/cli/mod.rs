@@ -6,6 +6,7 @@ mod input;
 mod output;
 mod pipeline;
 mod report;
+mod stream;
 
 use anyhow::{bail, Context, Result};
 use boilercut::jsonl::Fields;
@@ -107,6 +108,31 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+    /// Clean JSONL records as they arrive, learning per site as it goes: a
+    /// site's first records are held until it has --hold-pages pages, then
+    /// every record is cleaned on arrival and written at once.
+    #[command(after_help = STREAM_HELP)]
+    Stream {
+        /// Input files, or - for standard input (the default), read in order.
+        inputs: Vec<String>,
+        /// Output file (.gz/.zst compress; renamed into place at the end) or
+        /// - for standard output (written as records are decided).
+        #[arg(short, long)]
+        output: String,
+        #[command(flatten)]
+        fields: FieldArgs,
+        #[command(flatten)]
+        online: OnlineArgs,
+        #[command(flatten)]
+        clean: CleanArgs,
+        /// What to do with a line that is not a JSON object: fail (exit 2),
+        /// skip (drop it, counted) or keep (write it unchanged, counted).
+        #[arg(long, value_enum, default_value_t = OnError::Fail)]
+        on_error: OnError,
+        /// No summary on stderr.
+        #[arg(short, long)]
+        quiet: bool,
+    },
     /// Score a cleaned output against the labels of a generated corpus
     /// (--labels) or against gold article text (--gold-field, --original).
     #[command(after_help = EVAL_HELP)]
@@ -155,6 +181,26 @@ enum Command {
         json: bool,
     },
 }
+
+const STREAM_HELP: &str = "\
+Order: the records of one site (group) come out in input order; records of
+different sites may come out in another order than they came in, because a
+site's first records are held until it has --hold-pages distinct pages (or holds
+--hold-bytes, or its oldest held record has waited --max-wait records). Records
+with nothing to clean (no text field, blank lines, invalid UTF-8, bad records
+kept) are written at once. Every record is written exactly once; those still held
+at the end of the input are written then (with --state and --keep-held they stay
+in the state file and a later run with that state writes them).
+
+Learning: a block is boilerplate when at least --min-docs pages of its site (and
+--min-fraction of them) contain it. Every --half-every counted pages of a site its
+counts are halved, so a changed template is learned within a few pages and the old
+one forgotten within half-every x (floor(log2(2 x half-every / min-docs)) + 1)
+pages. Past --memory the least recently seen sites are forgotten.
+
+State: with --state PATH an existing state is loaded (its options win) and the
+state is written at the end (temporary file, then rename); with output to standard
+output also every --state-every records, after the output is flushed.";
 
 const EVAL_HELP: &str = "\
 Gold mode: the words of each original text are aligned with its gold article
@@ -239,6 +285,68 @@ struct LearnArgs {
     /// Folder for spilled counts (default: the system's temporary folder).
     #[arg(long, value_name = "DIR")]
     spill_dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct OnlineArgs {
+    /// A block is boilerplate when at least this many pages of its site
+    /// contain it.
+    #[arg(long, default_value_t = 4)]
+    min_docs: u64,
+    /// ... and at least this share of its site's (fading) page count.
+    #[arg(long, default_value_t = 0.02)]
+    min_fraction: f64,
+    /// Words per shingle (k).
+    #[arg(long, default_value_t = 8)]
+    shingle_words: usize,
+    /// Hold a site's records until it has this many distinct pages.
+    #[arg(long, default_value_t = 8)]
+    hold_pages: u64,
+    /// Release a site early when its held records exceed this size.
+    #[arg(long, default_value = "4M", value_parser = parse_size)]
+    hold_bytes: u64,
+    /// Release a site early when its oldest held record has waited this
+    /// many records (of any site).
+    #[arg(long, default_value_t = 100_000)]
+    max_wait: u64,
+    /// Halve a site's counts every this many of its pages.
+    #[arg(long, default_value_t = 128)]
+    half_every: u64,
+    /// Memory budget of a run (K, M, G suffixes). The online state (counts,
+    /// held records, the filter) gets two thirds of it, the rest is for the
+    /// allocator's slack and buffers; past it the least recently seen sites
+    /// are forgotten.
+    #[arg(long, default_value = "512M", value_parser = parse_size)]
+    memory: u64,
+    /// Size of the "seen once" filter in front of the exact counts, all
+    /// sites together (0: exact counts for every feature). Only features the
+    /// filter has seen before get a counter, so the tables hold repeated
+    /// features only: on 10,000 interleaved sites it is what keeps sites from
+    /// being forgotten (BENCHMARKS.md).
+    #[arg(long, default_value = "64M", value_parser = parse_size_or_zero)]
+    once_filter: u64,
+    /// Start from a model saved by `boilercut learn` (ignored when --state
+    /// exists): sites it knows are cleaned from their first record.
+    #[arg(long, value_name = "MODEL")]
+    warm_start: Option<PathBuf>,
+    /// Load the state from PATH if it exists; write it there at the end.
+    #[arg(long, value_name = "PATH")]
+    state: Option<PathBuf>,
+    /// With --state and standard output: also save every this many records
+    /// (0: only at the end).
+    #[arg(long, default_value_t = 100_000)]
+    state_every: u64,
+    /// With --state: leave records still held at the end in the state
+    /// instead of writing them (a later run writes them).
+    #[arg(long, requires = "state")]
+    keep_held: bool,
+}
+
+fn parse_size_or_zero(s: &str) -> std::result::Result<u64, String> {
+    if s.trim() == "0" {
+        return Ok(0);
+    }
+    parse_size(s)
 }
 
 /// `2G`, `256M`, `512k`, `1000`: a size in bytes.
@@ -461,6 +569,61 @@ pub fn run() -> Result<ExitCode> {
                 );
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Stream {
+            inputs,
+            output,
+            fields,
+            online,
+            clean,
+            on_error,
+            quiet,
+        } => {
+            let run = RunArgs {
+                threads: None,
+                on_error,
+                quiet,
+            };
+            if clean.report.is_some() || clean.report_json.is_some() {
+                bail!(UsageError(
+                    "stream writes no --report (clean and apply do)".into()
+                ));
+            }
+            let opts = options(&fields, &run, &clean)?;
+            let mut learn = LearnerBuilder::new();
+            learn
+                .input_spec(input_spec(&fields))
+                .min_docs(online.min_docs)
+                .min_fraction(online.min_fraction)
+                .shingle_words(online.shingle_words);
+            let mut b = boilercut::OnlineBuilder::new();
+            b.learning(learn)
+                .hold_pages(online.hold_pages)
+                .hold_bytes(online.hold_bytes)
+                .max_wait(online.max_wait)
+                .half_every(online.half_every)
+                .memory_limit(online.memory / 3 * 2)
+                .once_filter(online.once_filter);
+            if let Some(path) = &online.warm_start {
+                let bytes = std::fs::read(path)
+                    .with_context(|| format!("{}: cannot read model", path.display()))?;
+                b.warm_start(
+                    Model::from_bytes(&bytes).with_context(|| path.display().to_string())?,
+                );
+            }
+            if let Err(e) = b.build() {
+                bail!(UsageError(e.to_string()));
+            }
+            let plan = stream::StreamPlan {
+                inputs,
+                output,
+                builder: b,
+                input_spec: input_spec(&fields),
+                state: online.state,
+                state_every: online.state_every,
+                keep_held: online.keep_held,
+            };
+            stream::run(plan, &opts)
         }
         Command::Eval {
             labels,
