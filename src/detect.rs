@@ -112,7 +112,8 @@ pub(crate) fn detect(
 
     let start_of = spans.len();
     let n = words.len();
-    let wrapped = (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i));
+    // Whether the text is hard-wrapped, found only when a run needs it.
+    let mut wrapped: Option<bool> = None;
     for (ri, r) in runs.iter().enumerate() {
         let (mut from, mut to) = (r.from, r.to);
         // A headline alone among unique lines: one whole line, not ending a
@@ -120,7 +121,10 @@ pub(crate) fn detect(
         // lines before and after it. Other pages list a site's headlines in
         // their sidebars, so a page's own title is frequent; there it sits
         // in a list of other frequent lines, here among the article's.
-        if !r.trusted && !wrapped && isolated_line(gaps, runs, ri, n) {
+        if !r.trusted
+            && isolated_line(gaps, runs, ri, n)
+            && !*wrapped.get_or_insert_with(|| (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i)))
+        {
             continue;
         }
         let at_start = |i: usize| gaps.boundary(i);
