@@ -35,9 +35,11 @@ temporary file beside the target and renamed only when everything succeeded.";
     long_about = "Find the blocks that scraped articles repeat across a site (donation appeals, \
 newsletter prompts, cookie notices, share bars, copyright lines, author bios, ad inserts, scraper \
 prefixes) and cut them out, every copy including the first, leaving the article.\n\n\
-Inputs: .jsonl, .jsonl.gz, .jsonl.zst files (compression is detected from the content), \
-directories of them (searched recursively), directories of .txt files (one document per file, \
-group = its folder), or - for standard input.",
+Inputs: JSONL files, plain, gzip or zstd (detected from the content; bzip2, xz, lz4 and zip \
+are refused), directories of them (searched recursively, links followed: names ending .jsonl, \
+.ndjson or .json, optionally .gz/.zst, are read, and .txt files as one document each, group = \
+their folder; other files are counted and skipped), or - for standard input. Standard input, \
+pipes and FIFOs are copied to a temporary folder first (a run reads its inputs twice).",
     after_help = AFTER_HELP
 )]
 struct Cli {
