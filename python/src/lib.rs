@@ -914,12 +914,14 @@ impl OnlineState {
 /// max_wait arrivals); then they are cleaned together and given back, and
 /// every later page of the site is cleaned on arrival with the pages before
 /// it, then counted. Every half_every pages of a site its counts are halved
-/// (old evidence fades). memory (an int, or a str such as "512M") bounds the
-/// state: past it the least recently seen sites are given back and
-/// forgotten. once_filter: bytes of a "seen once" filter in front of the
-/// counts (0: exact counts). warm_start: a Model whose sites are cleaned
-/// from their first page. min_docs, min_fraction and shingle_words are the
-/// Learner's options.
+/// (old evidence fades). memory (an int, or a str such as "512M"; None:
+/// 512 MiB) bounds the state itself (the CLI gives it two thirds of its
+/// --memory): past it the least recently seen sites are given back and
+/// forgotten. hold_bytes: an int or a str (None: 4 MiB). once_filter:
+/// bytes of a "seen once" filter in front of the counts (None or 0: exact
+/// counts; the CLI's default is "64M"). warm_start: a Model whose sites
+/// are cleaned from their first page. min_docs, min_fraction and
+/// shingle_words are the Learner's options.
 ///
 /// push(text, group, item) returns the pages released by that push (a list
 /// of Released, possibly empty, possibly of other sites); flush() gives

@@ -282,3 +282,28 @@ def test_scrapy_pipeline_output_file(tmp_path):
     lines = [json.loads(l) for l in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert sorted(l["n"] for l in lines) == sorted(it["n"] for it in items)
     assert not any("Harbor Gazette" in (l["text"] or "") for l in lines)
+
+
+def test_same_as_cli_stream(cli, sample, tmp_path):
+    """The same pages give the same cleaned texts as `boilercut stream`, and a
+    state the CLI saved with held records loads and continues here."""
+    from conftest import SAMPLE, read_jsonl, run_cli
+
+    out = tmp_path / "stream.jsonl"
+    run_cli(cli, "stream", SAMPLE, "-o", out, "--group-field", "site", "--once-filter", "0")
+    want = {r["id"]: r["text"] for r in read_jsonl(out)}
+    c = boilercut.OnlineCleaner(once_filter=0)
+    got = [r for rec in sample for r in c.push(rec["text"], rec["site"], rec["id"])]
+    got += c.flush()
+    assert len(got) == len(sample)
+    assert {r.item: r.text for r in got} == want
+
+    state = tmp_path / "half.bcs"
+    half = tmp_path / "half.jsonl"
+    (tmp_path / "in.jsonl").write_text(SAMPLE.read_text().splitlines(True)[0] * 1)
+    run_cli(cli, "stream", tmp_path / "in.jsonl", "-o", half, "--group-field", "site",
+            "--state", state, "--keep-held")
+    c = boilercut.OnlineCleaner.load(state)
+    assert c.held == 1 and c.arrivals == 1
+    (r,) = c.flush()
+    assert r.item is None and r.text == sample[0]["text"] and r.arrival == 0
