@@ -514,6 +514,18 @@ impl OnlineCleaner {
         self.arrivals
     }
 
+    /// The pages held now as (arrival number, text), in arrival order (a
+    /// loaded state's held pages included).
+    pub fn held_pages(&self) -> Vec<(u64, &str)> {
+        let mut v: Vec<(u64, &str)> = self
+            .sites
+            .values()
+            .flat_map(|s| s.held.iter().map(|h| (h.seq, h.text.as_str())))
+            .collect();
+        v.sort_unstable_by_key(|&(seq, _)| seq);
+        v
+    }
+
     /// What the cleaner did so far.
     pub fn stats(&self) -> OnlineStats {
         OnlineStats {

@@ -15,9 +15,31 @@ including the first.
 Batch calls (Learner.add_batch, Model.clean_batch) release the GIL and run on all
 cores; spans index the Python str; models pickle through their bytes. Spark and
 datatrove steps live in boilercut.spark and boilercut.datatrove (imported on use).
+
+For a crawler, OnlineCleaner cleans pages as they arrive, learning per site:
+push(text, group, item) returns the pages it releases (a site's first pages are
+held), flush() the rest; each Released carries .text, .spans, .item.
 """
 
-from ._boilercut import Cleaned, Error, Learner, Model, host, merge
+from ._boilercut import (
+    Cleaned,
+    Error,
+    Learner,
+    Model,
+    OnlineCleaner,
+    Released,
+    host,
+    merge,
+)
 
-__all__ = ["Cleaned", "Error", "Learner", "Model", "host", "merge"]
+__all__ = [
+    "Cleaned",
+    "Error",
+    "Learner",
+    "Model",
+    "OnlineCleaner",
+    "Released",
+    "host",
+    "merge",
+]
 __version__ = "0.1.0"

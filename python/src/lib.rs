@@ -10,6 +10,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -765,6 +766,432 @@ impl Model {
     }
 }
 
+/// A page given back by OnlineCleaner.push() or flush(), cleaned.
+///
+/// text: the cleaned str (the very same object when nothing was cut; None
+/// when the input was None). spans: the (start, end) ranges of the input
+/// str that were removed, as for Cleaned; byte_spans: the same as UTF-8
+/// byte offsets. item: the object pushed with the page. group: its group.
+/// arrival: its arrival number (0 for the first page ever pushed, counting
+/// on across save and load; None for a text that was None or not UTF-8,
+/// which is given back at once and not learned).
+#[pyclass(module = "boilercut", frozen)]
+struct Released {
+    text: Py<PyAny>,
+    spans: Vec<(usize, usize)>,
+    byte_spans: Vec<(usize, usize)>,
+    item: Py<PyAny>,
+    group: String,
+    arrival: Option<u64>,
+}
+
+#[pymethods]
+impl Released {
+    /// The cleaned text (None when the input was None).
+    #[getter]
+    fn text(&self, py: Python<'_>) -> Py<PyAny> {
+        self.text.clone_ref(py)
+    }
+
+    /// Removed ranges as (start, end) indices of the input str.
+    #[getter]
+    fn spans(&self) -> Vec<(usize, usize)> {
+        self.spans.clone()
+    }
+
+    /// Removed ranges as (start, end) UTF-8 byte offsets of the input.
+    #[getter]
+    fn byte_spans(&self) -> Vec<(usize, usize)> {
+        self.byte_spans.clone()
+    }
+
+    /// The object pushed with the page (None when none was).
+    #[getter]
+    fn item(&self, py: Python<'_>) -> Py<PyAny> {
+        self.item.clone_ref(py)
+    }
+
+    /// The page's group ("" for None).
+    #[getter]
+    fn group(&self) -> String {
+        self.group.clone()
+    }
+
+    /// The page's arrival number (None for a text that was not learned).
+    #[getter]
+    fn arrival(&self) -> Option<u64> {
+        self.arrival
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let text = self.text.bind(py).repr()?;
+        let shown = text.to_string_lossy();
+        let shown = if shown.chars().count() > 40 {
+            let cut: String = shown.chars().take(37).collect();
+            format!("{cut}...")
+        } else {
+            shown.into_owned()
+        };
+        let arrival = match self.arrival {
+            Some(a) => a.to_string(),
+            None => "None".into(),
+        };
+        Ok(format!(
+            "Released(arrival={arrival}, group={:?}, text={shown}, spans={:?})",
+            self.group, self.spans
+        ))
+    }
+}
+
+/// A page pushed and not yet given back: its input str and item.
+struct Pending {
+    text: Py<PyAny>,
+    item: Py<PyAny>,
+}
+
+struct OnlineState {
+    cleaner: boilercut::online::OnlineCleaner,
+    /// By arrival number, every page held in the cleaner.
+    pending: HashMap<u64, Pending>,
+}
+
+impl OnlineState {
+    fn new(py: Python<'_>, cleaner: boilercut::online::OnlineCleaner) -> OnlineState {
+        // A loaded state's held pages: their input str, no item.
+        let pending = cleaner
+            .held_pages()
+            .into_iter()
+            .map(|(seq, t)| {
+                let p = Pending {
+                    text: PyString::new(py, t).into_any().unbind(),
+                    item: py.None(),
+                };
+                (seq, p)
+            })
+            .collect();
+        OnlineState { cleaner, pending }
+    }
+
+    fn release(
+        &mut self,
+        py: Python<'_>,
+        outs: Vec<boilercut::online::Released>,
+    ) -> PyResult<Vec<Released>> {
+        let mut list = Vec::with_capacity(outs.len());
+        for r in outs {
+            let p = self
+                .pending
+                .remove(&r.seq)
+                .ok_or_else(|| err(format!("page {} released twice", r.seq)))?;
+            let original = p.text.bind(py);
+            let (text, spans) = if r.removed.is_empty() {
+                (p.text.clone_ref(py), Vec::new())
+            } else {
+                let o = original.cast::<PyString>()?.to_str()?;
+                (
+                    PyString::new(py, &r.text).into_any().unbind(),
+                    char_spans(o, &r.removed),
+                )
+            };
+            list.push(Released {
+                text,
+                spans,
+                byte_spans: r.removed.iter().map(|x| (x.start, x.end)).collect(),
+                item: p.item,
+                group: r.group,
+                arrival: Some(r.seq),
+            });
+        }
+        Ok(list)
+    }
+}
+
+/// Cleans pages as they arrive (a crawler's output), learning per site as
+/// it goes: `boilercut stream` as an object.
+///
+/// A site's first pages are held until it has hold_pages distinct pages
+/// (or holds more than hold_bytes, or its oldest held page has waited
+/// max_wait arrivals); then they are cleaned together and given back, and
+/// every later page of the site is cleaned on arrival with the pages before
+/// it, then counted. Every half_every pages of a site its counts are halved
+/// (old evidence fades). memory (an int, or a str such as "512M"; None:
+/// 512 MiB) bounds the state itself (the CLI gives it two thirds of its
+/// --memory): past it the least recently seen sites are given back and
+/// forgotten. hold_bytes: an int or a str (None: 4 MiB). once_filter:
+/// bytes of a "seen once" filter in front of the counts (None or 0: exact
+/// counts; the CLI's default is "64M"). warm_start: a Model whose sites
+/// are cleaned from their first page. min_docs, min_fraction and
+/// shingle_words are the Learner's options.
+///
+/// push(text, group, item) returns the pages released by that push (a list
+/// of Released, possibly empty, possibly of other sites); flush() gives
+/// back every page still held. Every pushed page comes back exactly once,
+/// with its item (any object, kept in Python, never copied or pickled).
+/// The output depends only on the order of the pushes.
+///
+/// save()/to_bytes() write the whole state, held pages included (the
+/// format of `boilercut stream --state`); they raise boilercut.Error while
+/// a held page has an item other than None (items are not saved): flush()
+/// first, or push items as None and keep them yourself by arrival number.
+/// A cleaner pickles through to_bytes(), under the same condition.
+/// Not for use from two threads at once (one cleaner per thread).
+#[pyclass(module = "boilercut")]
+struct OnlineCleaner {
+    state: OnlineState,
+}
+
+fn state_err(e: boilercut::online::StateError) -> PyErr {
+    err(e.to_string())
+}
+
+#[pymethods]
+impl OnlineCleaner {
+    #[new]
+    #[pyo3(signature = (min_docs=4, min_fraction=0.02, shingle_words=8, hold_pages=8,
+                        hold_bytes=None, max_wait=100_000, half_every=128, memory=None,
+                        warm_start=None, *, once_filter=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        min_docs: u64,
+        min_fraction: f64,
+        shingle_words: usize,
+        hold_pages: u64,
+        hold_bytes: Option<&Bound<'_, PyAny>>,
+        max_wait: u64,
+        half_every: u64,
+        memory: Option<&Bound<'_, PyAny>>,
+        warm_start: Option<&Bound<'_, PyAny>>,
+        once_filter: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<OnlineCleaner> {
+        let mut learn = LearnerBuilder::new();
+        learn
+            .min_docs(min_docs)
+            .min_fraction(min_fraction)
+            .shingle_words(shingle_words);
+        let mut b = boilercut::online::OnlineBuilder::new();
+        b.learning(learn)
+            .hold_pages(hold_pages)
+            .max_wait(max_wait)
+            .half_every(half_every);
+        let opt_size = |o: Option<&Bound<'_, PyAny>>| -> PyResult<Option<u64>> {
+            match o {
+                Some(o) if !o.is_none() => size_of(o).map(Some),
+                _ => Ok(None),
+            }
+        };
+        if let Some(n) = opt_size(hold_bytes)? {
+            b.hold_bytes(n);
+        }
+        if let Some(n) = opt_size(memory)? {
+            b.memory_limit(n);
+        }
+        if let Some(o) = once_filter {
+            if !o.is_none() {
+                // 0 (exact counts) is allowed here.
+                let n = match o.extract::<u64>() {
+                    Ok(n) => n,
+                    Err(_) => size_of(o)?,
+                };
+                b.once_filter(n);
+            }
+        }
+        if let Some(w) = warm_start {
+            if !w.is_none() {
+                let m = w.cast::<Model>().map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "warm_start must be a boilercut.Model or None, not {}",
+                        type_name(w)
+                    ))
+                })?;
+                b.warm_start((*m.get().inner).clone());
+            }
+        }
+        let cleaner = b.build().map_err(|e| err(e.to_string()))?;
+        Ok(OnlineCleaner {
+            state: OnlineState::new(py, cleaner),
+        })
+    }
+
+    /// Push one page of group (None: ""): a list of the Released pages
+    /// this push gives back (none while its site is held). item is any
+    /// object, given back with the page. A text that is None, or a str
+    /// holding lone surrogates, is given back at once, not learned
+    /// (arrival None); any other non-str raises TypeError.
+    #[pyo3(signature = (text, group=None, item=None))]
+    fn push(
+        &mut self,
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+        group: Option<&Bound<'_, PyAny>>,
+        item: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<Released>> {
+        let g = match group {
+            Some(g) => group_of(g, "group")?,
+            None => String::new(),
+        };
+        let item = match item {
+            Some(i) => i.clone().unbind(),
+            None => py.None(),
+        };
+        let t = match text_of(text, "text")? {
+            Text::Str(t) => t,
+            Text::Skip => {
+                return Ok(vec![Released {
+                    text: text.clone().unbind(),
+                    spans: Vec::new(),
+                    byte_spans: Vec::new(),
+                    item,
+                    group: g,
+                    arrival: None,
+                }])
+            }
+        };
+        let st = &mut self.state;
+        let seq = st.cleaner.arrivals();
+        st.pending.insert(
+            seq,
+            Pending {
+                text: text.clone().unbind(),
+                item,
+            },
+        );
+        let cleaner = &mut st.cleaner;
+        let outs = if t.len() < 1 << 16 {
+            cleaner.push(t, &g, Vec::new())
+        } else {
+            py.detach(|| cleaner.push(t, &g, Vec::new()))
+        };
+        st.release(py, outs)
+    }
+
+    /// Give back every page still held, cleaned with what has been learned,
+    /// in arrival order. Call at the end of the input; the cleaner stays
+    /// usable (its sites are cleaned on arrival from then on).
+    fn flush(&mut self, py: Python<'_>) -> PyResult<Vec<Released>> {
+        let st = &mut self.state;
+        let cleaner = &mut st.cleaner;
+        let outs = py.detach(|| cleaner.flush());
+        st.release(py, outs)
+    }
+
+    /// The state as bytes (the format of `boilercut stream --state`).
+    /// boilercut.Error while a held page has an item other than None.
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        self.check_items(py)?;
+        let cleaner = &self.state.cleaner;
+        let b = py.detach(|| cleaner.to_bytes());
+        Ok(PyBytes::new(py, &b))
+    }
+
+    /// A cleaner continuing from the bytes of to_bytes() (its options are
+    /// the saved ones; held pages come back with item None).
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<OnlineCleaner> {
+        let c = py
+            .detach(|| boilercut::online::OnlineCleaner::from_bytes(data))
+            .map_err(state_err)?;
+        Ok(OnlineCleaner {
+            state: OnlineState::new(py, c),
+        })
+    }
+
+    /// Write the state file, under a temporary name renamed when complete.
+    /// boilercut.Error while a held page has an item other than None.
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        self.check_items(py)?;
+        let cleaner = &self.state.cleaner;
+        py.detach(|| write_atomic(&path, |f| cleaner.save(f)))
+            .map_err(|e| io_err(e, &path, "cannot write state"))
+    }
+
+    /// Read a state file (OnlineCleaner.save, `boilercut stream --state`)
+    /// and continue from it.
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<OnlineCleaner> {
+        let bytes = py
+            .detach(|| std::fs::read(&path))
+            .map_err(|e| io_err(e, &path, "cannot read state"))?;
+        let c = py
+            .detach(|| boilercut::online::OnlineCleaner::from_bytes(&bytes))
+            .map_err(|e| err(format!("{}: {e}", path.display())))?;
+        Ok(OnlineCleaner {
+            state: OnlineState::new(py, c),
+        })
+    }
+
+    /// Pages pushed so far (the next page's arrival number).
+    #[getter]
+    fn arrivals(&self) -> u64 {
+        self.state.cleaner.arrivals()
+    }
+
+    /// Pages held now.
+    #[getter]
+    fn held(&self) -> usize {
+        self.state.pending.len()
+    }
+
+    /// What the cleaner did so far: a dict of counters (pages, counted,
+    /// duplicates, too_large, held, early_releases, evictions, halvings,
+    /// held_now, held_bytes, sites, memory).
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.state.cleaner.stats();
+        let d = PyDict::new(py);
+        for (k, v) in [
+            ("pages", s.pages),
+            ("counted", s.counted),
+            ("duplicates", s.duplicates),
+            ("too_large", s.too_large),
+            ("held", s.held),
+            ("early_releases", s.early_releases),
+            ("evictions", s.evictions),
+            ("halvings", s.halvings),
+            ("held_now", s.held_now),
+            ("held_bytes", s.held_bytes),
+            ("sites", s.sites),
+            ("memory", s.memory),
+        ] {
+            d.set_item(k, v)?;
+        }
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        let s = self.state.cleaner.stats();
+        format!(
+            "<boilercut.OnlineCleaner: {} pages, {} sites, {} held>",
+            s.pages, s.sites, s.held_now
+        )
+    }
+
+    /// Pickle through to_bytes() (so not while items are held).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let bytes = slf.borrow().to_bytes(py)?;
+        let ctor = slf.get_type().getattr("from_bytes")?;
+        PyTuple::new(py, [ctor.into_any(), PyTuple::new(py, [bytes])?.into_any()])
+    }
+}
+
+impl OnlineCleaner {
+    fn check_items(&self, py: Python<'_>) -> PyResult<()> {
+        let n = self
+            .state
+            .pending
+            .values()
+            .filter(|p| !p.item.is_none(py))
+            .count();
+        if n > 0 {
+            return Err(err(format!(
+                "cannot save: {n} held pages carry items, which are not saved \
+                 (flush() first, or push with item=None)"
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Merge count files (Learner.write_counts, `boilercut learn --shard-out`)
 /// into a model, byte-identical to one learner fed every shard. The files
 /// must have been learned with the same options.
@@ -801,6 +1228,8 @@ fn _boilercut(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Learner>()?;
     m.add_class::<Model>()?;
     m.add_class::<Cleaned>()?;
+    m.add_class::<OnlineCleaner>()?;
+    m.add_class::<Released>()?;
     m.add_function(wrap_pyfunction!(merge, m)?)?;
     m.add_function(wrap_pyfunction!(host, m)?)?;
     m.add("Error", m.py().get_type::<Error>())?;

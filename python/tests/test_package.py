@@ -409,6 +409,7 @@ def test_stubs_cover_the_runtime_api():
         elif isinstance(node, ast.FunctionDef):
             declared[node.name] = set()
     assert set(boilercut.__all__) <= set(declared)
-    for cls in (boilercut.Learner, boilercut.Model, boilercut.Cleaned):
+    for cls in (boilercut.Learner, boilercut.Model, boilercut.Cleaned,
+                boilercut.OnlineCleaner, boilercut.Released):
         public = {n for n in vars(cls) if not n.startswith("_")}
         assert public <= declared[cls.__name__], (cls, public - declared[cls.__name__])
