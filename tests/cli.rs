@@ -1,7 +1,7 @@
 //! The command line through the real binary: every form of `clean`,
 //! `learn` + `apply`, `eval`, text folders, compression, errors.
 
-use crate::util::{ok, run, seed_like_articles, words, TempDir};
+use crate::util::{close_stdout_early, ok, run, seed_like_articles, words, TempDir};
 use serde_json::Value;
 use std::io::Write;
 
@@ -394,26 +394,9 @@ fn usage_errors_exit_1() {
 
 #[test]
 fn closed_stdout_pipe_ends_quietly() {
-    use std::process::{Command, Stdio};
     let line = r#"{"text": "Some words that repeat in every document of this corpus here."}"#;
     let input = (line.to_string() + "\n").repeat(200_000);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_boilercut"))
-        .args(["clean", "-", "-o", "-", "-q"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let feeder = std::thread::spawn(move || {
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 10];
-    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
-    drop(stdout);
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
+    let out = close_stdout_early(&["clean", "-", "-o", "-", "-q"], input);
     assert_eq!(out.status.code(), Some(0));
     assert!(
         out.stderr.is_empty(),

@@ -72,38 +72,29 @@ fn early_errors_end_the_run_instead_of_hanging() {
     let dir = TempDir::new("hang");
     let big = big_input(&dir, "{\"broken\n");
     let limit = Duration::from_secs(120);
+    // The exit status of a run that must end within the limit.
+    let status = |args: &[&str]| {
+        let mut child = bin().args(args).stderr(Stdio::piped()).spawn().unwrap();
+        wait_or_kill(&mut child, limit).code()
+    };
     // A bad first record under the default policy, in all three commands.
-    for args in [
-        vec!["clean", &big, "-o", &dir.s("o.jsonl"), "-q"],
-        vec!["learn", &big, "-o", &dir.s("m.bcm"), "-q"],
-    ] {
-        let mut child = bin().args(&args).stderr(Stdio::piped()).spawn().unwrap();
-        let st = wait_or_kill(&mut child, limit);
-        assert_eq!(st.code(), Some(2), "{args:?}");
-    }
+    assert_eq!(
+        status(&["clean", &big, "-o", &dir.s("o.jsonl"), "-q"]),
+        Some(2)
+    );
+    assert_eq!(
+        status(&["learn", &big, "-o", &dir.s("m.bcm"), "-q"]),
+        Some(2)
+    );
     let model = empty_model(&dir);
-    let mut child = bin()
-        .args([
-            "apply",
-            "--model",
-            &model,
-            &big,
-            "-o",
-            &dir.s("o.jsonl"),
-            "-q",
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    assert_eq!(wait_or_kill(&mut child, limit).code(), Some(2));
+    let apply = ["apply", "--model", &model, &big];
+    assert_eq!(
+        status(&[&apply[..], &["-o", &dir.s("o.jsonl"), "-q"]].concat()),
+        Some(2)
+    );
     // A write that fails at once: a full device.
-    let mut child = bin()
-        .args(["apply", "--model", &model, &big, "-o", "/dev/full", "-q"])
-        .args(["--on-error", "skip"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    assert_eq!(wait_or_kill(&mut child, limit).code(), Some(2));
+    let full = [&apply[..], &["-o", "/dev/full", "-q", "--on-error", "skip"]].concat();
+    assert_eq!(status(&full), Some(2));
     // A reader that closes the pipe after one byte.
     let mut child = bin()
         .args(["apply", "--model", &model, &big, "-o", "-", "-q"])

@@ -1,7 +1,7 @@
 //! `boilercut stream`: every record out exactly once, in site order;
 //! `--state` restarts equal one run; bad input as in batch; closed pipes.
 
-use crate::util::{bin, ok, run, TempDir};
+use crate::util::{bin, close_stdout_early, ok, run, TempDir};
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -244,27 +244,13 @@ fn bad_records_follow_the_policy() {
 
 #[test]
 fn closed_pipes_end_quietly() {
-    use std::process::Stdio;
     // Output closed early.
     let sample = std::fs::read_to_string(SAMPLE).unwrap();
     let input = sample.repeat(8);
-    let mut child = bin()
-        .args(["stream", "-", "-o", "-", "-q", "--group-field", "site"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let feeder = std::thread::spawn(move || {
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 10];
-    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
-    drop(stdout);
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
+    let out = close_stdout_early(
+        &["stream", "-", "-o", "-", "-q", "--group-field", "site"],
+        input,
+    );
     assert_eq!(out.status.code(), Some(0));
     assert!(
         out.stderr.is_empty(),

@@ -29,6 +29,31 @@ pub fn run(args: &[&str], stdin: &[u8]) -> Output {
     out
 }
 
+/// Run the binary with `args`, feed it `input`, read 10 bytes of its
+/// standard output and close it (as `| head -c10` does): the output of a
+/// run that ended quietly, as a closed pipe should leave it.
+pub fn close_stdout_early(args: &[&str], input: String) -> Output {
+    use std::io::Write;
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn boilercut");
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().expect("wait boilercut");
+    feeder.join().unwrap();
+    out
+}
+
 /// A temporary folder removed at the end of the test.
 pub struct TempDir(PathBuf);
 
