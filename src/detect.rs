@@ -234,11 +234,24 @@ fn varying_tail(text: &str, start: usize, end: usize) -> usize {
 /// Shrink `start..end` until both edges are places where a cut may fall
 /// ([`cut_allowed`]); `None` when nothing is left.
 fn whole_tokens(text: &str, mut start: usize, mut end: usize) -> Option<(usize, usize)> {
-    while start < end && !cut_allowed(text, start) {
-        start += text[start..].chars().next().map_or(1, char::len_utf8);
+    // Each check scans its token, so a step at a time through a long token
+    // would be quadratic (a 200 KB `x.x.x...` took minutes): past
+    // `LONG_TOKEN` bytes the edge jumps to the token's end (start) or start
+    // (end) at once, glued sentences inside such a token aside.
+    const LONG_TOKEN: usize = 256;
+    while start < end {
+        match crate::eval::edge_inside_token(text, start) {
+            None => break,
+            Some(tok) if tok.len() > LONG_TOKEN => start = tok.end,
+            Some(_) => start += text[start..].chars().next().map_or(1, char::len_utf8),
+        }
     }
-    while end > start && !cut_allowed(text, end) {
-        end -= text[..end].chars().next_back().map_or(1, char::len_utf8);
+    while end > start {
+        match crate::eval::edge_inside_token(text, end) {
+            None => break,
+            Some(tok) if tok.len() > LONG_TOKEN => end = tok.start,
+            Some(_) => end -= text[..end].chars().next_back().map_or(1, char::len_utf8),
+        }
     }
     (start < end).then_some((start, end))
 }
@@ -335,6 +348,12 @@ mod tests {
         assert!(cut_allowed("abc", 0) && cut_allowed("abc", 3));
         assert_eq!(whole_tokens("The iPod Nano", 5, 13), Some((8, 13)));
         assert_eq!(whole_tokens("iPod", 1, 4), None);
+        // A long token is crossed in one step (it was a step a character,
+        // each scanning the token: minutes for 200 KB).
+        let t = format!("ab {} cd", "x.".repeat(100_000));
+        let tok_end = t.len() - 3;
+        assert_eq!(whole_tokens(&t, 5, t.len()), Some((tok_end, t.len())));
+        assert_eq!(whole_tokens(&t, 0, 9), Some((0, 3)));
         // A template line whose last token varies takes it whole.
         let t = "Read the original at www.site.example/2021/10/slug-7\nNext line";
         let e = t.find("example").unwrap();
