@@ -129,6 +129,13 @@ impl NaiveCounts {
         let words = real_words(text);
         let mut gaps = Gaps::default();
         gaps.compute(text, &words);
+        // Numbers, single letters and URL schemes say nothing about a
+        // template: a line head or segment made only of them is no feature.
+        let weak = |w: &String| {
+            (w.len() <= 12 && !w.is_empty() && w.bytes().all(|b| b == b'0'))
+                || (w.len() == 1 && w.as_bytes()[0].is_ascii_lowercase())
+                || ["http", "https", "www", "ftp"].contains(&w.as_str())
+        };
         if o.short_lines {
             // Whole lines of fewer than k words. A line cannot hold part of
             // a word, so each line splits on its own.
@@ -174,11 +181,6 @@ impl NaiveCounts {
             for (start, end) in lines {
                 let len = end - start;
                 if (2..=MAX_HEADED_LINE).contains(&len) && !gaps.sentence_end(end) {
-                    let weak = |w: &String| {
-                        (w.len() <= 12 && !w.is_empty() && w.bytes().all(|b| b == b'0'))
-                            || (w.len() == 1 && w.as_bytes()[0].is_ascii_lowercase())
-                            || ["http", "https", "www", "ftp"].contains(&w.as_str())
-                    };
                     if let Some(h) = (1..len.min(5))
                         .find(|&h| gaps.boundary(start + h))
                         .filter(|&h| !norm[start..start + h].iter().all(weak))
@@ -193,6 +195,7 @@ impl NaiveCounts {
                 if (2..o.k).contains(&(pair[1] - pair[0]))
                     && !gaps.separator(pair[0])
                     && !gaps.separator(pair[1])
+                    && !norm[pair[0]..pair[1]].iter().all(weak)
                 {
                     found.push((Feature::Segment, norm[pair[0]..pair[1]].to_vec()));
                 }
