@@ -8,7 +8,7 @@
 //! document prefixes and suffixes are trusted as they are.
 
 use crate::config::Config;
-use crate::shingle::{for_each_short, Feature, Gaps};
+use crate::shingle::{for_each_short, Feature, Gaps, MAX_HEADED_LINE};
 use crate::tokenize::{word_char_at, Word};
 use std::ops::Range;
 
@@ -127,6 +127,15 @@ pub(crate) fn detect(
         {
             continue;
         }
+        // A repeated label before a varying title (`Read more: <title>`,
+        // `Related - <title>`), glued into a paragraph where the line-head
+        // feature cannot see it: the title, up to the next boundary, goes
+        // with the label.
+        if r.trusted {
+            if let Some(b) = label_title(doc, to) {
+                to = b;
+            }
+        }
         let at_start = |i: usize| gaps.boundary(i);
         let at_end = |i: usize| gaps.boundary(i);
         // A run that begins inside a sentence and reaches a boundary within
@@ -183,6 +192,115 @@ pub(crate) fn detect(
             _ => spans.push(start..end),
         }
     }
+}
+
+/// When words before `to` end with a label (the gap before word `to` holds
+/// `:` or a dash between spaces, on the same line) and a title follows,
+/// where that title ends. A title is 2 to [`MAX_HEADED_LINE`] words, most
+/// of those with letters capitalised; it ends at the next boundary when
+/// that is not a sentence end, `:` or a separator (a name followed by `:`
+/// or `|` is a byline or comment header), or else where a sentence starts
+/// with a common opening word and runs on in lowercase (`Read more: Rain
+/// Floods the Valley The storm moved ...`). A title with a clock time in
+/// it is a byline.
+fn label_title(doc: Doc<'_>, to: usize) -> Option<usize> {
+    let Doc { text, words, gaps } = doc;
+    let n = words.len();
+    if to == 0 || to >= n || !gaps.boundary(to) || gaps.newline(to) {
+        return None;
+    }
+    let gap = crate::shingle::gap(text, words, to);
+    if !(gap.contains(':') || gap.contains(" - ") || gap.contains(" – ") || gap.contains(" — "))
+    {
+        return None;
+    }
+    let end = (to + 1..=n).find(|&i| gaps.boundary(i))?;
+    let word = |i: usize| &text[words[i].start as usize..words[i].end as usize];
+    let first = |i: usize| word(i).chars().next();
+    let capital = |i: usize| first(i).is_some_and(char::is_uppercase);
+    let lower = |i: usize| first(i).is_some_and(char::is_lowercase);
+    let clean = !gaps.sentence_end(end)
+        && !gaps.separator(end)
+        && !crate::shingle::gap(text, words, end).contains(':');
+    let stop = if clean {
+        end
+    } else {
+        (to + 2..end.saturating_sub(2))
+            .find(|&p| opener(word(p)) && lower(p + 1) && lower(p + 2))?
+    };
+    if !(2..=MAX_HEADED_LINE).contains(&(stop - to)) {
+        return None;
+    }
+    // A clock time makes it a byline or a comment header (`Posted by: Ann
+    // at May 9, 2012 9:56 AM`), not a title.
+    if (to + 1..stop).any(|i| crate::shingle::gap(text, words, i) == ":") {
+        return None;
+    }
+    let (mut lettered, mut capitals) = (0, 0);
+    for i in to..stop {
+        if first(i).is_some_and(char::is_alphabetic) {
+            lettered += 1;
+            capitals += usize::from(capital(i));
+        }
+    }
+    (lettered >= 2 && capitals * 3 >= lettered * 2).then_some(stop)
+}
+
+/// Capitalised words that open sentences far more often than they end
+/// titles: where a glued title stops when the next sentence follows on its
+/// line.
+fn opener(word: &str) -> bool {
+    matches!(
+        word,
+        "The"
+            | "A"
+            | "An"
+            | "In"
+            | "On"
+            | "At"
+            | "It"
+            | "He"
+            | "She"
+            | "They"
+            | "We"
+            | "I"
+            | "This"
+            | "That"
+            | "These"
+            | "Those"
+            | "But"
+            | "And"
+            | "As"
+            | "After"
+            | "Before"
+            | "When"
+            | "While"
+            | "Although"
+            | "If"
+            | "Its"
+            | "His"
+            | "Her"
+            | "Their"
+            | "Our"
+            | "For"
+            | "With"
+            | "Within"
+            | "Amid"
+            | "Against"
+            | "During"
+            | "Under"
+            | "Over"
+            | "Two"
+            | "Three"
+            | "Four"
+            | "Five"
+            | "Six"
+            | "Dozens"
+            | "Thousands"
+            | "Many"
+            | "Some"
+            | "Several"
+    )
 }
 
 /// Whether run `ri` is exactly one line that does not end a sentence, and
@@ -392,6 +510,63 @@ mod tests {
 
 #[cfg(test)]
 mod line_tests {
+    /// A repeated label glued into a paragraph takes its varying title: up
+    /// to the glued next sentence, or up to a sentence that opens with a
+    /// common word on the same line. Not a sentence-case lead after a
+    /// dateline, nor a comment header with a clock time.
+    #[test]
+    fn label_takes_its_title() {
+        let learner = crate::LearnerBuilder::new().build().unwrap();
+        let titles = [
+            "Storm Floods the Eastern Valley",
+            "Mayor Opens New Bridge Over River",
+            "Council Votes to Close Old Library",
+            "Farmers Report Record Harvest This Year",
+            "Local Team Wins Regional Final Again",
+            "New Museum Wing Draws Large Crowds",
+        ];
+        let w = [
+            "harbour", "budget", "ferry", "lantern", "orchard", "granite", "meadow", "copper",
+            "willow", "saddle", "thunder", "pepper", "marble", "falcon", "velvet", "canyon",
+            "juniper", "quartz", "ember", "tundra", "cobalt", "prairie", "walnut", "glacier",
+        ];
+        let docs: Vec<String> = (0..6)
+            .map(|i| {
+                let glue = if i % 2 == 0 { "" } else { " " };
+                let v = |j: usize| w[(i * 4 + j) % w.len()];
+                format!(
+                    "Officials met to discuss the {} and the {} near the {}.\n\nRead more: {}{glue}The committee argued about the {} and the {} for hours.\n\nRiverton: New rules for the {} were published with the {}.\n\nPosted by: Ann {} at May 9, 2012 9:50 AM The {} asked what changed.",
+                    v(0), v(1), v(2), titles[i], v(3), v(5), v(6), v(7), v(9), v(10)
+                )
+            })
+            .collect();
+        for d in &docs {
+            learner.add(d, "");
+        }
+        let m = learner.finish().unwrap();
+        for (i, d) in docs.iter().enumerate() {
+            let out = m.clean(d, "").text;
+            assert!(!out.contains("Read more"), "{out}");
+            // The whole title goes, but for its last word when the next
+            // sentence is glued to it (no cut inside `ValleyThe`).
+            let head = &titles[i][..titles[i].rfind(' ').unwrap()];
+            assert!(!out.contains(head), "{out}");
+            if i % 2 == 1 {
+                assert!(!out.contains(titles[i]), "{out}");
+            }
+            let v = |j: usize| w[(i * 4 + j) % w.len()];
+            assert!(
+                out.contains(&format!("committee argued about the {}", v(3))),
+                "{out}"
+            );
+            assert!(
+                out.contains(&format!("New rules for the {}", v(6))),
+                "{out}"
+            );
+            assert!(out.contains(&format!("Ann {} at May", v(9))), "{out}");
+        }
+    }
+
     /// A repeated line with a separator inside, in hard-wrapped text, goes
     /// whole: the separator must not trim it.
     #[test]
