@@ -50,6 +50,7 @@ pub(crate) fn detect(
 ) {
     let Doc { text, words, gaps } = doc;
     runs.clear();
+    let mut anchors: Vec<Range<usize>> = Vec::new();
     let k = config.shingle_words;
     for &i in shingles {
         let i = i as usize;
@@ -73,13 +74,17 @@ pub(crate) fn detect(
         |o| {
             if frequent(o.kind, o.hash) {
                 matched(o.kind, o.from, o.to);
-                runs.push(Run {
-                    from: o.from,
-                    to: o.to,
-                    trusted: true,
-                    fixed_from: true,
-                    fixed_to: true,
-                });
+                if o.kind == Feature::LineStart {
+                    anchors.push(o.from..o.to);
+                } else {
+                    runs.push(Run {
+                        from: o.from,
+                        to: o.to,
+                        trusted: true,
+                        fixed_from: true,
+                        fixed_to: true,
+                    });
+                }
             }
         },
     );
@@ -109,6 +114,23 @@ pub(crate) fn detect(
         }
     }
     runs.truncate(joined + 1);
+    // A frequent line start is only an anchor: a long block that begins
+    // inside a sentence a few words after it (a header, then a varying
+    // greeting: `Keep the Post free Hello Ann, We are ...`) starts at the
+    // line's start instead of at the sentence's end (see below).
+    for a in &anchors {
+        let i = runs.partition_point(|r| r.from < a.end);
+        if let Some(r) = runs.get_mut(i) {
+            if r.from > a.end
+                && r.from <= a.end + config.max_gap
+                && !gaps.boundary(r.from)
+                && r.to - r.from >= config.min_run
+            {
+                r.from = a.start;
+                r.fixed_from = true;
+            }
+        }
+    }
 
     let start_of = spans.len();
     let n = words.len();
@@ -510,6 +532,43 @@ mod tests {
 
 #[cfg(test)]
 mod line_tests {
+    /// An appeal whose line opens with a fixed header and a greeting with a
+    /// varying name goes whole, header and greeting included; a byline
+    /// before a block that starts at a boundary stays.
+    #[test]
+    fn header_and_greeting_go_with_their_appeal() {
+        let learner = crate::LearnerBuilder::new().build().unwrap();
+        let names = [
+            "Ann", "Bruno", "Chen", "Dana", "Emeka", "Freya", "Gus", "Hana",
+        ];
+        let w = [
+            "harbour", "budget", "ferry", "lantern", "orchard", "granite", "meadow", "copper",
+            "willow", "saddle", "thunder", "pepper", "marble", "falcon", "velvet", "canyon",
+        ];
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                let v = |j: usize| w[(i * 3 + j) % w.len()];
+                format!(
+                    "The {} rose near the {} while the {} fell.\nKeep the Gazette free Hello {}, We are facing hard times this year and every gift keeps our reporters in the field, so please give what you can today.\nThe {} and the {} were seen by the {}.",
+                    v(0), v(1), v(2), names[i], v(4), v(5), v(6)
+                )
+            })
+            .collect();
+        for d in &docs {
+            learner.add(d, "");
+        }
+        let m = learner.finish().unwrap();
+        for (i, d) in docs.iter().enumerate() {
+            let out = m.clean(d, "").text;
+            assert!(!out.contains("Gazette") && !out.contains(names[i]), "{out}");
+            assert!(!out.contains("hard times"), "{out}");
+            assert!(
+                out.contains("rose near") && out.contains("were seen by"),
+                "{out}"
+            );
+        }
+    }
+
     /// A repeated label glued into a paragraph takes its varying title: up
     /// to the glued next sentence, or up to a sentence that opens with a
     /// common word on the same line. Not a sentence-case lead after a

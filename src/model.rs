@@ -171,11 +171,11 @@ pub struct Cleaned<'a> {
 
 /// A set of feature kinds (a bitmask of [`Feature`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Kinds(u8);
+pub struct Kinds(u16);
 
 impl Kinds {
     /// Every kind, in the order of [`Feature`]'s values.
-    pub const ALL: [Feature; 7] = [
+    pub const ALL: [Feature; 8] = [
         Feature::Shingle,
         Feature::Line,
         Feature::Prefix,
@@ -183,16 +183,17 @@ impl Kinds {
         Feature::Segment,
         Feature::LineHead,
         Feature::PrefixTail,
+        Feature::LineStart,
     ];
 
     /// Add `kind`.
     pub fn insert(&mut self, kind: Feature) {
-        self.0 |= 1 << kind as u8;
+        self.0 |= 1 << kind as u16;
     }
 
     /// Whether `kind` is in the set.
     pub fn contains(self, kind: Feature) -> bool {
-        self.0 & (1 << kind as u8) != 0
+        self.0 & (1 << kind as u16) != 0
     }
 
     /// Both sets together.

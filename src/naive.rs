@@ -81,7 +81,7 @@ fn naive_shingles(words: &[Word], k: usize) -> Vec<(usize, u64)> {
 type Words = Vec<String>;
 
 /// The feature kinds, in an order that can key a map (`Feature` is not `Hash`).
-const KINDS: [Feature; 7] = [
+const KINDS: [Feature; 8] = [
     Feature::Shingle,
     Feature::Line,
     Feature::Prefix,
@@ -89,6 +89,7 @@ const KINDS: [Feature; 7] = [
     Feature::Segment,
     Feature::LineHead,
     Feature::PrefixTail,
+    Feature::LineStart,
 ];
 
 /// The options the reference needs.
@@ -160,6 +161,24 @@ impl NaiveCounts {
                 let first = text[words[i].start as usize..].chars().next();
                 gap != " " && first.is_some_and(char::is_uppercase)
             };
+            // The first 4 words of each line (paragraph, when wrapped) of
+            // more than 4 words, none of them weak.
+            let cuts: Vec<usize> = (0..=n)
+                .filter(|&i| {
+                    i == 0
+                        || if wrapped {
+                            gaps.paragraph(i)
+                        } else {
+                            gaps.newline(i)
+                        }
+                })
+                .collect();
+            for pair in cuts.windows(2) {
+                let head = &norm[pair[0]..(pair[0] + 4).min(pair[1])];
+                if pair[1] - pair[0] > 4 && !head.iter().any(weak) {
+                    found.push((Feature::LineStart, head.to_vec()));
+                }
+            }
             let mut lines: Vec<(usize, usize)> = Vec::new();
             let mut split = |ends: &dyn Fn(usize) -> bool, starts: &dyn Fn(usize) -> bool| {
                 let cuts: Vec<usize> = (0..=n).filter(|&i| i == 0 || ends(i)).collect();

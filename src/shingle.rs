@@ -31,11 +31,15 @@ pub enum Feature {
     LineHead = 6,
     /// The last words of a document's first segment.
     PrefixTail = 7,
+    /// The first words of a line too long to be a line feature: only an
+    /// anchor, which moves the start of a block found next to it (a header
+    /// before a varying greeting) to the line's start.
+    LineStart = 8,
 }
 
 impl Feature {
     /// A short name for reports: `shingle`, `line`, `prefix`, `suffix`,
-    /// `segment`, `line head`, `prefix tail`.
+    /// `segment`, `line head`, `prefix tail`, `line start`.
     pub fn name(self) -> &'static str {
         match self {
             Feature::Shingle => "shingle",
@@ -45,6 +49,7 @@ impl Feature {
             Feature::Segment => "segment",
             Feature::LineHead => "line head",
             Feature::PrefixTail => "prefix tail",
+            Feature::LineStart => "line start",
         }
     }
 }
@@ -510,6 +515,26 @@ pub fn for_each_short(
         let wrapped = gaps
             .marks()
             .any(|i| i > 0 && i < n && gaps.newline(i) && !gaps.boundary(i));
+        // The first words of each line longer than a head (of each
+        // paragraph, in hard-wrapped text): a block whose line opens with a
+        // fixed header and then a varying name (`Keep the Post free Hello
+        // Ann, We are ...`) has no frequent shingle over its first words.
+        let mut start = 0;
+        for i in gaps.marks().skip(1) {
+            if if wrapped {
+                gaps.paragraph(i)
+            } else {
+                gaps.newline(i)
+            } {
+                if i - start > MAX_HEAD
+                    && !words[start..start + MAX_HEAD].iter().any(|w| weak(w.hash))
+                {
+                    let to = start + MAX_HEAD;
+                    emit(Feature::LineStart, seq_hash(&words[start..to]), start, to);
+                }
+                start = i;
+            }
+        }
         let mut heads = |ends: fn(&Gaps, usize) -> bool, starts: fn(&Gaps, usize) -> bool| {
             let mut start = 0;
             for i in gaps.marks().skip(1) {
