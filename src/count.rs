@@ -1012,7 +1012,11 @@ pub struct Batch {
     words: Vec<Word>,
     gaps: Gaps,
     doc_keys: Vec<u64>,
+    /// A key set per document without clearing it: slot `i` holds a key of
+    /// this document only when `seen_doc[i]` is `doc_stamp`.
     seen: Vec<u64>,
+    seen_doc: Vec<u32>,
+    doc_stamp: u32,
     local_ids: HashMap<String, u32>,
     names: Vec<String>,
     docs: Vec<u64>,
@@ -1034,6 +1038,8 @@ impl Batch {
             gaps: Gaps::default(),
             doc_keys: Vec::new(),
             seen: Vec::new(),
+            seen_doc: Vec::new(),
+            doc_stamp: 0,
             local_ids: HashMap::new(),
             names: Vec::new(),
             docs: Vec::new(),
@@ -1085,23 +1091,31 @@ impl Batch {
             |o| keys.push(key(gh, o.kind, o.hash)),
         );
         // Each document counts once per key: a small open-addressing set
-        // (keys are mixed and never 0) drops repeats, cheaper than sorting.
+        // drops repeats, cheaper than sorting. Its slots are stamped with
+        // the document instead of being zeroed for each one.
         let size = (keys.len() * 2).next_power_of_two().max(64);
-        let seen = &mut self.seen;
-        seen.clear();
-        seen.resize(size, 0);
+        if self.seen.len() < size {
+            self.seen.resize(size, 0);
+            self.seen_doc.resize(size, 0);
+        }
+        self.doc_stamp = self.doc_stamp.wrapping_add(1);
+        if self.doc_stamp == 0 {
+            self.seen_doc.fill(0);
+            self.doc_stamp = 1;
+        }
+        let (seen, seen_doc, stamp) = (&mut self.seen, &mut self.seen_doc, self.doc_stamp);
         let mask = size - 1;
         for &k in keys.iter() {
             let mut i = k as usize & mask;
             loop {
-                let s = seen[i];
-                if s == k {
-                    break;
-                }
-                if s == 0 {
+                if seen_doc[i] != stamp {
                     seen[i] = k;
+                    seen_doc[i] = stamp;
                     self.parts[part_of(k)].push((k, gid));
                     self.pending += 1;
+                    break;
+                }
+                if seen[i] == k {
                     break;
                 }
                 i = (i + 1) & mask;

@@ -453,16 +453,27 @@ impl Gaps {
 /// would take whole unique lines (recipe ingredients, race results,
 /// numbered headlines, URL lists) with it.
 fn weak(hash: u64) -> bool {
-    static WEAK: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    WEAK.get_or_init(|| {
-        let mut w: Vec<u64> = (1..=12).map(|n| word_hash(&"0".repeat(n))).collect();
-        w.extend(('a'..='z').map(|c| word_hash(&c.to_string())));
-        w.extend(["http", "https", "www", "ftp"].iter().map(|s| word_hash(s)));
-        w.sort_unstable();
-        w
-    })
-    .binary_search(&hash)
-    .is_ok()
+    /// The weak words' hashes, sorted, behind a 256-bit filter on the top
+    /// byte of the hash: most words are ruled out by one bit test.
+    struct Weak {
+        filter: [u64; 4],
+        hashes: Vec<u64>,
+    }
+    static WEAK: std::sync::OnceLock<Weak> = std::sync::OnceLock::new();
+    let w = WEAK.get_or_init(|| {
+        let mut hashes: Vec<u64> = (1..=12).map(|n| word_hash(&"0".repeat(n))).collect();
+        hashes.extend(('a'..='z').map(|c| word_hash(&c.to_string())));
+        hashes.extend(["http", "https", "www", "ftp"].iter().map(|s| word_hash(s)));
+        hashes.sort_unstable();
+        let mut filter = [0u64; 4];
+        for h in &hashes {
+            let top = (h >> 56) as usize;
+            filter[top / 64] |= 1 << (top % 64);
+        }
+        Weak { filter, hashes }
+    });
+    let top = (hash >> 56) as usize;
+    w.filter[top / 64] & (1 << (top % 64)) != 0 && w.hashes.binary_search(&hash).is_ok()
 }
 
 /// Longest line (in words) whose repeated head makes the whole line
