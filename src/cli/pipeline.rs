@@ -555,6 +555,7 @@ pub fn clean(
         let info = RunInfo {
             stats: &stats,
             model,
+            model_xxh3: xxhash_rust::xxh3::xxh3_64(&model.to_bytes()),
             duplicates: learned.map(|l| l.duplicates),
             inputs: plan.sources.iter().map(|s| s.display.clone()).collect(),
             small,
