@@ -535,8 +535,7 @@ impl RunReport {
 pub struct RunInfo<'a> {
     pub stats: &'a Stats,
     pub model: &'a Model,
-    /// xxh3-64 of the model's bytes (`Model::to_bytes` sorts every key:
-    /// computed once for both outputs).
+    /// xxh3-64 of the model's bytes (computed once for both outputs).
     pub model_xxh3: u64,
     pub duplicates: Option<u64>,
     pub inputs: Vec<String>,
