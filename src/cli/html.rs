@@ -79,14 +79,22 @@ fn shorten(s: &str, n: usize) -> String {
 }
 
 /// Where the `n`th character of `s` starts (`None`: `s` is shorter). Most
-/// text is ASCII, where it is byte `n`: a new block of every chunk is
-/// shortened, and decoding its characters one by one was a visible part
-/// of the report's cost.
+/// text is ASCII, where it is byte `n`.
 fn nth_char(s: &str, n: usize) -> Option<usize> {
     if s.as_bytes()[..s.len().min(n + 1)].is_ascii() {
         return (s.len() > n).then_some(n);
     }
     s.char_indices().nth(n).map(|c| c.0)
+}
+
+/// A block's text as shown: at most SHOWN_CHARS characters of `t`, with
+/// `…` when cut. `t` is trimmed, and holds either the whole block or at
+/// least SHOWN_CHARS + 1 of its characters.
+fn cut_shown(t: &str) -> String {
+    match nth_char(t, SHOWN_CHARS) {
+        Some(i) => format!("{}…", &t[..i]),
+        None => t.to_string(),
+    }
 }
 
 fn floor_char(s: &str, mut i: usize) -> usize {
@@ -158,7 +166,7 @@ struct ChunkSite {
     samples: Vec<Sample>,
 }
 
-/// A block of a chunk: its site, its words hash, its text in the arena
+/// A block of a chunk: its site, its words hash, the start of its text in the arena
 /// (`Block::text` stays empty until the merge keeps it).
 #[derive(Debug)]
 struct ChunkBlock {
@@ -252,11 +260,10 @@ impl ChunkReport {
                     let a = self.arena.len() as u32;
                     let r = &text[e.range.clone()];
                     let t = r.trim();
-                    let cut = nth_char(t, SHOWN_CHARS).unwrap_or(t.len());
-                    self.arena.push_str(&t[..cut]);
-                    if cut < t.len() {
-                        self.arena.push('…');
-                    }
+                    // Enough bytes for SHOWN_CHARS + 1 characters: the
+                    // merge shortens the few blocks it keeps (`cut_shown`).
+                    self.arena
+                        .push_str(&t[..floor_char(t, 4 * (SHOWN_CHARS + 1))]);
                     self.block_ix
                         .insert(boilercut::shingle::fmix64(h ^ gh), self.blocks.len() as u32);
                     self.blocks.push(ChunkBlock {
@@ -481,7 +488,7 @@ impl RunReport {
                 }
                 have.kinds = have.kinds.union(b.kinds);
             } else if site.blocks.len() < BLOCKS_KEPT {
-                let text = c.arena[cb.text.start as usize..cb.text.end as usize].to_string();
+                let text = cut_shown(&c.arena[cb.text.start as usize..cb.text.end as usize]);
                 site.blocks.insert(cb.hash, Block { text, ..b });
                 site.order.push(cb.hash);
             } else {
