@@ -238,6 +238,7 @@ pub struct Scratch {
     keys: Vec<u64>,
     hits: Vec<u32>,
     matched: Vec<(Feature, u32, u32)>,
+    matched_bytes: Vec<(Range<usize>, Feature)>,
 }
 
 impl Scratch {
@@ -410,16 +411,33 @@ impl Model {
         let words = &scratch.words;
         let k = self.config.shingle_words;
         let bytes = |from: usize, to: usize| words[from].start as usize..words[to - 1].end as usize;
+        // The matched features as byte ranges, by first byte: a range
+        // looks only at those that start before its end, past those that
+        // ended before the earlier ranges (checking every feature against
+        // every range was most of what explaining cost).
+        let mut spans = std::mem::take(&mut scratch.matched_bytes);
+        spans.clear();
+        spans.extend(
+            matched
+                .iter()
+                .map(|&(kind, from, to)| (bytes(from as usize, to as usize), kind)),
+        );
+        spans.sort_unstable_by_key(|s| s.0.start);
+        let mut live = 0;
         // Shingle hits are ascending by first word (so by end too), and so
         // are the removed ranges: one cursor walks both.
         let mut next_hit = 0;
+        let mut next_word = 0;
         for r in removed.iter() {
             let mut kinds = Kinds::default();
             // A range can hold no whole word (a separator left between a
             // block and a token it may not cut): it is the features' whose
             // words overlap it or border it across non-word characters.
-            let before = words.partition_point(|w| (w.end as usize) <= r.start);
-            let after = words.partition_point(|w| (w.start as usize) < r.end);
+            // Ranges ascend, so each search starts where the last ended.
+            let before =
+                next_word + words[next_word..].partition_point(|w| (w.end as usize) <= r.start);
+            let after = before + words[before..].partition_point(|w| (w.start as usize) < r.end);
+            next_word = before;
             let lo = before
                 .checked_sub(1)
                 .map_or(r.start, |i| words[i].end as usize);
@@ -445,13 +463,28 @@ impl Model {
                     break;
                 }
             }
-            for &(kind, from, to) in &matched {
-                if overlaps(bytes(from as usize, to as usize)) {
-                    kinds.insert(kind);
+            // `lo` never decreases from one range to the next: a feature
+            // that ends before it overlaps no later range.
+            while spans.get(live).is_some_and(|s| s.0.end < lo) {
+                live += 1;
+            }
+            for (b, kind) in &spans[live..] {
+                if b.start > hi {
+                    break;
+                }
+                if overlaps(b.clone()) {
+                    kinds.insert(*kind);
                 }
             }
-            let a = words.partition_point(|w| (w.start as usize) < r.start);
-            let b = words.partition_point(|w| (w.end as usize) <= r.end);
+            // The words inside the range: those from `before` that start
+            // at or after it, up to `after` less one that crosses its end.
+            let a = before
+                + usize::from(
+                    words
+                        .get(before)
+                        .is_some_and(|w| (w.start as usize) < r.start),
+                );
+            let b = after - usize::from(after > 0 && words[after - 1].end as usize > r.end);
             let words_hash = crate::shingle::seq_hash(&words[a..b.max(a)]);
             explained.push(Explained {
                 range: r.clone(),
@@ -460,6 +493,7 @@ impl Model {
             });
         }
         scratch.matched = matched;
+        scratch.matched_bytes = spans;
     }
 
     /// The removed ranges of `text`; `matched` is told each frequent short

@@ -13,7 +13,7 @@ use boilercut::{Explained, Kinds, Model};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Distinct removed blocks followed per site (the first ones seen; a block
 /// seen later is counted only in the site's totals).
@@ -72,9 +72,28 @@ type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
 /// At most `n` characters of `s` (trimmed), with `…` when cut.
 fn shorten(s: &str, n: usize) -> String {
     let s = s.trim();
-    match s.char_indices().nth(n) {
-        Some((i, _)) => format!("{}…", &s[..i]),
+    match nth_char(s, n) {
+        Some(i) => format!("{}…", &s[..i]),
         None => s.to_string(),
+    }
+}
+
+/// Where the `n`th character of `s` starts (`None`: `s` is shorter). Most
+/// text is ASCII, where it is byte `n`.
+fn nth_char(s: &str, n: usize) -> Option<usize> {
+    if s.as_bytes()[..s.len().min(n + 1)].is_ascii() {
+        return (s.len() > n).then_some(n);
+    }
+    s.char_indices().nth(n).map(|c| c.0)
+}
+
+/// A block's text as shown: at most SHOWN_CHARS characters of `t`, with
+/// `…` when cut. `t` is trimmed, and holds either the whole block or at
+/// least SHOWN_CHARS + 1 of its characters.
+fn cut_shown(t: &str) -> String {
+    match nth_char(t, SHOWN_CHARS) {
+        Some(i) => format!("{}…", &t[..i]),
+        None => t.to_string(),
     }
 }
 
@@ -147,7 +166,7 @@ struct ChunkSite {
     samples: Vec<Sample>,
 }
 
-/// A block of a chunk: its site, its words hash, its text in the arena
+/// A block of a chunk: its site, its words hash, the start of its text in the arena
 /// (`Block::text` stays empty until the merge keeps it).
 #[derive(Debug)]
 struct ChunkBlock {
@@ -175,7 +194,10 @@ pub struct ChunkReport {
 }
 
 impl ChunkReport {
-    /// Record one cleaned document: `line` is its line in the chunk.
+    /// Record one cleaned document: `line` is its line in the chunk. Kept
+    /// out of line, as is `count_lines`, so that profiles show the report's
+    /// share.
+    #[inline(never)]
     pub fn doc(&mut self, group: &str, text: &str, line: u64, source: usize, why: &[Explained]) {
         let ord = self.docs;
         self.docs += 1;
@@ -238,11 +260,10 @@ impl ChunkReport {
                     let a = self.arena.len() as u32;
                     let r = &text[e.range.clone()];
                     let t = r.trim();
-                    let cut = t.char_indices().nth(SHOWN_CHARS).map_or(t.len(), |c| c.0);
-                    self.arena.push_str(&t[..cut]);
-                    if cut < t.len() {
-                        self.arena.push('…');
-                    }
+                    // Enough bytes for SHOWN_CHARS + 1 characters: the
+                    // merge shortens the few blocks it keeps (`cut_shown`).
+                    self.arena
+                        .push_str(&t[..floor_char(t, 4 * (SHOWN_CHARS + 1))]);
                     self.block_ix
                         .insert(boilercut::shingle::fmix64(h ^ gh), self.blocks.len() as u32);
                     self.blocks.push(ChunkBlock {
@@ -302,39 +323,67 @@ impl ChunkReport {
     }
 
     /// Remember the kept lines of a document (each once) for counting.
+    /// Only the text between removed blocks is searched for lines (a line
+    /// that a block touches is not counted), in input order.
+    #[inline(never)]
     fn count_lines(&mut self, site: u32, seed: u64, text: &str, why: &[Explained]) {
         let first = self.lines.len();
-        let mut spans = why.iter().map(|e| &e.range).peekable();
-        let mut start = 0;
-        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
-        for end in ends {
-            let r = start..end;
-            start = end + 1;
-            // Cheap sampling first (length and edge bytes pick the sample,
-            // so equal lines are all in it or all out), full hash after.
-            let t = text[r.clone()].trim_ascii();
-            let b = t.as_bytes();
-            if b.len() < LINE_MIN || b.len() > LINE_MAX {
-                continue;
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        let kept = why
+            .iter()
+            .map(|e| (e.range.start, e.range.end))
+            .chain([(bytes.len(), bytes.len())]);
+        for (upto, next) in kept {
+            // The whole lines in bytes[from..upto]: each starts at `from` or
+            // after a newline, and ends at a newline or at `upto` when a
+            // newline (or the end of the text) is there.
+            let gap = from..upto;
+            from = next;
+            let mut start = gap.start;
+            if start > 0 && bytes[start - 1] != b'\n' {
+                match memchr::memchr(b'\n', &bytes[start..gap.end]) {
+                    Some(p) => start += p + 1,
+                    None => continue,
+                }
             }
-            let edges = u64::from(b[0]) << 24 ^ u64::from(b[b.len() / 2]) << 8 ^ b.len() as u64;
-            if boilercut::shingle::fmix64(edges ^ seed) % LINE_SAMPLE != 0 {
-                continue;
+            while start <= gap.end {
+                let end = match memchr::memchr(b'\n', &bytes[start..gap.end]) {
+                    Some(p) => start + p,
+                    None if gap.end == bytes.len() || bytes[gap.end] == b'\n' => gap.end,
+                    None => break,
+                };
+                self.count_line(site, seed, text, start..end, first);
+                start = end + 1;
             }
-            while spans.peek().is_some_and(|s| s.end <= r.start) {
-                spans.next();
-            }
-            if spans.peek().is_some_and(|s| s.start < r.end) {
-                continue; // touched by a removed block
-            }
-            let key = xxh3_64_with_seed(t.as_bytes(), seed);
-            if self.lines[first..].iter().any(|l| l.1 == key) {
-                continue;
-            }
-            let a = self.arena.len() as u32;
-            self.arena.push_str(t);
-            self.lines.push((site, key, a..self.arena.len() as u32));
         }
+    }
+
+    /// [`ChunkReport::count_lines`] for one line (`r`, without its
+    /// newline) that no removed block touches.
+    #[inline]
+    fn count_line(&mut self, site: u32, seed: u64, text: &str, r: Range<usize>, first: usize) {
+        // Cheap sampling first (length and edge bytes pick the sample, so
+        // equal lines are all in it or all out), full hash after.
+        let line = &text.as_bytes()[r.clone()];
+        let b = line.trim_ascii_start();
+        let lead = line.len() - b.len();
+        let b = b.trim_ascii_end();
+        if b.len() < LINE_MIN || b.len() > LINE_MAX {
+            return;
+        }
+        let edges = u64::from(b[0]) << 24 ^ u64::from(b[b.len() / 2]) << 8 ^ b.len() as u64;
+        if boilercut::shingle::fmix64(edges ^ seed) % LINE_SAMPLE != 0 {
+            return;
+        }
+        let key = xxh3_64_with_seed(b, seed);
+        if self.lines[first..].iter().any(|l| l.1 == key) {
+            return;
+        }
+        let t = &text[r.start + lead..r.start + lead + b.len()];
+        let a = self.arena.len() as u32;
+        self.arena.push_str(t);
+        self.lines.push((site, key, a..self.arena.len() as u32));
     }
 }
 
@@ -439,7 +488,7 @@ impl RunReport {
                 }
                 have.kinds = have.kinds.union(b.kinds);
             } else if site.blocks.len() < BLOCKS_KEPT {
-                let text = c.arena[cb.text.start as usize..cb.text.end as usize].to_string();
+                let text = cut_shown(&c.arena[cb.text.start as usize..cb.text.end as usize]);
                 site.blocks.insert(cb.hash, Block { text, ..b });
                 site.order.push(cb.hash);
             } else {
@@ -493,6 +542,8 @@ impl RunReport {
 pub struct RunInfo<'a> {
     pub stats: &'a Stats,
     pub model: &'a Model,
+    /// xxh3-64 of the model's bytes (computed once for both outputs).
+    pub model_xxh3: u64,
     pub duplicates: Option<u64>,
     pub inputs: Vec<String>,
     pub small: (u64, u64),
@@ -630,7 +681,7 @@ impl RunReport {
                 "short_lines": cfg.short_lines(), "max_affix_words": cfg.max_affix_words(),
                 "max_doc_bytes": cfg.max_doc_bytes(), "input_spec": cfg.input_spec(),
             },
-            "model_xxh3": format!("{:016x}", xxh3_64(&info.model.to_bytes())),
+            "model_xxh3": format!("{:016x}", info.model_xxh3),
             "inputs": info.inputs,
             "removal_histogram": {"none": self.hist[0], "deciles": &self.hist[1..]},
             "lines_counted": self.lines.len(),
@@ -725,7 +776,7 @@ impl RunReport {
             "model (xxh3-64 of its bytes)",
             format!(
                 "<code>{:016x}</code> · boilercut {}",
-                xxh3_64(&info.model.to_bytes()),
+                info.model_xxh3,
                 env!("CARGO_PKG_VERSION")
             ),
         );

@@ -447,12 +447,15 @@ enum Sink {
 }
 
 /// Clean every input with `model` and write the output. `learned`: what
-/// learning counted, when this run learned (for the report).
+/// learning counted, when this run learned (for the report). `model_xxh3`:
+/// the hash of the file `model` was read from, if it was (else the report
+/// hashes `Model::to_bytes`, the same bytes, which sorts every key).
 pub fn clean(
     plan: &Plan,
     opts: &Options,
     model: &Model,
     learned: Option<&boilercut::LearnStats>,
+    model_xxh3: Option<u64>,
 ) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let mut sink = match &plan.target {
@@ -555,6 +558,7 @@ pub fn clean(
         let info = RunInfo {
             stats: &stats,
             model,
+            model_xxh3: model_xxh3.unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(&model.to_bytes())),
             duplicates: learned.map(|l| l.duplicates),
             inputs: plan.sources.iter().map(|s| s.display.clone()).collect(),
             small,
