@@ -143,9 +143,14 @@ pub(crate) fn detect(
         // lines before and after it. Other pages list a site's headlines in
         // their sidebars, so a page's own title is frequent; there it sits
         // in a list of other frequent lines, here among the article's.
+        // In text judged hard-wrapped (menus end their lines without
+        // punctuation too) only a line that reads as a headline: 4 words or
+        // more, some in lowercase, not a list item or a bracketed note.
         if !r.trusted
             && isolated_line(gaps, runs, ri, n)
-            && !*wrapped.get_or_insert_with(|| (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i)))
+            && (headline(doc, r.from, r.to)
+                || !*wrapped
+                    .get_or_insert_with(|| (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i))))
         {
             continue;
         }
@@ -323,6 +328,41 @@ fn opener(word: &str) -> bool {
             | "Some"
             | "Several"
     )
+}
+
+/// Whether words `[from, to)`, one whole line, read as a headline rather
+/// than a bar of links or a notice: at least 4 words, one of them
+/// starting in lowercase, none three times, no sentence end inside, not
+/// after a bullet or separator, not in brackets, not the last line.
+fn headline(doc: Doc<'_>, from: usize, to: usize) -> bool {
+    let Doc { text, words, gaps } = doc;
+    if to - from < 4 || to == words.len() || gaps.separator(from) {
+        return false;
+    }
+    let line_start = text[..words[from].start as usize]
+        .rfind('\n')
+        .map_or(0, |p| p + 1);
+    let lead = text[line_start..words[from].start as usize].trim();
+    if !lead.is_empty() || text[words[from].start as usize..].starts_with(['(', '[']) {
+        return false;
+    }
+    if (from + 1..to).any(|i| gaps.sentence_end(i)) {
+        return false;
+    }
+    // A bar of links repeats its verb (`Share on X Share via Email`).
+    let line = &words[from..to];
+    if line
+        .iter()
+        .any(|w| line.iter().filter(|v| v.hash == w.hash).count() >= 3)
+    {
+        return false;
+    }
+    line.iter().any(|w| {
+        text[w.start as usize..]
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
+    })
 }
 
 /// Whether run `ri` is exactly one line that does not end a sentence, and
@@ -507,6 +547,36 @@ mod tests {
         let t = "He said: Read the original at www.site.example/2021/10/slug";
         let e = t.find("example").unwrap();
         assert_eq!(varying_tail(t, 9, e), e);
+    }
+
+    #[test]
+    fn headline_or_bar() {
+        let text = "Home\nNews\nCouncil votes to close the old library\nShare on Facebook Share on X Share via Email\n  • Mayor opens the new bridge today\n(For updates follow us on Facebook)\nBy Ann Lee\nThe library will close in May.\nLast line with several words here";
+        let mut words = Vec::new();
+        crate::tokenize::Tokenizer::new().tokenize(text, &mut words);
+        let mut gaps = Gaps::default();
+        gaps.compute(text, &words);
+        let doc = Doc {
+            text,
+            words: &words,
+            gaps: &gaps,
+        };
+        let line = |s: &str| {
+            let a = text.find(s).unwrap();
+            let from = words.iter().position(|w| w.start as usize == a).unwrap();
+            let to = words
+                .iter()
+                .position(|w| w.end as usize == a + s.len())
+                .unwrap()
+                + 1;
+            headline(doc, from, to)
+        };
+        assert!(line("Council votes to close the old library"));
+        assert!(!line("Share on Facebook Share on X Share via Email"));
+        assert!(!line("Mayor opens the new bridge today"));
+        assert!(!line("For updates follow us on Facebook"));
+        assert!(!line("By Ann Lee"));
+        assert!(!line("Last line with several words here"));
     }
 
     #[test]
