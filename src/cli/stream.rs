@@ -106,7 +106,9 @@ impl Writer<'_> {
         if r.removed.is_empty() && self.opts.spans_field.is_none() {
             return self.raw(line);
         }
-        let line = std::str::from_utf8(line).context("held line is not UTF-8")?;
+        let line = simdutf8::basic::from_utf8(line)
+            .ok()
+            .context("held line is not UTF-8")?;
         let (bom, body) = match line.strip_prefix('\u{feff}') {
             Some(rest) => ("\u{feff}", rest),
             None => ("", line),
