@@ -48,7 +48,7 @@ pub(crate) struct CountTable {
 
 /// Prefetch the cache line of `p` (a hint: never faults, whatever `p`).
 #[inline(always)]
-fn prefetch<T>(p: *const T) {
+pub(crate) fn prefetch<T>(p: *const T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: `_mm_prefetch` only hints the cache; it does not dereference
     // `p` and cannot fault. SSE is part of every x86_64 target.

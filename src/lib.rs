@@ -62,7 +62,9 @@ pub use config::{BuildError, Config, LearnerBuilder};
 pub use count::{Batch, LearnError, LearnStats, Learner};
 pub use counts::{merge_count_files, merge_count_files_with_stats, CountsError, MergeStats};
 pub use model::{Cleaned, Explained, GroupInfo, Kinds, Model, ModelError, Scratch};
-pub use online::{OnlineBuilder, OnlineCleaner, OnlineStats, Released, StateError};
+pub use online::{
+    OnlineBuilder, OnlineCleaner, OnlineStats, Prepared, Preparer, Released, StateError,
+};
 
 #[cfg(test)]
 mod oibits {
@@ -81,5 +83,7 @@ mod oibits {
         assert_send::<Scratch>();
         assert_send::<OnlineCleaner>();
         assert_send_sync::<OnlineBuilder>();
+        assert_send_sync::<Prepared>();
+        assert_send_sync::<Preparer>();
     }
 }

@@ -375,7 +375,11 @@ impl Site {
 /// so a key is remembered for between one and two generations of inserts.
 #[derive(Clone, Debug)]
 struct OnceFilter {
-    gens: [Vec<u64>; 2],
+    /// Word `w` of both generations side by side: a lookup, which reads
+    /// both, misses the cache once rather than twice (the filter is far
+    /// larger than the caches; these misses were most of the time spent
+    /// counting).
+    words: Vec<Pair>,
     cur: usize,
     inserted: u64,
     /// Keys a generation takes before it rotates (1 per 12 bits: ~2%
@@ -383,42 +387,88 @@ struct OnceFilter {
     cap: u64,
 }
 
+/// One word of each generation, in one cache line.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(align(16))]
+struct Pair([u64; 2]);
+
 impl OnceFilter {
     fn new(bytes: u64) -> OnceFilter {
-        let words = (bytes / 16).max(8).next_power_of_two() as usize;
+        let n = (bytes / 16).max(8).next_power_of_two() as usize;
+        let mut words = Vec::with_capacity(n);
+        advise_huge_pages(&words);
+        words.resize(n, Pair::default());
         OnceFilter {
-            gens: [vec![0; words], vec![0; words]],
+            words,
             cur: 0,
             inserted: 0,
-            cap: words as u64 * 64 / 12,
+            cap: n as u64 * 64 / 12,
         }
     }
 
     fn bytes(&self) -> u64 {
-        self.gens[0].len() as u64 * 16
+        self.words.len() as u64 * 16
     }
 
     #[inline]
     fn bits(&self, k: u64) -> (usize, u64) {
-        let w = (k >> 24) as usize & (self.gens[0].len() - 1);
+        let w = (k >> 24) as usize & (self.words.len() - 1);
         (w, (1u64 << ((k >> 52) & 63)) | (1u64 << (k >> 58)))
+    }
+
+    /// Start loading the words of `k` (a hint; see `seen`).
+    #[inline]
+    fn prefetch(&self, k: u64) {
+        let (w, _) = self.bits(k);
+        crate::count::prefetch(self.words.as_ptr().wrapping_add(w));
     }
 
     /// Whether `k` was seen; records it when not.
     fn seen(&mut self, k: u64) -> bool {
         let (w, b) = self.bits(k);
-        if self.gens[0][w] & b == b || self.gens[1][w] & b == b {
+        let Pair(pair) = &mut self.words[w];
+        if pair[0] & b == b || pair[1] & b == b {
             return true;
         }
-        self.gens[self.cur][w] |= b;
+        pair[self.cur] |= b;
         self.inserted += 1;
         if self.inserted >= self.cap {
             self.cur ^= 1;
-            self.gens[self.cur].fill(0);
+            let cur = self.cur;
+            for p in &mut self.words {
+                p.0[cur] = 0;
+            }
             self.inserted = 0;
         }
         false
     }
+}
+
+/// Ask for huge pages under the spare capacity of `v`, before it is
+/// written: a table read at random, as the once filter is, then costs one
+/// cache miss per lookup rather than a miss and a page walk (64 MiB are
+/// 16,384 pages of 4 KiB, far more than the TLB holds). A hint: where
+/// transparent huge pages are off, nothing changes, and the contents never
+/// depend on it.
+fn advise_huge_pages<T>(v: &Vec<T>) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = v.as_ptr() as usize;
+        let end = start + v.capacity() * std::mem::size_of::<T>();
+        let from = start.next_multiple_of(HUGE);
+        let len = end.saturating_sub(from) / HUGE * HUGE;
+        if len > 0 {
+            // SAFETY: MADV_HUGEPAGE changes how the kernel backs the pages
+            // of the range, never what they hold; the range lies inside
+            // the vector's allocation, which outlives the call.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = v;
 }
 
 /// Cleans pages as they arrive, learning per site. Not `Sync` (pushing
@@ -440,43 +490,133 @@ pub struct OnlineCleaner {
     memory: u64,
     stats: OnlineStats,
     work: Work,
+    /// Fingerprint of the learning options (see [`Prepared`]).
+    tag: u64,
 }
 
 /// Reusable buffers.
 #[derive(Debug, Default)]
 struct Work {
     tokenizer: Tokenizer,
+    f: Features,
+    hits: Vec<u32>,
+    runs: Vec<Run>,
+    removed: Vec<Range<usize>>,
+    /// The last `clean_page` left its page's features in `f` (so that
+    /// counting the same page right after does not tokenize it again).
+    fresh: bool,
+    /// `f` holds the features of the page being pushed, prepared by a
+    /// [`Preparer`] (`f.all` sorted and deduplicated already).
+    prepared: bool,
+    /// The text hash of the page being pushed, when it was prepared.
+    hash: Option<u128>,
+}
+
+/// A page's features: words, gaps, shingle keys in order (`keys`) and
+/// every key, short features too (`all`).
+#[derive(Debug, Default)]
+struct Features {
     words: Vec<Word>,
     gaps: Gaps,
     keys: Vec<u64>,
     all: Vec<u64>,
-    hits: Vec<u32>,
-    runs: Vec<Run>,
-    removed: Vec<Range<usize>>,
-    /// The last `clean_page` left its page's features in these buffers
-    /// (so that counting the same page right after does not tokenize it
-    /// again).
-    fresh: bool,
 }
 
-/// Tokenize `text` into the work buffers: words, gaps, shingle keys in
-/// order (`w.keys`) and every key, short features too (`w.all`).
-fn features(w: &mut Work, c: &Config, text: &str, gh: u64) {
-    w.tokenizer.tokenize(text, &mut w.words);
-    w.gaps.compute_with(text, &w.words, w.tokenizer.odd_gaps());
-    w.keys.clear();
-    shingle_keys(&w.words, c.shingle_words, gh, &mut w.keys);
-    w.all.clear();
-    w.all.extend_from_slice(&w.keys);
-    let all = &mut w.all;
-    for_each_short(
-        &w.words,
-        &w.gaps,
-        c.shingle_words,
-        c.short_lines,
-        c.max_affix_words,
-        |o| all.push(key(gh, o.kind, o.hash)),
-    );
+impl Features {
+    fn compute(&mut self, tokenizer: &mut Tokenizer, c: &Config, text: &str, gh: u64) {
+        tokenizer.tokenize(text, &mut self.words);
+        self.gaps
+            .compute_with(text, &self.words, tokenizer.odd_gaps());
+        self.keys.clear();
+        shingle_keys(&self.words, c.shingle_words, gh, &mut self.keys);
+        self.all.clear();
+        self.all.extend_from_slice(&self.keys);
+        let all = &mut self.all;
+        for_each_short(
+            &self.words,
+            &self.gaps,
+            c.shingle_words,
+            c.short_lines,
+            c.max_affix_words,
+            |o| all.push(key(gh, o.kind, o.hash)),
+        );
+    }
+}
+
+/// A page with its features and the hash that recognises exact copies,
+/// computed away from the cleaner by a [`Preparer`]. They depend only on
+/// the text, its group and the learning options, so another thread can
+/// compute them ahead of [`OnlineCleaner::push_prepared`] without changing
+/// the output.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    text: String,
+    group: String,
+    f: Features,
+    hash: u128,
+    /// The options' fingerprint ([`Preparer`]).
+    tag: u64,
+    /// Features computed (not for a page over the size cap).
+    features: bool,
+}
+
+/// Computes [`Prepared`] pages for the options of one cleaner
+/// ([`OnlineCleaner::preparer`]). Holds scratch buffers: one per thread
+/// (a clone starts with empty ones). `Send`.
+#[derive(Debug)]
+pub struct Preparer {
+    config: Config,
+    tag: u64,
+    tokenizer: Tokenizer,
+}
+
+impl Clone for Preparer {
+    fn clone(&self) -> Preparer {
+        Preparer {
+            config: self.config.clone(),
+            tag: self.tag,
+            tokenizer: Tokenizer::default(),
+        }
+    }
+}
+
+impl Prepared {
+    /// The page's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The page's group.
+    pub fn group(&self) -> &str {
+        &self.group
+    }
+}
+
+impl Preparer {
+    /// The page `text` of `group` with its features, for
+    /// [`OnlineCleaner::push_prepared`].
+    pub fn prepare(&mut self, text: String, group: String) -> Prepared {
+        let mut p = Prepared {
+            hash: xxh3_128_with_seed(text.as_bytes(), DOC_SEED),
+            tag: self.tag,
+            ..Prepared::default()
+        };
+        if text.len() as u64 <= self.config.max_doc_bytes {
+            let gh = group_hash(&group);
+            p.f.compute(&mut self.tokenizer, &self.config, &text, gh);
+            p.f.all.sort_unstable();
+            p.f.all.dedup();
+            p.features = true;
+        }
+        p.text = text;
+        p.group = group;
+        p
+    }
+}
+
+/// Fingerprint of the options that features depend on.
+fn options_tag(c: &Config) -> u64 {
+    xxh3_64_with_seed(&crate::counts::config_bytes(c), HASH_SEED)
 }
 
 impl OnlineCleaner {
@@ -495,7 +635,9 @@ impl OnlineCleaner {
             memory: 0,
             stats: OnlineStats::default(),
             work: Work::default(),
+            tag: 0,
         };
+        c.tag = options_tag(&c.config);
         c.memory = c.fixed_bytes();
         c
     }
@@ -556,6 +698,40 @@ impl OnlineCleaner {
         payload: Vec<u8>,
         out: &mut Vec<Released>,
     ) {
+        self.work.prepared = false;
+        self.work.hash = None;
+        self.push_page(text, group, payload, out);
+    }
+
+    /// A [`Preparer`] for this cleaner's options, to compute pages'
+    /// features on other threads.
+    pub fn preparer(&self) -> Preparer {
+        Preparer {
+            config: self.config.clone(),
+            tag: self.tag,
+            tokenizer: Tokenizer::default(),
+        }
+    }
+
+    /// [`OnlineCleaner::push_into`] for a page prepared by the `prepare`
+    /// of a [`OnlineCleaner::preparer`] (on any thread): the same result,
+    /// less work on this one. Features prepared for other learning options
+    /// are not used (computed again here).
+    pub fn push_prepared(&mut self, page: Prepared, payload: Vec<u8>, out: &mut Vec<Released>) {
+        let mut page = page;
+        self.work.prepared = false;
+        self.work.hash = None;
+        if page.tag == self.tag {
+            self.work.hash = Some(page.hash);
+            if page.features {
+                std::mem::swap(&mut self.work.f, &mut page.f);
+                self.work.prepared = true;
+            }
+        }
+        self.push_page(&page.text, &page.group, payload, out);
+    }
+
+    fn push_page(&mut self, text: &str, group: &str, payload: Vec<u8>, out: &mut Vec<Released>) {
         let seq = self.arrivals;
         self.arrivals += 1;
         if !self.sites.contains_key(group) {
@@ -578,7 +754,8 @@ impl OnlineCleaner {
 
         let too_large = text.len() as u64 > self.config.max_doc_bytes;
         if site.ready {
-            out.push(self.clean_page(&site, seq, group, text, payload));
+            let prepared = std::mem::take(&mut self.work.prepared);
+            out.push(self.clean_page(&site, seq, group, text, payload, prepared));
             let fresh = std::mem::take(&mut self.work.fresh);
             if !too_large {
                 self.count(&mut site, text, fresh);
@@ -586,10 +763,11 @@ impl OnlineCleaner {
                 self.stats.too_large += 1;
             }
         } else {
+            let prepared = std::mem::take(&mut self.work.prepared);
             if too_large {
                 self.stats.too_large += 1;
             } else {
-                self.count(&mut site, text, false);
+                self.count(&mut site, text, prepared);
             }
             if site.held.is_empty() {
                 site.first_held = seq;
@@ -613,6 +791,7 @@ impl OnlineCleaner {
         }
         self.memory = self.memory - before + site.bytes(group);
         self.sites.insert(group.to_string(), site);
+        self.work.hash = None;
         self.enforce_limits(group, out);
     }
 
@@ -636,7 +815,7 @@ impl OnlineCleaner {
         }
         site.ready = true;
         for h in std::mem::take(&mut site.held) {
-            out.push(self.clean_page(site, h.seq, name, &h.text, h.payload));
+            out.push(self.clean_page(site, h.seq, name, &h.text, h.payload, false));
         }
         self.held_bytes -= site.held_bytes;
         site.held_bytes = 0;
@@ -698,7 +877,10 @@ impl OnlineCleaner {
     /// Count a page of `site` (unless it is an exact copy of a recent one).
     /// `fresh`: the work buffers hold this page's features already.
     fn count(&mut self, site: &mut Site, text: &str, fresh: bool) {
-        let h = xxh3_128_with_seed(text.as_bytes(), DOC_SEED);
+        let h = match self.work.hash.take() {
+            Some(h) => h,
+            None => xxh3_128_with_seed(text.as_bytes(), DOC_SEED),
+        };
         if site.recent_set.contains(&h) {
             self.stats.duplicates += 1;
             return;
@@ -713,21 +895,31 @@ impl OnlineCleaner {
             }
         }
         if !fresh {
-            features(&mut self.work, &self.config, text, site.gh);
+            let w = &mut self.work;
+            w.f.compute(&mut w.tokenizer, &self.config, text, site.gh);
         }
-        let all = &mut self.work.all;
+        let all = &mut self.work.f.all;
         all.sort_unstable();
         all.dedup();
-        for &k in all.iter() {
-            match &mut self.once {
-                Some(f) => {
+        match &mut self.once {
+            Some(f) => {
+                for (i, &k) in all.iter().enumerate() {
+                    // The filter word of a key a few places ahead is
+                    // loaded while this one is counted: most keys are
+                    // new to the site and look in the filter, and each
+                    // look is a cache miss.
+                    if let Some(&ahead) = all.get(i + PREFETCH_AHEAD) {
+                        f.prefetch(ahead);
+                    }
                     if let Some(c) = site.counts.get_mut(&k) {
                         *c = c.saturating_add(1);
                     } else if f.seen(k) {
                         site.counts.insert(k, 2);
                     }
                 }
-                None => {
+            }
+            None => {
+                for &k in all.iter() {
                     let c = site.counts.entry(k).or_insert(0);
                     *c = c.saturating_add(1);
                 }
@@ -748,7 +940,8 @@ impl OnlineCleaner {
         }
     }
 
-    /// Clean one page with what `site` knows now.
+    /// Clean one page with what `site` knows now. `prepared`: the work
+    /// buffers hold this page's features already.
     fn clean_page(
         &mut self,
         site: &Site,
@@ -756,6 +949,7 @@ impl OnlineCleaner {
         group: &str,
         text: &str,
         payload: Vec<u8>,
+        prepared: bool,
     ) -> Released {
         let mut removed = std::mem::take(&mut self.work.removed);
         removed.clear();
@@ -772,7 +966,9 @@ impl OnlineCleaner {
             _ => {
                 let gh = site.gh;
                 let w = &mut self.work;
-                features(w, &self.config, text, gh);
+                if !prepared {
+                    w.f.compute(&mut w.tokenizer, &self.config, text, gh);
+                }
                 computed = true;
                 let frequent = |k: u64| {
                     site.counts
@@ -781,7 +977,7 @@ impl OnlineCleaner {
                 };
                 w.hits.clear();
                 w.hits.extend(
-                    w.keys
+                    w.f.keys
                         .iter()
                         .enumerate()
                         .filter(|(_, &k)| frequent(k))
@@ -789,8 +985,8 @@ impl OnlineCleaner {
                 );
                 let doc = Doc {
                     text,
-                    words: &w.words,
-                    gaps: &w.gaps,
+                    words: &w.f.words,
+                    gaps: &w.f.gaps,
                 };
                 detect(
                     &self.config,
@@ -814,7 +1010,7 @@ impl OnlineCleaner {
             payload,
         };
         self.work.removed = removed;
-        self.work.fresh = computed;
+        self.work.fresh = computed || prepared;
         out
     }
 
@@ -862,9 +1058,9 @@ impl OnlineCleaner {
                 b.push(1);
                 b.push(f.cur as u8);
                 b.extend_from_slice(&f.inserted.to_le_bytes());
-                for g in &f.gens {
-                    for w in g {
-                        b.extend_from_slice(&w.to_le_bytes());
+                for g in 0..2 {
+                    for p in &f.words {
+                        b.extend_from_slice(&p.0[g].to_le_bytes());
                     }
                 }
             }
@@ -1021,8 +1217,8 @@ impl OnlineCleaner {
                 f.cur = usize::from(r.u8()? & 1);
                 f.inserted = r.u64()?;
                 for g in 0..2 {
-                    for i in 0..f.gens[g].len() {
-                        f.gens[g][i] = r.u64()?;
+                    for p in &mut f.words {
+                        p.0[g] = r.u64()?;
                     }
                 }
             }
@@ -1094,6 +1290,8 @@ impl OnlineCleaner {
 const MAGIC: &[u8; 8] = b"BOILRONL";
 /// Version of the state format this build reads and writes.
 pub const STATE_VERSION: u32 = 1;
+/// How many keys ahead the once filter is prefetched while counting.
+const PREFETCH_AHEAD: usize = 8;
 /// Seed of the text hashes that recognise exact copies.
 const DOC_SEED: u64 = 0x51a7_e0c4_d00b_1e55;
 
@@ -1425,6 +1623,52 @@ mod tests {
                 // Saved again, the bytes are the same as the saved state's.
                 assert_eq!(OnlineCleaner::from_bytes(&file).unwrap().to_bytes(), file);
             }
+        }
+    }
+
+    /// Pages prepared on another thread give the same output as pushing
+    /// the text alone; features for other options are not used.
+    #[test]
+    fn prepared_pages_give_the_same_output() {
+        let mut pages = stream(400, 9, 27);
+        pages.push(("x".repeat(300), "site1".into()));
+        for variant in 0..2 {
+            let mut b = small();
+            if variant == 1 {
+                b.once_filter(1 << 16);
+            }
+            let mut l = LearnerBuilder::new();
+            l.max_doc_bytes(200);
+            let whole = {
+                let mut c = b.build().unwrap();
+                let mut out = run(&mut c, &pages);
+                out.extend(c.flush());
+                out
+            };
+            let mut c = b.build().unwrap();
+            let mut other = b.clone().learning(l).build().unwrap().preparer();
+            let all = &pages;
+            let prepared: Vec<Prepared> = std::thread::scope(|s| {
+                let mut p = c.preparer();
+                s.spawn(move || {
+                    all.iter()
+                        .enumerate()
+                        .map(|(i, (t, g))| match i % 50 {
+                            9 => other.prepare(t.clone(), g.clone()),
+                            _ => p.prepare(t.clone(), g.clone()),
+                        })
+                        .collect()
+                })
+                .join()
+                .unwrap()
+            });
+            let mut out = Vec::new();
+            for (i, p) in prepared.into_iter().enumerate() {
+                assert_eq!((p.text(), p.group()), (&*pages[i].0, &*pages[i].1));
+                c.push_prepared(p, (i as u64).to_le_bytes().to_vec(), &mut out);
+            }
+            out.extend(c.flush());
+            assert_eq!(out, whole, "variant {variant}");
         }
     }
 

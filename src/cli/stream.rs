@@ -13,7 +13,7 @@ use super::report::human;
 use super::{OnError, UsageError};
 use anyhow::{bail, Context, Result};
 use boilercut::jsonl::{self, Text};
-use boilercut::online::{OnlineBuilder, OnlineCleaner, Released};
+use boilercut::online::{OnlineBuilder, OnlineCleaner, Prepared, Preparer, Released};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -106,7 +106,9 @@ impl Writer<'_> {
         if r.removed.is_empty() && self.opts.spans_field.is_none() {
             return self.raw(line);
         }
-        let line = std::str::from_utf8(line).context("held line is not UTF-8")?;
+        let line = simdutf8::basic::from_utf8(line)
+            .ok()
+            .context("held line is not UTF-8")?;
         let (bom, body) = match line.strip_prefix('\u{feff}') {
             Some(rest) => ("\u{feff}", rest),
             None => ("", line),
@@ -233,14 +235,17 @@ pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
     // Time from a record's arrival to its cleaned line in the output
     // buffer, for records cleaned on arrival after the warm-up.
     let mut latencies: Vec<u64> = Vec::new();
-    // Reading, checking and parsing lines runs on a thread of its own, a
-    // batch of records ahead; cleaning and writing on this one, in input
-    // order, so the output does not depend on the threads.
+    // Reading, checking and parsing lines, and computing each page's
+    // features (tokens, shingle keys: they depend on the page alone) run
+    // on a thread of their own, a batch of records ahead; cleaning,
+    // counting and writing on this one, in input order, so the output does
+    // not depend on the threads.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(4);
     let reader_opts = (opts.fields.clone(), opts.spans_field.clone());
+    let preparer = cleaner.preparer();
     let reader = std::thread::Builder::new()
         .name("boilercut-read".into())
-        .spawn(move || read_records(inputs, reader_opts, tx))
+        .spawn(move || read_records(inputs, reader_opts, preparer, tx))
         .context("cannot start the reader thread")?;
     for batch in rx.iter() {
         for item in batch {
@@ -266,22 +271,24 @@ pub fn run(plan: StreamPlan, opts: &Options) -> Result<ExitCode> {
                     }
                 }
                 Item::Page {
-                    text,
-                    group,
+                    page,
                     payload,
                     bytes,
+                    prepare_ns,
                 } => {
                     w.counts.lines += 1;
                     w.counts.bytes_in += bytes;
                     let t = std::time::Instant::now();
                     let seq = cleaner.arrivals();
-                    cleaner.push_into(&text, &group, payload, &mut released);
+                    cleaner.push_prepared(*page, payload, &mut released);
                     let on_arrival = released.iter().any(|r| r.seq == seq);
                     for r in released.drain(..) {
                         w.released(r)?;
                     }
                     if on_arrival && w.counts.lines > WARM_UP {
-                        latencies.push(t.elapsed().as_nanos().min(u64::MAX as u128) as u64);
+                        // The features' time on the reader thread counts.
+                        let ns = t.elapsed().as_nanos().min(u64::MAX as u128) as u64;
+                        latencies.push(ns.saturating_add(prepare_ns));
                     }
                     since_save += 1;
                     if periodic && since_save >= plan.state_every {
@@ -342,12 +349,13 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
 enum Item {
     /// Nothing to clean: blank, invalid UTF-8, no text string.
     Raw { line: Vec<u8>, bytes: u64 },
-    /// A record to clean.
+    /// A record to clean, its text and group with their features.
     Page {
-        text: String,
-        group: String,
+        page: Box<Prepared>,
         payload: Vec<u8>,
         bytes: u64,
+        /// Time taken to compute them.
+        prepare_ns: u64,
     },
     /// Not a JSON object (`what` names the file and line).
     Bad {
@@ -370,6 +378,7 @@ const BATCH: usize = 256;
 fn read_records(
     inputs: Vec<String>,
     (fields, spans_field): (jsonl::Fields, Option<String>),
+    mut preparer: Preparer,
     tx: std::sync::mpsc::SyncSender<Vec<Item>>,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
@@ -409,6 +418,7 @@ fn read_records(
                     bytes,
                     &fields,
                     spans_field.as_deref(),
+                    &mut preparer,
                     || format!("{display}:{number}"),
                 ));
                 if batch.len() >= BATCH && tx.send(std::mem::take(&mut batch)).is_err() {
@@ -435,6 +445,7 @@ fn parse_item(
     bytes: u64,
     fields: &jsonl::Fields,
     spans_field: Option<&str>,
+    preparer: &mut Preparer,
     place: impl Fn() -> String,
 ) -> Item {
     if line.iter().all(|b| b.is_ascii_whitespace()) {
@@ -455,11 +466,13 @@ fn parse_item(
         Ok(rec) => match rec.text {
             Text::Str { value, raw } => {
                 let payload = payload(&line, raw, rec.close);
+                let t = std::time::Instant::now();
+                let page = Box::new(preparer.prepare(value.into_owned(), rec.group.into_owned()));
                 Item::Page {
-                    text: value.into_owned(),
-                    group: rec.group.into_owned(),
+                    page,
                     payload,
                     bytes,
+                    prepare_ns: t.elapsed().as_nanos().min(u64::MAX as u128) as u64,
                 }
             }
             _ => Item::Raw { line, bytes },
