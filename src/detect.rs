@@ -201,6 +201,8 @@ pub(crate) fn detect(
                     to += d;
                 }
             }
+        } else if let Some(end) = bar_line(doc, from, to) {
+            to = end;
         } else if !(at_start(from) && at_end(to)) {
             // A short run inside a sentence is a common phrase, not a block.
             continue;
@@ -363,6 +365,36 @@ fn headline(doc: Doc<'_>, from: usize, to: usize) -> bool {
             .next()
             .is_some_and(char::is_lowercase)
     })
+}
+
+/// When words `[from, to)` are a whole line of links or buttons (no word
+/// starts in lowercase), perhaps followed by one or two numbers to the
+/// line's end (`SHARE THIS STORY Facebook Twitter Print Comments (2993)`),
+/// where the line ends. In text judged hard-wrapped a single newline is no
+/// boundary, so such a line of 8 to 15 words, found by shingles alone,
+/// would otherwise be kept as a common phrase.
+fn bar_line(doc: Doc<'_>, from: usize, to: usize) -> Option<usize> {
+    let Doc { text, words, gaps } = doc;
+    let n = words.len();
+    if !gaps.newline(from) {
+        return None;
+    }
+    let end = if to == n || gaps.newline(to) {
+        to
+    } else {
+        let end = (to + 1..=n).take(2).find(|&i| i == n || gaps.newline(i))?;
+        if !words[to..end].iter().all(|w| crate::shingle::weak(w.hash)) {
+            return None;
+        }
+        end
+    };
+    let lower = |w: &Word| {
+        text[w.start as usize..]
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
+    };
+    (!words[from..end].iter().any(lower)).then_some(end)
 }
 
 /// Whether run `ri` is exactly one line that does not end a sentence, and
@@ -602,6 +634,42 @@ mod tests {
 
 #[cfg(test)]
 mod line_tests {
+    /// In hard-wrapped text a repeated bar of links longer than a line
+    /// feature, ending in a varying count, goes whole; the wrapped article
+    /// around it stays.
+    #[test]
+    fn bar_line_in_wrapped_text() {
+        let learner = crate::LearnerBuilder::new().build().unwrap();
+        let names = [
+            "Ann", "Bruno", "Chen", "Dana", "Emeka", "Freya", "Gus", "Hana",
+        ];
+        let w = [
+            "harbour", "budget", "ferry", "lantern", "orchard", "granite", "meadow", "copper",
+            "willow", "saddle", "thunder", "pepper", "marble", "falcon", "velvet", "canyon",
+        ];
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                let v = |j: usize| w[(i * 3 + j) % w.len()];
+                format!(
+                    "The {} rose near the {} while\nthe {} fell over the {} and\nthe {} moved.\nSHARE THIS STORY Facebook Twitter Reddit Print Comments ({})\n{} said it would meet the {}\nabout the {} and the {} of the {}.",
+                    v(0), v(1), v(2), v(3), v(4), 100 + i * 37, names[i], v(9), v(5), v(6), v(7)
+                )
+            })
+            .collect();
+        for d in &docs {
+            learner.add(d, "");
+        }
+        let m = learner.finish().unwrap();
+        for d in &docs {
+            let out = m.clean(d, "").text;
+            assert!(!out.contains("SHARE") && !out.contains("Comments"), "{out}");
+            assert!(
+                out.contains("rose near") && out.contains("said it would meet"),
+                "{out}"
+            );
+        }
+    }
+
     /// An appeal whose line opens with a fixed header and a greeting with a
     /// varying name goes whole, header and greeting included; a byline
     /// before a block that starts at a boundary stays.

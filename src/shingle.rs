@@ -452,7 +452,7 @@ impl Gaps {
 /// only of them is frequent on any site with numbered or link lists, and
 /// would take whole unique lines (recipe ingredients, race results,
 /// numbered headlines, URL lists) with it.
-fn weak(hash: u64) -> bool {
+pub(crate) fn weak(hash: u64) -> bool {
     /// The weak words' hashes, sorted, behind a 256-bit filter on the top
     /// byte of the hash: most words are ruled out by one bit test.
     struct Weak {
