@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::counts::{write_count_file, Count, CountsError, GroupDocs, Source};
 use crate::direct::{self, AlignedBuf, AlignedReader};
 use crate::model::Model;
-use crate::shingle::{for_each_short, group_hash, key, shingle_keys, Gaps};
+use crate::shingle::{group_hash, shingle_keys, short_keys, Gaps};
 use crate::tokenize::{Tokenizer, Word};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -1082,14 +1082,7 @@ impl Batch {
         shingle_keys(&self.words, c.shingle_words, gh, keys);
         self.gaps
             .compute_with(text, &self.words, self.tokenizer.odd_gaps());
-        for_each_short(
-            &self.words,
-            &self.gaps,
-            c.shingle_words,
-            c.short_lines,
-            c.max_affix_words,
-            |o| keys.push(key(gh, o.kind, o.hash)),
-        );
+        short_keys(&self.words, &self.gaps, c, gh, keys);
         // Each document counts once per key: a small open-addressing set
         // drops repeats, cheaper than sorting. Its slots are stamped with
         // the document instead of being zeroed for each one.

@@ -634,34 +634,41 @@ mod tests {
 
 #[cfg(test)]
 mod line_tests {
+    const NAMES: [&str; 8] = [
+        "Ann", "Bruno", "Chen", "Dana", "Emeka", "Freya", "Gus", "Hana",
+    ];
+    const WORDS: [&str; 16] = [
+        "harbour", "budget", "ferry", "lantern", "orchard", "granite", "meadow", "copper",
+        "willow", "saddle", "thunder", "pepper", "marble", "falcon", "velvet", "canyon",
+    ];
+
+    /// Learn from `docs` (one group) and return each cleaned.
+    fn learn_and_clean(docs: &[String]) -> Vec<String> {
+        let learner = crate::LearnerBuilder::new().build().unwrap();
+        for d in docs {
+            learner.add(d, "");
+        }
+        let m = learner.finish().unwrap();
+        docs.iter()
+            .map(|d| m.clean(d, "").text.into_owned())
+            .collect()
+    }
+
     /// In hard-wrapped text a repeated bar of links longer than a line
     /// feature, ending in a varying count, goes whole; the wrapped article
     /// around it stays.
     #[test]
     fn bar_line_in_wrapped_text() {
-        let learner = crate::LearnerBuilder::new().build().unwrap();
-        let names = [
-            "Ann", "Bruno", "Chen", "Dana", "Emeka", "Freya", "Gus", "Hana",
-        ];
-        let w = [
-            "harbour", "budget", "ferry", "lantern", "orchard", "granite", "meadow", "copper",
-            "willow", "saddle", "thunder", "pepper", "marble", "falcon", "velvet", "canyon",
-        ];
         let docs: Vec<String> = (0..8)
             .map(|i| {
-                let v = |j: usize| w[(i * 3 + j) % w.len()];
+                let v = |j: usize| WORDS[(i * 3 + j) % WORDS.len()];
                 format!(
                     "The {} rose near the {} while\nthe {} fell over the {} and\nthe {} moved.\nSHARE THIS STORY Facebook Twitter Reddit Print Comments ({})\n{} said it would meet the {}\nabout the {} and the {} of the {}.",
-                    v(0), v(1), v(2), v(3), v(4), 100 + i * 37, names[i], v(9), v(5), v(6), v(7)
+                    v(0), v(1), v(2), v(3), v(4), 100 + i * 37, NAMES[i], v(9), v(5), v(6), v(7)
                 )
             })
             .collect();
-        for d in &docs {
-            learner.add(d, "");
-        }
-        let m = learner.finish().unwrap();
-        for d in &docs {
-            let out = m.clean(d, "").text;
+        for out in learn_and_clean(&docs) {
             assert!(!out.contains("SHARE") && !out.contains("Comments"), "{out}");
             assert!(
                 out.contains("rose near") && out.contains("said it would meet"),
@@ -675,30 +682,17 @@ mod line_tests {
     /// before a block that starts at a boundary stays.
     #[test]
     fn header_and_greeting_go_with_their_appeal() {
-        let learner = crate::LearnerBuilder::new().build().unwrap();
-        let names = [
-            "Ann", "Bruno", "Chen", "Dana", "Emeka", "Freya", "Gus", "Hana",
-        ];
-        let w = [
-            "harbour", "budget", "ferry", "lantern", "orchard", "granite", "meadow", "copper",
-            "willow", "saddle", "thunder", "pepper", "marble", "falcon", "velvet", "canyon",
-        ];
         let docs: Vec<String> = (0..8)
             .map(|i| {
-                let v = |j: usize| w[(i * 3 + j) % w.len()];
+                let v = |j: usize| WORDS[(i * 3 + j) % WORDS.len()];
                 format!(
                     "The {} rose near the {} while the {} fell.\nKeep the Gazette free Hello {}, We are facing hard times this year and every gift keeps our reporters in the field, so please give what you can today.\nThe {} and the {} were seen by the {}.",
-                    v(0), v(1), v(2), names[i], v(4), v(5), v(6)
+                    v(0), v(1), v(2), NAMES[i], v(4), v(5), v(6)
                 )
             })
             .collect();
-        for d in &docs {
-            learner.add(d, "");
-        }
-        let m = learner.finish().unwrap();
-        for (i, d) in docs.iter().enumerate() {
-            let out = m.clean(d, "").text;
-            assert!(!out.contains("Gazette") && !out.contains(names[i]), "{out}");
+        for (i, out) in learn_and_clean(&docs).into_iter().enumerate() {
+            assert!(!out.contains("Gazette") && !out.contains(NAMES[i]), "{out}");
             assert!(!out.contains("hard times"), "{out}");
             assert!(
                 out.contains("rose near") && out.contains("were seen by"),
@@ -713,7 +707,6 @@ mod line_tests {
     /// dateline, nor a comment header with a clock time.
     #[test]
     fn label_takes_its_title() {
-        let learner = crate::LearnerBuilder::new().build().unwrap();
         let titles = [
             "Storm Floods the Eastern Valley",
             "Mayor Opens New Bridge Over River",
@@ -737,12 +730,7 @@ mod line_tests {
                 )
             })
             .collect();
-        for d in &docs {
-            learner.add(d, "");
-        }
-        let m = learner.finish().unwrap();
-        for (i, d) in docs.iter().enumerate() {
-            let out = m.clean(d, "").text;
+        for (i, out) in learn_and_clean(&docs).into_iter().enumerate() {
             assert!(!out.contains("Read more"), "{out}");
             // The whole title goes, but for its last word when the next
             // sentence is glued to it (no cut inside `ValleyThe`).
@@ -768,7 +756,6 @@ mod line_tests {
     /// whole: the separator must not trim it.
     #[test]
     fn ad_line_with_separator_in_wrapped_text() {
-        let learner = crate::LearnerBuilder::new().build().unwrap();
         let docs: Vec<String> = (0..10)
             .map(|i| {
                 format!(
@@ -779,16 +766,10 @@ mod line_tests {
                 )
             })
             .collect();
-        for d in &docs {
-            learner.add(d, "");
-        }
-        let m = learner.finish().unwrap();
-        for d in &docs {
-            let out = m.clean(d, "");
+        for out in learn_and_clean(&docs) {
             assert!(
-                !out.text.contains("Advertisement") && !out.text.contains("scroll"),
-                "{}",
-                out.text
+                !out.contains("Advertisement") && !out.contains("scroll"),
+                "{out}"
             );
         }
     }

@@ -51,7 +51,7 @@ use crate::config::{BuildError, Config, LearnerBuilder};
 use crate::cut::{apply, tidy};
 use crate::detect::{detect, Doc, Run};
 use crate::model::Model;
-use crate::shingle::{for_each_short, group_hash, key, shingle_keys, Gaps};
+use crate::shingle::{group_hash, key, shingle_keys, short_keys, Gaps};
 use crate::tokenize::{Tokenizer, Word, HASH_SEED};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
@@ -531,15 +531,7 @@ impl Features {
         shingle_keys(&self.words, c.shingle_words, gh, &mut self.keys);
         self.all.clear();
         self.all.extend_from_slice(&self.keys);
-        let all = &mut self.all;
-        for_each_short(
-            &self.words,
-            &self.gaps,
-            c.shingle_words,
-            c.short_lines,
-            c.max_affix_words,
-            |o| all.push(key(gh, o.kind, o.hash)),
-        );
+        short_keys(&self.words, &self.gaps, c, gh, &mut self.all);
     }
 }
 

@@ -127,6 +127,26 @@ pub fn shingle_keys(words: &[Word], k: usize, group: u64, keys: &mut Vec<u64>) {
     for_each_shingle(words, k, |_, h| keys.push(key(group, Feature::Shingle, h)));
 }
 
+/// Append to `keys` the key of every short-block feature of a document
+/// (see [`for_each_short`]) in `group`: what the learner counts and the
+/// online cleaner looks up, besides shingles.
+pub fn short_keys(
+    words: &[Word],
+    gaps: &Gaps,
+    config: &crate::config::Config,
+    group: u64,
+    keys: &mut Vec<u64>,
+) {
+    for_each_short(
+        words,
+        gaps,
+        config.shingle_words,
+        config.short_lines,
+        config.max_affix_words,
+        |o| keys.push(key(group, o.kind, o.hash)),
+    );
+}
+
 /// Does the text between two words (or before the first / after the last)
 /// end a sentence, a line or a header? A newline, sentence punctuation, a
 /// colon, or a separator such as `|`, `»`, `—` or a spaced hyphen. In a
