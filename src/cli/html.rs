@@ -10,9 +10,10 @@
 use super::report::{human, Stats};
 use boilercut::shingle::group_hash;
 use boilercut::{Explained, Kinds, Model};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::sync::{Arc, RwLock};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Distinct removed blocks followed per site (the first ones seen; a block
@@ -68,6 +69,25 @@ impl std::hash::Hasher for KeyHasher {
 }
 
 type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// Sites (by group hash) whose SAMPLES sample pages the merge already
+/// holds, shared with the workers: a worker copies no sample for them. A
+/// site enters only when chunks before the one being worked on filled it,
+/// so whatever the threads' timing the same samples are kept (a worker that
+/// has not seen it yet copies a sample that the merge drops, as before).
+#[derive(Default, Clone)]
+pub struct SampledSites(Arc<RwLock<HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>>>);
+
+impl SampledSites {
+    fn has(&self, gh: u64) -> bool {
+        self.0.read().map(|s| s.contains(&gh)).unwrap_or(false)
+    }
+    fn add(&self, gh: u64) {
+        if let Ok(mut s) = self.0.write() {
+            s.insert(gh);
+        }
+    }
+}
 
 /// At most `n` characters of `s` (trimmed), with `…` when cut.
 fn shorten(s: &str, n: usize) -> String {
@@ -164,6 +184,8 @@ struct ChunkSite {
     name: String,
     gh: u64,
     samples: Vec<Sample>,
+    /// The merge has this site's samples already (from earlier chunks).
+    sampled: bool,
 }
 
 /// A block of a chunk: its site, its words hash, the start of its text in the arena
@@ -177,7 +199,6 @@ struct ChunkBlock {
 }
 
 /// What the workers gather from one chunk.
-#[derive(Default)]
 pub struct ChunkReport {
     sites: Vec<ChunkSite>,
     site_ix: KeyMap<u32>,
@@ -191,9 +212,30 @@ pub struct ChunkReport {
     lines: Vec<(u32, u64, Range<u32>)>,
     arena: String,
     seen: Vec<u64>,
+    sampled: SampledSites,
 }
 
 impl ChunkReport {
+    /// An empty report for a chunk of `bytes` bytes, its lists sized for it
+    /// (growing them copied more than the report wrote).
+    pub fn new(bytes: usize, sampled: &SampledSites) -> ChunkReport {
+        // A text file is one chunk, of any size.
+        let bytes = bytes.min(8 << 20);
+        ChunkReport {
+            sites: Vec::with_capacity(bytes / 4096),
+            site_ix: KeyMap::with_capacity_and_hasher(bytes / 4096, Default::default()),
+            blocks: Vec::with_capacity(bytes / 1024),
+            block_ix: KeyMap::with_capacity_and_hasher(bytes / 1024, Default::default()),
+            hist: [0; 11],
+            worst: Vec::with_capacity(WORST + 1),
+            docs: 0,
+            lines: Vec::with_capacity(bytes / 256),
+            arena: String::with_capacity(bytes / 2),
+            seen: Vec::new(),
+            sampled: sampled.clone(),
+        }
+    }
+
     /// Record one cleaned document: `line` is its line in the chunk. Kept
     /// out of line, as is `count_lines`, so that profiles show the report's
     /// share.
@@ -219,6 +261,7 @@ impl ChunkReport {
                     name: group.to_string(),
                     gh,
                     samples: Vec::new(),
+                    sampled: self.sampled.has(gh),
                 });
                 self.site_ix.insert(gh, i);
                 i
@@ -288,7 +331,7 @@ impl ChunkReport {
             b.kinds = b.kinds.union(e.kinds);
         }
         let site = &mut self.sites[site_ix as usize];
-        if site.samples.len() < SAMPLES {
+        if !site.sampled && site.samples.len() < SAMPLES {
             let first = why[0].range.start;
             // Start a little before the first block, at a line start (or
             // a space) so that no word is cut.
@@ -401,8 +444,10 @@ struct SiteAcc {
 
 /// The report of a whole run, merged in input order.
 pub struct RunReport {
-    /// By group hash.
-    sites: KeyMap<SiteAcc>,
+    /// In the order first met; `site_ix` finds them by group hash.
+    sites: Vec<SiteAcc>,
+    site_ix: KeyMap<u32>,
+    sampled: SampledSites,
     hist: [u64; 11],
     worst: Vec<Worst>,
     docs: u64,
@@ -416,7 +461,9 @@ pub struct RunReport {
 impl RunReport {
     pub fn new(model: &Model) -> RunReport {
         RunReport {
-            sites: KeyMap::default(),
+            sites: Vec::new(),
+            site_ix: KeyMap::default(),
+            sampled: SampledSites::default(),
             hist: [0; 11],
             worst: Vec::new(),
             docs: 0,
@@ -432,26 +479,38 @@ impl RunReport {
         }
     }
 
-    fn site(&mut self, gh: u64, name: &str) -> &mut SiteAcc {
-        if !self.sites.contains_key(&gh) {
+    /// The sites whose samples are complete, for the workers'
+    /// [`ChunkReport::new`].
+    pub fn sampled(&self) -> &SampledSites {
+        &self.sampled
+    }
+
+    fn site_of(&self, gh: u64) -> Option<&SiteAcc> {
+        self.site_ix.get(&gh).map(|&i| &self.sites[i as usize])
+    }
+
+    /// The index of a site in `sites`, added when new.
+    fn site(&mut self, gh: u64, name: &str) -> usize {
+        if let Some(&i) = self.site_ix.get(&gh) {
+            return i as usize;
+        }
+        {
             let learned = self.model_groups.get(name).copied().unwrap_or(0);
             let threshold = self
                 .min_docs
                 .max((self.min_fraction * learned as f64).ceil() as u64);
-            self.sites.insert(
-                gh,
-                SiteAcc {
-                    blocks: KeyMap::default(),
-                    order: Vec::new(),
-                    untracked_blocks: 0,
-                    samples: Vec::new(),
-                    near: Vec::new(),
-                    threshold,
-                    learned,
-                },
-            );
+            self.site_ix.insert(gh, self.sites.len() as u32);
+            self.sites.push(SiteAcc {
+                blocks: KeyMap::default(),
+                order: Vec::new(),
+                untracked_blocks: 0,
+                samples: Vec::new(),
+                near: Vec::new(),
+                threshold,
+                learned,
+            });
         }
-        self.sites.get_mut(&gh).expect("inserted")
+        self.sites.len() - 1
     }
 
     /// Merge the next chunk (in input order); `place` names a line of a
@@ -474,11 +533,16 @@ impl RunReport {
         }
         self.worst.sort_by(Worst::rank);
         self.worst.truncate(WORST);
+        // The chunk's sites in the run's list, each looked up once.
+        let ix: Vec<usize> = c
+            .sites
+            .iter()
+            .map(|cs| self.site(cs.gh, &cs.name))
+            .collect();
         // Blocks and samples in the order the chunk met them (input order),
         // so capped lists fill the same way whatever the threads.
         for cb in c.blocks {
-            let cs = &c.sites[cb.site as usize];
-            let site = self.site(cs.gh, &cs.name);
+            let site = &mut self.sites[ix[cb.site as usize]];
             let b = cb.b;
             if let Some(have) = site.blocks.get_mut(&cb.hash) {
                 have.docs += b.docs;
@@ -496,16 +560,18 @@ impl RunReport {
             }
         }
         let mut thresholds = Vec::with_capacity(c.sites.len());
-        let mut site_gh = Vec::with_capacity(c.sites.len());
-        for cs in c.sites {
-            site_gh.push(cs.gh);
-            let site = self.site(cs.gh, &cs.name);
+        for (cs, &i) in c.sites.into_iter().zip(&ix) {
+            let site = &mut self.sites[i];
             thresholds.push(site.threshold.saturating_sub(1).max(2));
+            let had = site.samples.len();
             for mut s in cs.samples {
                 if site.samples.len() < SAMPLES {
                     fix(&mut s.at);
                     site.samples.push(s);
                 }
+            }
+            if had < SAMPLES && site.samples.len() == SAMPLES {
+                self.sampled.add(cs.gh);
             }
         }
         for (site_ix, key, text) in c.lines {
@@ -527,9 +593,7 @@ impl RunReport {
             if n != thresholds[site_ix as usize] {
                 continue;
             }
-            let Some(site) = self.sites.get_mut(&site_gh[site_ix as usize]) else {
-                continue;
-            };
+            let site = &mut self.sites[ix[site_ix as usize]];
             if site.near.len() < NEAR_KEPT {
                 let t = &c.arena[text.start as usize..text.end as usize];
                 site.near.push((key, shorten(t, SHOWN_CHARS)));
@@ -635,7 +699,7 @@ impl RunReport {
                     "site": name, "pages": g.docs, "text_bytes": g.text_bytes,
                     "removed_bytes": g.removed, "share_removed": g.removed as f64 / g.text_bytes.max(1) as f64,
                 });
-                if let (true, Some(site)) = (i < DETAIL_SITES, self.sites.get(&group_hash(name))) {
+                if let (true, Some(site)) = (i < DETAIL_SITES, self.site_of(group_hash(name))) {
                     o["threshold"] = json!(site.threshold);
                     o["learned_docs"] = json!(site.learned);
                     o["blocks"] = blocks_of(site)
@@ -839,7 +903,7 @@ impl RunReport {
         let _ = write!(h, "<h2 id=blocks>Removed blocks per site</h2><p class=note>The {shown} sites with the most removed bytes{}: the {BLOCKS_SHOWN} blocks that removed the most bytes, kept lines just below the threshold, and the first {SAMPLES} pages with removed text (highlighted).</p>",
             if order.len() > shown { format!(" (of {})", order.len()) } else { String::new() });
         for (i, (name, g)) in order.iter().take(DETAIL_SITES).enumerate() {
-            let Some(site) = self.sites.get(&group_hash(name)) else {
+            let Some(site) = self.site_of(group_hash(name)) else {
                 continue;
             };
             let _ = write!(
