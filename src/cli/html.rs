@@ -43,6 +43,21 @@ const LINE_MAX: usize = 400;
 /// hash, so a line is counted in every document or in none): counting every
 /// line of every page cost more than the rest of the report together.
 const LINE_SAMPLE: u64 = 8;
+/// Kept lines are counted in every page of a site learned from at least
+/// this many pages, and of one smaller site in LINE_SMALL_SITES (chosen
+/// by the hash of its name, so by nothing else): scanning the lines of
+/// every page was the report's largest cost with many small sites, whose
+/// near-threshold lines are rarely shown (details go to the 100 sites with
+/// most removed bytes).
+const LINE_SITE_PAGES: u64 = 32;
+const LINE_SMALL_SITES: u64 = 8;
+
+/// Whether the kept lines of a site (group hash `gh`, learned from
+/// `learned` pages) are counted.
+fn lines_counted(gh: u64, learned: u64) -> bool {
+    learned >= LINE_SITE_PAGES
+        || boilercut::shingle::fmix64(gh ^ 0x6b65_7074_6c69_6e65) % LINE_SMALL_SITES == 0
+}
 
 /// Where a block sits in its page.
 fn third(r: &Range<usize>, len: usize) -> usize {
@@ -70,22 +85,37 @@ impl std::hash::Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
-/// Sites (by group hash) whose SAMPLES sample pages the merge already
-/// holds, shared with the workers: a worker copies no sample for them. A
-/// site enters only when chunks before the one being worked on filled it,
-/// so whatever the threads' timing the same samples are kept (a worker that
-/// has not seen it yet copies a sample that the merge drops, as before).
+/// What the merge shares with the workers (cheap to clone).
 #[derive(Default, Clone)]
-pub struct SampledSites(Arc<RwLock<HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>>>);
+pub struct Shared(Arc<SharedInner>);
 
-impl SampledSites {
-    fn has(&self, gh: u64) -> bool {
-        self.0.read().map(|s| s.contains(&gh)).unwrap_or(false)
+#[derive(Default)]
+struct SharedInner {
+    /// Sites (by group hash) whose SAMPLES sample pages the merge already
+    /// holds: a worker copies no sample for them. A site enters only when
+    /// chunks before the one being worked on filled it, so whatever the
+    /// threads' timing the same samples are kept (a worker that has not
+    /// seen it yet copies a sample that the merge drops, as before).
+    sampled: RwLock<HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>>,
+    /// Pages learned per site (by group hash), from the model.
+    learned: KeyMap<u64>,
+}
+
+impl Shared {
+    fn has_samples(&self, gh: u64) -> bool {
+        self.0
+            .sampled
+            .read()
+            .map(|s| s.contains(&gh))
+            .unwrap_or(false)
     }
-    fn add(&self, gh: u64) {
-        if let Ok(mut s) = self.0.write() {
+    fn add_samples(&self, gh: u64) {
+        if let Ok(mut s) = self.0.sampled.write() {
             s.insert(gh);
         }
+    }
+    fn counts_lines(&self, gh: u64) -> bool {
+        lines_counted(gh, self.0.learned.get(&gh).copied().unwrap_or(0))
     }
 }
 
@@ -186,6 +216,8 @@ struct ChunkSite {
     samples: Vec<Sample>,
     /// The merge has this site's samples already (from earlier chunks).
     sampled: bool,
+    /// Its kept lines are counted ([`lines_counted`]).
+    lines: bool,
 }
 
 /// A block of a chunk: its site, its words hash, the start of its text in the arena
@@ -212,13 +244,13 @@ pub struct ChunkReport {
     lines: Vec<(u32, u64, Range<u32>)>,
     arena: String,
     seen: Vec<u64>,
-    sampled: SampledSites,
+    shared: Shared,
 }
 
 impl ChunkReport {
     /// An empty report for a chunk of `bytes` bytes, its lists sized for it
     /// (growing them copied more than the report wrote).
-    pub fn new(bytes: usize, sampled: &SampledSites) -> ChunkReport {
+    pub fn new(bytes: usize, shared: &Shared) -> ChunkReport {
         // A text file is one chunk, of any size.
         let bytes = bytes.min(8 << 20);
         ChunkReport {
@@ -232,7 +264,7 @@ impl ChunkReport {
             lines: Vec::with_capacity(bytes / 256),
             arena: String::with_capacity(bytes / 2),
             seen: Vec::new(),
-            sampled: sampled.clone(),
+            shared: shared.clone(),
         }
     }
 
@@ -261,13 +293,16 @@ impl ChunkReport {
                     name: group.to_string(),
                     gh,
                     samples: Vec::new(),
-                    sampled: self.sampled.has(gh),
+                    sampled: self.shared.has_samples(gh),
+                    lines: self.shared.counts_lines(gh),
                 });
                 self.site_ix.insert(gh, i);
                 i
             }
         };
-        self.count_lines(site_ix, gh, text, why);
+        if self.sites[site_ix as usize].lines {
+            self.count_lines(site_ix, gh, text, why);
+        }
         if why.is_empty() {
             return;
         }
@@ -438,6 +473,8 @@ struct SiteAcc {
     samples: Vec<Sample>,
     /// Kept lines that reached the near-threshold count: key, text.
     near: Vec<(u64, String)>,
+    /// Whether its kept lines are counted ([`lines_counted`]).
+    lines: bool,
     threshold: u64,
     learned: u64,
 }
@@ -447,7 +484,7 @@ pub struct RunReport {
     /// In the order first met; `site_ix` finds them by group hash.
     sites: Vec<SiteAcc>,
     site_ix: KeyMap<u32>,
-    sampled: SampledSites,
+    shared: Shared,
     hist: [u64; 11],
     worst: Vec<Worst>,
     docs: u64,
@@ -463,7 +500,14 @@ impl RunReport {
         RunReport {
             sites: Vec::new(),
             site_ix: KeyMap::default(),
-            sampled: SampledSites::default(),
+            shared: Shared(Arc::new(SharedInner {
+                sampled: RwLock::default(),
+                learned: model
+                    .groups()
+                    .iter()
+                    .map(|g| (group_hash(&g.name), g.docs))
+                    .collect(),
+            })),
             hist: [0; 11],
             worst: Vec::new(),
             docs: 0,
@@ -479,10 +523,9 @@ impl RunReport {
         }
     }
 
-    /// The sites whose samples are complete, for the workers'
-    /// [`ChunkReport::new`].
-    pub fn sampled(&self) -> &SampledSites {
-        &self.sampled
+    /// What the workers' [`ChunkReport::new`] needs to know.
+    pub fn shared(&self) -> &Shared {
+        &self.shared
     }
 
     fn site_of(&self, gh: u64) -> Option<&SiteAcc> {
@@ -506,6 +549,7 @@ impl RunReport {
                 untracked_blocks: 0,
                 samples: Vec::new(),
                 near: Vec::new(),
+                lines: lines_counted(gh, learned),
                 threshold,
                 learned,
             });
@@ -571,7 +615,7 @@ impl RunReport {
                 }
             }
             if had < SAMPLES && site.samples.len() == SAMPLES {
-                self.sampled.add(cs.gh);
+                self.shared.add_samples(cs.gh);
             }
         }
         for (site_ix, key, text) in c.lines {
@@ -718,6 +762,7 @@ impl RunReport {
                         .iter()
                         .map(|(n, t)| json!({"text": t, "pages": n}))
                         .collect();
+                    o["kept_lines_counted"] = json!(site.lines);
                 }
                 o
             })
@@ -749,6 +794,10 @@ impl RunReport {
             "inputs": info.inputs,
             "removal_histogram": {"none": self.hist[0], "deciles": &self.hist[1..]},
             "lines_counted": self.lines.len(),
+            "kept_lines_counted_in": {
+                "sites_learned_from_pages": LINE_SITE_PAGES, "smaller_sites_one_in": LINE_SMALL_SITES,
+                "sites": self.sites.iter().filter(|s| s.lines).count(), "of_sites": self.sites.len(),
+            },
             "line_table_full_after_documents": self.lines_full_at,
             "worst_pages": self.worst.iter().map(|w| json!({
                 "where": place_text(&w.at), "site": w.group, "text_bytes": w.len, "removed_bytes": w.removed, "first_removed": w.text,
@@ -936,6 +985,9 @@ impl RunReport {
                 let _ = write!(h, "<p class=note>{} removed in blocks first seen after {BLOCKS_KEPT} distinct ones (not listed).</p>", human(site.untracked_blocks));
             }
             let near = self.near_of(site);
+            if !site.lines {
+                let _ = write!(h, "<p class=note>Kept lines not counted for this site: they are counted for sites learned from at least {LINE_SITE_PAGES} pages and for one smaller site in {LINE_SMALL_SITES} (chosen by its name).</p>");
+            }
             if !near.is_empty() {
                 h.push_str("<p class=sub>Kept lines in many pages (just below the threshold, or kept by the boundary rules):</p><table class=near><tr><th>line</th><th>pages</th></tr>");
                 for (n, t) in near {

@@ -1,7 +1,7 @@
 //! The two passes of a run: learn over every input, then clean every input
 //! and write it out in input order.
 
-use super::html::{ChunkReport, RunInfo, RunReport, SampledSites};
+use super::html::{ChunkReport, RunInfo, RunReport, Shared};
 use super::input::{self, Chunk, Kind, Plan, Target};
 use super::output::AtomicFile;
 use super::report::{Progress, Stats};
@@ -311,7 +311,7 @@ fn clean_chunk(
     opts: &Options,
     model: &Model,
     scratch: &mut Scratch,
-    sampled: Option<&SampledSites>,
+    sampled: Option<&Shared>,
 ) -> Cleaned {
     let src = &plan.sources[chunk.source];
     let mut stats = Stats::default();
@@ -473,7 +473,7 @@ pub fn clean(
     let mut stats = Stats::default();
     let mut line_base = vec![0u64; plan.sources.len()];
     let mut run_report = opts.reporting().then(|| RunReport::new(model));
-    let sampled = run_report.as_ref().map(|r| r.sampled().clone());
+    let sampled = run_report.as_ref().map(|r| r.shared().clone());
     let scratch = thread_local_scratch();
     for_each_chunk(
         plan,
