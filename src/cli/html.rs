@@ -211,7 +211,8 @@ impl Worst {
 /// is new in its chunk, and allocations were most of the report's cost.
 #[derive(Debug)]
 struct ChunkSite {
-    name: String,
+    /// Its name in the arena.
+    name: Range<u32>,
     gh: u64,
     samples: Vec<Sample>,
     /// The merge has this site's samples already (from earlier chunks).
@@ -289,8 +290,10 @@ impl ChunkReport {
             Some(&i) => i,
             None => {
                 let i = self.sites.len() as u32;
+                let a = self.arena.len() as u32;
+                self.arena.push_str(group);
                 self.sites.push(ChunkSite {
-                    name: group.to_string(),
+                    name: a..self.arena.len() as u32,
                     gh,
                     samples: Vec::new(),
                     sampled: self.shared.has_samples(gh),
@@ -466,8 +469,11 @@ impl ChunkReport {
 }
 
 struct SiteAcc {
-    blocks: KeyMap<Block>,
-    order: Vec<u64>,
+    /// The blocks followed (at most BLOCKS_KEPT, in the order first met)
+    /// and their words hashes: a short list searched in line costs less
+    /// than a table per site (10,000 sites, most with a few blocks).
+    blocks: Vec<Block>,
+    hashes: Vec<u64>,
     /// Removed blocks first seen once BLOCKS_KEPT were followed.
     untracked_blocks: u64,
     samples: Vec<Sample>,
@@ -544,8 +550,8 @@ impl RunReport {
                 .max((self.min_fraction * learned as f64).ceil() as u64);
             self.site_ix.insert(gh, self.sites.len() as u32);
             self.sites.push(SiteAcc {
-                blocks: KeyMap::default(),
-                order: Vec::new(),
+                blocks: Vec::new(),
+                hashes: Vec::new(),
                 untracked_blocks: 0,
                 samples: Vec::new(),
                 near: Vec::new(),
@@ -581,14 +587,20 @@ impl RunReport {
         let ix: Vec<usize> = c
             .sites
             .iter()
-            .map(|cs| self.site(cs.gh, &cs.name))
+            .map(|cs| {
+                self.site(
+                    cs.gh,
+                    &c.arena[cs.name.start as usize..cs.name.end as usize],
+                )
+            })
             .collect();
         // Blocks and samples in the order the chunk met them (input order),
         // so capped lists fill the same way whatever the threads.
         for cb in c.blocks {
             let site = &mut self.sites[ix[cb.site as usize]];
             let b = cb.b;
-            if let Some(have) = site.blocks.get_mut(&cb.hash) {
+            if let Some(i) = site.hashes.iter().position(|&h| h == cb.hash) {
+                let have = &mut site.blocks[i];
                 have.docs += b.docs;
                 have.bytes += b.bytes;
                 for t in 0..3 {
@@ -597,8 +609,8 @@ impl RunReport {
                 have.kinds = have.kinds.union(b.kinds);
             } else if site.blocks.len() < BLOCKS_KEPT {
                 let text = cut_shown(&c.arena[cb.text.start as usize..cb.text.end as usize]);
-                site.blocks.insert(cb.hash, Block { text, ..b });
-                site.order.push(cb.hash);
+                site.blocks.push(Block { text, ..b });
+                site.hashes.push(cb.hash);
             } else {
                 site.untracked_blocks += b.bytes;
             }
@@ -646,6 +658,105 @@ impl RunReport {
     }
 }
 
+/// A site's entry in the JSON, written as the `serde_json::Value` it was
+/// built as before (keys sorted) without building one: at 10,000 sites the
+/// values cost more than writing them.
+struct SiteRow<'a> {
+    name: &'a str,
+    g: &'a super::report::GroupStats,
+    /// The details of the first DETAIL_SITES sites (else empty).
+    detail: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A JSON value of a [`SiteRow`].
+enum Field<'a> {
+    U64(u64),
+    F64(f64),
+    Str(&'a str),
+}
+
+impl serde::Serialize for Field<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Field::U64(v) => s.serialize_u64(*v),
+            Field::F64(v) => s.serialize_f64(*v),
+            Field::Str(v) => s.serialize_str(v),
+        }
+    }
+}
+
+/// Write `a` and `b` (each sorted by key) as one map sorted by key.
+fn merged_map<S: serde::Serializer>(
+    s: S,
+    a: &[(&str, Field)],
+    b: &serde_json::Map<String, serde_json::Value>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(a.len() + b.len()))?;
+    let mut a = a.iter().peekable();
+    let mut b = b.iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.0 < y.0.as_str(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if take_a {
+            let (k, v) = a.next().expect("peeked");
+            m.serialize_entry(k, v)?;
+        } else {
+            let (k, v) = b.next().expect("peeked");
+            m.serialize_entry(k, v)?;
+        }
+    }
+    m.end()
+}
+
+impl serde::Serialize for SiteRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let g = self.g;
+        // Sorted by key, as serde_json's map sorts them.
+        let plain = [
+            ("pages", Field::U64(g.docs)),
+            ("removed_bytes", Field::U64(g.removed)),
+            (
+                "share_removed",
+                Field::F64(g.removed as f64 / g.text_bytes.max(1) as f64),
+            ),
+            ("site", Field::Str(self.name)),
+            ("text_bytes", Field::U64(g.text_bytes)),
+        ];
+        merged_map(s, &plain, &self.detail)
+    }
+}
+
+/// The whole JSON report: `rest` and the `sites` list.
+struct Top<'a> {
+    rest: serde_json::Map<String, serde_json::Value>,
+    sites: Vec<SiteRow<'a>>,
+}
+
+impl serde::Serialize for Top<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.rest.len() + 1))?;
+        let mut sites = Some(&self.sites);
+        for (k, v) in &self.rest {
+            if k.as_str() > "sites" {
+                if let Some(l) = sites.take() {
+                    m.serialize_entry("sites", l)?;
+                }
+            }
+            m.serialize_entry(k, v)?;
+        }
+        if let Some(l) = sites {
+            m.serialize_entry("sites", l)?;
+        }
+        m.end()
+    }
+}
+
 /// What the report says about the run besides what it gathered.
 pub struct RunInfo<'a> {
     pub stats: &'a Stats,
@@ -656,9 +767,18 @@ pub struct RunInfo<'a> {
     pub inputs: Vec<String>,
     pub small: (u64, u64),
     pub unknown: (u64, u64),
+    /// The sites in report order ([`site_order`]), sorted once for both
+    /// outputs.
+    pub sites: Vec<(&'a String, &'a super::report::GroupStats)>,
 }
 
 fn esc(s: &str) -> String {
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        return s.to_string();
+    }
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -693,14 +813,14 @@ fn kinds_text(k: Kinds) -> String {
 const WHERE: [&str; 3] = ["start", "middle", "end"];
 
 /// The sites in report order: most removed bytes first, then by name.
-fn site_order(stats: &Stats) -> Vec<(&String, &super::report::GroupStats)> {
+pub fn site_order(stats: &Stats) -> Vec<(&String, &super::report::GroupStats)> {
     let mut v: Vec<_> = stats.groups.iter().collect();
     v.sort_by(|a, b| b.1.removed.cmp(&a.1.removed).then(a.0.cmp(b.0)));
     v
 }
 
 fn blocks_of(site: &SiteAcc) -> Vec<&Block> {
-    let mut v: Vec<&Block> = site.order.iter().map(|h| &site.blocks[h]).collect();
+    let mut v: Vec<&Block> = site.blocks.iter().collect();
     v.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.text.cmp(&b.text)));
     v.truncate(BLOCKS_SHOWN);
     v
@@ -729,24 +849,28 @@ impl RunReport {
         (text, removed)
     }
 
-    /// The report as JSON.
-    pub fn json(&self, info: &RunInfo) -> serde_json::Value {
+    /// The report as JSON (serialize it with serde_json).
+    pub fn json<'a>(&'a self, info: &'a RunInfo) -> impl serde::Serialize + 'a {
         use serde_json::json;
         let s = info.stats;
         let (text, removed) = Self::totals(s);
         let cfg = info.model.config();
-        let sites: Vec<_> = site_order(s)
-            .into_iter()
+        let sites: Vec<SiteRow> = info
+            .sites
+            .iter()
+            .copied()
             .enumerate()
             .map(|(i, (name, g))| {
-                let mut o = json!({
-                    "site": name, "pages": g.docs, "text_bytes": g.text_bytes,
-                    "removed_bytes": g.removed, "share_removed": g.removed as f64 / g.text_bytes.max(1) as f64,
-                });
+                let mut o = SiteRow {
+                    name,
+                    g,
+                    detail: serde_json::Map::new(),
+                };
                 if let (true, Some(site)) = (i < DETAIL_SITES, self.site_of(group_hash(name))) {
-                    o["threshold"] = json!(site.threshold);
-                    o["learned_docs"] = json!(site.learned);
-                    o["blocks"] = blocks_of(site)
+                    let o = &mut o.detail;
+                    o.insert("threshold".into(), json!(site.threshold));
+                    o.insert("learned_docs".into(), json!(site.learned));
+                    o.insert("blocks".into(), blocks_of(site)
                         .iter()
                         .map(|b| {
                             json!({
@@ -755,19 +879,19 @@ impl RunReport {
                                 "kinds": b.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
                             })
                         })
-                        .collect();
-                    o["untracked_block_bytes"] = json!(site.untracked_blocks);
-                    o["kept_near_threshold"] = self
+                        .collect());
+                    o.insert("untracked_block_bytes".into(), json!(site.untracked_blocks));
+                    o.insert("kept_near_threshold".into(), self
                         .near_of(site)
                         .iter()
                         .map(|(n, t)| json!({"text": t, "pages": n}))
-                        .collect();
-                    o["kept_lines_counted"] = json!(site.lines);
+                        .collect());
+                    o.insert("kept_lines_counted".into(), json!(site.lines));
                 }
                 o
             })
             .collect();
-        json!({
+        let serde_json::Value::Object(rest) = json!({
             "boilercut": env!("CARGO_PKG_VERSION"),
             "documents": s.docs,
             "bytes_in": s.bytes_in,
@@ -802,8 +926,10 @@ impl RunReport {
             "worst_pages": self.worst.iter().map(|w| json!({
                 "where": place_text(&w.at), "site": w.group, "text_bytes": w.len, "removed_bytes": w.removed, "first_removed": w.text,
             })).collect::<Vec<_>>(),
-            "sites": sites,
-        })
+        }) else {
+            unreachable!("an object")
+        };
+        Top { rest, sites }
     }
 
     /// The report as one self-contained HTML page.
@@ -811,7 +937,7 @@ impl RunReport {
         let s = info.stats;
         let (text, removed) = Self::totals(s);
         let cfg = info.model.config();
-        let order = site_order(s);
+        let order = &info.sites;
         let mut h = String::with_capacity(1 << 20);
         h.push_str(HEAD);
         let _ = write!(
@@ -903,7 +1029,7 @@ impl RunReport {
 
         // Plots.
         h.push_str("<h2>Plots</h2><div class=plots>");
-        plot_sites(&mut h, &order);
+        plot_sites(&mut h, order);
         plot_hist(&mut h, &self.hist);
         h.push_str("</div>");
 
@@ -914,7 +1040,7 @@ impl RunReport {
             if order.len() <= 200 { " open" } else { "" },
             order.len()
         );
-        for (name, g) in &order {
+        for (name, g) in order {
             let share = pct(g.removed, g.text_bytes);
             let _ = write!(
                 h,

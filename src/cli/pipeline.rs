@@ -576,6 +576,7 @@ pub fn clean(
             inputs: plan.sources.iter().map(|s| s.display.clone()).collect(),
             small,
             unknown,
+            sites: super::html::site_order(&stats),
         };
         if let Some(p) = &opts.report_html {
             super::output::write_atomic(p, r.html(&info).as_bytes())
@@ -587,6 +588,9 @@ pub fn clean(
             super::output::write_atomic(p, &b)
                 .with_context(|| format!("{}: cannot write report", p.display()))?;
         }
+        // The run ends here: its tables (10,000 sites: 35M instructions to
+        // free, a share of the report's cost) go with the process.
+        std::mem::forget(r);
     }
     if !opts.quiet {
         stats.print_summary(started.elapsed(), &plan.skipped, model, opts);
