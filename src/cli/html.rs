@@ -10,9 +10,10 @@
 use super::report::{human, Stats};
 use boilercut::shingle::group_hash;
 use boilercut::{Explained, Kinds, Model};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::sync::{Arc, RwLock};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Distinct removed blocks followed per site (the first ones seen; a block
@@ -42,6 +43,21 @@ const LINE_MAX: usize = 400;
 /// hash, so a line is counted in every document or in none): counting every
 /// line of every page cost more than the rest of the report together.
 const LINE_SAMPLE: u64 = 8;
+/// Kept lines are counted in every page of a site learned from at least
+/// this many pages, and of one smaller site in LINE_SMALL_SITES (chosen
+/// by the hash of its name, so by nothing else): scanning the lines of
+/// every page was the report's largest cost with many small sites, whose
+/// near-threshold lines are rarely shown (details go to the 100 sites with
+/// most removed bytes).
+const LINE_SITE_PAGES: u64 = 32;
+const LINE_SMALL_SITES: u64 = 8;
+
+/// Whether the kept lines of a site (group hash `gh`, learned from
+/// `learned` pages) are counted.
+fn lines_counted(gh: u64, learned: u64) -> bool {
+    learned >= LINE_SITE_PAGES
+        || boilercut::shingle::fmix64(gh ^ 0x6b65_7074_6c69_6e65) % LINE_SMALL_SITES == 0
+}
 
 /// Where a block sits in its page.
 fn third(r: &Range<usize>, len: usize) -> usize {
@@ -69,13 +85,55 @@ impl std::hash::Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
+/// What the merge shares with the workers (cheap to clone).
+#[derive(Default, Clone)]
+pub struct Shared(Arc<SharedInner>);
+
+#[derive(Default)]
+struct SharedInner {
+    /// Sites (by group hash) whose SAMPLES sample pages the merge already
+    /// holds: a worker copies no sample for them. A site enters only when
+    /// chunks before the one being worked on filled it, so whatever the
+    /// threads' timing the same samples are kept (a worker that has not
+    /// seen it yet copies a sample that the merge drops, as before).
+    sampled: RwLock<HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>>,
+    /// Pages learned per site (by group hash), from the model.
+    learned: KeyMap<u64>,
+}
+
+impl Shared {
+    fn has_samples(&self, gh: u64) -> bool {
+        self.0
+            .sampled
+            .read()
+            .map(|s| s.contains(&gh))
+            .unwrap_or(false)
+    }
+    fn add_samples(&self, gh: u64) {
+        if let Ok(mut s) = self.0.sampled.write() {
+            s.insert(gh);
+        }
+    }
+    fn counts_lines(&self, gh: u64) -> bool {
+        lines_counted(gh, self.0.learned.get(&gh).copied().unwrap_or(0))
+    }
+}
+
 /// At most `n` characters of `s` (trimmed), with `…` when cut.
 fn shorten(s: &str, n: usize) -> String {
     let s = s.trim();
     match nth_char(s, n) {
-        Some(i) => format!("{}…", &s[..i]),
+        Some(i) => with_ellipsis(&s[..i]),
         None => s.to_string(),
     }
+}
+
+/// `s` and `…` (without `format!`'s machinery: 77k blocks at 10,000 sites).
+fn with_ellipsis(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + '…'.len_utf8());
+    o.push_str(s);
+    o.push('…');
+    o
 }
 
 /// Where the `n`th character of `s` starts (`None`: `s` is shorter). Most
@@ -92,7 +150,7 @@ fn nth_char(s: &str, n: usize) -> Option<usize> {
 /// least SHOWN_CHARS + 1 of its characters.
 fn cut_shown(t: &str) -> String {
     match nth_char(t, SHOWN_CHARS) {
-        Some(i) => format!("{}…", &t[..i]),
+        Some(i) => with_ellipsis(&t[..i]),
         None => t.to_string(),
     }
 }
@@ -161,9 +219,14 @@ impl Worst {
 /// is new in its chunk, and allocations were most of the report's cost.
 #[derive(Debug)]
 struct ChunkSite {
-    name: String,
+    /// Its name in the arena.
+    name: Range<u32>,
     gh: u64,
     samples: Vec<Sample>,
+    /// The merge has this site's samples already (from earlier chunks).
+    sampled: bool,
+    /// Its kept lines are counted ([`lines_counted`]).
+    lines: bool,
 }
 
 /// A block of a chunk: its site, its words hash, the start of its text in the arena
@@ -177,7 +240,6 @@ struct ChunkBlock {
 }
 
 /// What the workers gather from one chunk.
-#[derive(Default)]
 pub struct ChunkReport {
     sites: Vec<ChunkSite>,
     site_ix: KeyMap<u32>,
@@ -191,9 +253,30 @@ pub struct ChunkReport {
     lines: Vec<(u32, u64, Range<u32>)>,
     arena: String,
     seen: Vec<u64>,
+    shared: Shared,
 }
 
 impl ChunkReport {
+    /// An empty report for a chunk of `bytes` bytes, its lists sized for it
+    /// (growing them copied more than the report wrote).
+    pub fn new(bytes: usize, shared: &Shared) -> ChunkReport {
+        // A text file is one chunk, of any size.
+        let bytes = bytes.min(8 << 20);
+        ChunkReport {
+            sites: Vec::with_capacity(bytes / 4096),
+            site_ix: KeyMap::with_capacity_and_hasher(bytes / 4096, Default::default()),
+            blocks: Vec::with_capacity(bytes / 1024),
+            block_ix: KeyMap::with_capacity_and_hasher(bytes / 1024, Default::default()),
+            hist: [0; 11],
+            worst: Vec::with_capacity(WORST + 1),
+            docs: 0,
+            lines: Vec::with_capacity(bytes / 256),
+            arena: String::with_capacity(bytes / 2),
+            seen: Vec::new(),
+            shared: shared.clone(),
+        }
+    }
+
     /// Record one cleaned document: `line` is its line in the chunk. Kept
     /// out of line, as is `count_lines`, so that profiles show the report's
     /// share.
@@ -215,16 +298,22 @@ impl ChunkReport {
             Some(&i) => i,
             None => {
                 let i = self.sites.len() as u32;
+                let a = self.arena.len() as u32;
+                self.arena.push_str(group);
                 self.sites.push(ChunkSite {
-                    name: group.to_string(),
+                    name: a..self.arena.len() as u32,
                     gh,
                     samples: Vec::new(),
+                    sampled: self.shared.has_samples(gh),
+                    lines: self.shared.counts_lines(gh),
                 });
                 self.site_ix.insert(gh, i);
                 i
             }
         };
-        self.count_lines(site_ix, gh, text, why);
+        if self.sites[site_ix as usize].lines {
+            self.count_lines(site_ix, gh, text, why);
+        }
         if why.is_empty() {
             return;
         }
@@ -288,7 +377,7 @@ impl ChunkReport {
             b.kinds = b.kinds.union(e.kinds);
         }
         let site = &mut self.sites[site_ix as usize];
-        if site.samples.len() < SAMPLES {
+        if !site.sampled && site.samples.len() < SAMPLES {
             let first = why[0].range.start;
             // Start a little before the first block, at a line start (or
             // a space) so that no word is cut.
@@ -366,6 +455,10 @@ impl ChunkReport {
         // Cheap sampling first (length and edge bytes pick the sample, so
         // equal lines are all in it or all out), full hash after.
         let line = &text.as_bytes()[r.clone()];
+        // Trimming only shortens a line: a short one is out before it.
+        if line.len() < LINE_MIN {
+            return;
+        }
         let b = line.trim_ascii_start();
         let lead = line.len() - b.len();
         let b = b.trim_ascii_end();
@@ -388,21 +481,28 @@ impl ChunkReport {
 }
 
 struct SiteAcc {
-    blocks: KeyMap<Block>,
-    order: Vec<u64>,
+    /// The blocks followed (at most BLOCKS_KEPT, in the order first met)
+    /// and their words hashes: a short list searched in line costs less
+    /// than a table per site (10,000 sites, most with a few blocks).
+    blocks: Vec<Block>,
+    hashes: Vec<u64>,
     /// Removed blocks first seen once BLOCKS_KEPT were followed.
     untracked_blocks: u64,
     samples: Vec<Sample>,
     /// Kept lines that reached the near-threshold count: key, text.
     near: Vec<(u64, String)>,
+    /// Whether its kept lines are counted ([`lines_counted`]).
+    lines: bool,
     threshold: u64,
     learned: u64,
 }
 
 /// The report of a whole run, merged in input order.
 pub struct RunReport {
-    /// By group hash.
-    sites: KeyMap<SiteAcc>,
+    /// In the order first met; `site_ix` finds them by group hash.
+    sites: Vec<SiteAcc>,
+    site_ix: KeyMap<u32>,
+    shared: Shared,
     hist: [u64; 11],
     worst: Vec<Worst>,
     docs: u64,
@@ -416,7 +516,16 @@ pub struct RunReport {
 impl RunReport {
     pub fn new(model: &Model) -> RunReport {
         RunReport {
-            sites: KeyMap::default(),
+            sites: Vec::new(),
+            site_ix: KeyMap::default(),
+            shared: Shared(Arc::new(SharedInner {
+                sampled: RwLock::default(),
+                learned: model
+                    .groups()
+                    .iter()
+                    .map(|g| (group_hash(&g.name), g.docs))
+                    .collect(),
+            })),
             hist: [0; 11],
             worst: Vec::new(),
             docs: 0,
@@ -432,26 +541,38 @@ impl RunReport {
         }
     }
 
-    fn site(&mut self, gh: u64, name: &str) -> &mut SiteAcc {
-        if !self.sites.contains_key(&gh) {
+    /// What the workers' [`ChunkReport::new`] needs to know.
+    pub fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    fn site_of(&self, gh: u64) -> Option<&SiteAcc> {
+        self.site_ix.get(&gh).map(|&i| &self.sites[i as usize])
+    }
+
+    /// The index of a site in `sites`, added when new.
+    fn site(&mut self, gh: u64, name: &str) -> usize {
+        if let Some(&i) = self.site_ix.get(&gh) {
+            return i as usize;
+        }
+        {
             let learned = self.model_groups.get(name).copied().unwrap_or(0);
             let threshold = self
                 .min_docs
                 .max((self.min_fraction * learned as f64).ceil() as u64);
-            self.sites.insert(
-                gh,
-                SiteAcc {
-                    blocks: KeyMap::default(),
-                    order: Vec::new(),
-                    untracked_blocks: 0,
-                    samples: Vec::new(),
-                    near: Vec::new(),
-                    threshold,
-                    learned,
-                },
-            );
+            self.site_ix.insert(gh, self.sites.len() as u32);
+            self.sites.push(SiteAcc {
+                blocks: Vec::new(),
+                hashes: Vec::new(),
+                untracked_blocks: 0,
+                samples: Vec::new(),
+                near: Vec::new(),
+                lines: lines_counted(gh, learned),
+                threshold,
+                learned,
+            });
         }
-        self.sites.get_mut(&gh).expect("inserted")
+        self.sites.len() - 1
     }
 
     /// Merge the next chunk (in input order); `place` names a line of a
@@ -474,13 +595,24 @@ impl RunReport {
         }
         self.worst.sort_by(Worst::rank);
         self.worst.truncate(WORST);
+        // The chunk's sites in the run's list, each looked up once.
+        let ix: Vec<usize> = c
+            .sites
+            .iter()
+            .map(|cs| {
+                self.site(
+                    cs.gh,
+                    &c.arena[cs.name.start as usize..cs.name.end as usize],
+                )
+            })
+            .collect();
         // Blocks and samples in the order the chunk met them (input order),
         // so capped lists fill the same way whatever the threads.
         for cb in c.blocks {
-            let cs = &c.sites[cb.site as usize];
-            let site = self.site(cs.gh, &cs.name);
+            let site = &mut self.sites[ix[cb.site as usize]];
             let b = cb.b;
-            if let Some(have) = site.blocks.get_mut(&cb.hash) {
+            if let Some(i) = site.hashes.iter().position(|&h| h == cb.hash) {
+                let have = &mut site.blocks[i];
                 have.docs += b.docs;
                 have.bytes += b.bytes;
                 for t in 0..3 {
@@ -489,23 +621,25 @@ impl RunReport {
                 have.kinds = have.kinds.union(b.kinds);
             } else if site.blocks.len() < BLOCKS_KEPT {
                 let text = cut_shown(&c.arena[cb.text.start as usize..cb.text.end as usize]);
-                site.blocks.insert(cb.hash, Block { text, ..b });
-                site.order.push(cb.hash);
+                site.blocks.push(Block { text, ..b });
+                site.hashes.push(cb.hash);
             } else {
                 site.untracked_blocks += b.bytes;
             }
         }
         let mut thresholds = Vec::with_capacity(c.sites.len());
-        let mut site_gh = Vec::with_capacity(c.sites.len());
-        for cs in c.sites {
-            site_gh.push(cs.gh);
-            let site = self.site(cs.gh, &cs.name);
+        for (cs, &i) in c.sites.into_iter().zip(&ix) {
+            let site = &mut self.sites[i];
             thresholds.push(site.threshold.saturating_sub(1).max(2));
+            let had = site.samples.len();
             for mut s in cs.samples {
                 if site.samples.len() < SAMPLES {
                     fix(&mut s.at);
                     site.samples.push(s);
                 }
+            }
+            if had < SAMPLES && site.samples.len() == SAMPLES {
+                self.shared.add_samples(cs.gh);
             }
         }
         for (site_ix, key, text) in c.lines {
@@ -527,14 +661,111 @@ impl RunReport {
             if n != thresholds[site_ix as usize] {
                 continue;
             }
-            let Some(site) = self.sites.get_mut(&site_gh[site_ix as usize]) else {
-                continue;
-            };
+            let site = &mut self.sites[ix[site_ix as usize]];
             if site.near.len() < NEAR_KEPT {
                 let t = &c.arena[text.start as usize..text.end as usize];
                 site.near.push((key, shorten(t, SHOWN_CHARS)));
             }
         }
+    }
+}
+
+/// A site's entry in the JSON, written as the `serde_json::Value` it was
+/// built as before (keys sorted) without building one: at 10,000 sites the
+/// values cost more than writing them.
+struct SiteRow<'a> {
+    name: &'a str,
+    g: &'a super::report::GroupStats,
+    /// The details of the first DETAIL_SITES sites (else empty).
+    detail: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A JSON value of a [`SiteRow`].
+enum Field<'a> {
+    U64(u64),
+    F64(f64),
+    Str(&'a str),
+}
+
+impl serde::Serialize for Field<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Field::U64(v) => s.serialize_u64(*v),
+            Field::F64(v) => s.serialize_f64(*v),
+            Field::Str(v) => s.serialize_str(v),
+        }
+    }
+}
+
+/// Write `a` and `b` (each sorted by key) as one map sorted by key.
+fn merged_map<S: serde::Serializer>(
+    s: S,
+    a: &[(&str, Field)],
+    b: &serde_json::Map<String, serde_json::Value>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(a.len() + b.len()))?;
+    let mut a = a.iter().peekable();
+    let mut b = b.iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.0 < y.0.as_str(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if take_a {
+            let (k, v) = a.next().expect("peeked");
+            m.serialize_entry(k, v)?;
+        } else {
+            let (k, v) = b.next().expect("peeked");
+            m.serialize_entry(k, v)?;
+        }
+    }
+    m.end()
+}
+
+impl serde::Serialize for SiteRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let g = self.g;
+        // Sorted by key, as serde_json's map sorts them.
+        let plain = [
+            ("pages", Field::U64(g.docs)),
+            ("removed_bytes", Field::U64(g.removed)),
+            (
+                "share_removed",
+                Field::F64(g.removed as f64 / g.text_bytes.max(1) as f64),
+            ),
+            ("site", Field::Str(self.name)),
+            ("text_bytes", Field::U64(g.text_bytes)),
+        ];
+        merged_map(s, &plain, &self.detail)
+    }
+}
+
+/// The whole JSON report: `rest` and the `sites` list.
+struct Top<'a> {
+    rest: serde_json::Map<String, serde_json::Value>,
+    sites: Vec<SiteRow<'a>>,
+}
+
+impl serde::Serialize for Top<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.rest.len() + 1))?;
+        let mut sites = Some(&self.sites);
+        for (k, v) in &self.rest {
+            if k.as_str() > "sites" {
+                if let Some(l) = sites.take() {
+                    m.serialize_entry("sites", l)?;
+                }
+            }
+            m.serialize_entry(k, v)?;
+        }
+        if let Some(l) = sites {
+            m.serialize_entry("sites", l)?;
+        }
+        m.end()
     }
 }
 
@@ -548,9 +779,18 @@ pub struct RunInfo<'a> {
     pub inputs: Vec<String>,
     pub small: (u64, u64),
     pub unknown: (u64, u64),
+    /// The sites in report order ([`site_order`]), sorted once for both
+    /// outputs.
+    pub sites: Vec<(&'a String, &'a super::report::GroupStats)>,
 }
 
 fn esc(s: &str) -> String {
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        return s.to_string();
+    }
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -585,14 +825,14 @@ fn kinds_text(k: Kinds) -> String {
 const WHERE: [&str; 3] = ["start", "middle", "end"];
 
 /// The sites in report order: most removed bytes first, then by name.
-fn site_order(stats: &Stats) -> Vec<(&String, &super::report::GroupStats)> {
+pub fn site_order(stats: &Stats) -> Vec<(&String, &super::report::GroupStats)> {
     let mut v: Vec<_> = stats.groups.iter().collect();
     v.sort_by(|a, b| b.1.removed.cmp(&a.1.removed).then(a.0.cmp(b.0)));
     v
 }
 
 fn blocks_of(site: &SiteAcc) -> Vec<&Block> {
-    let mut v: Vec<&Block> = site.order.iter().map(|h| &site.blocks[h]).collect();
+    let mut v: Vec<&Block> = site.blocks.iter().collect();
     v.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.text.cmp(&b.text)));
     v.truncate(BLOCKS_SHOWN);
     v
@@ -621,24 +861,28 @@ impl RunReport {
         (text, removed)
     }
 
-    /// The report as JSON.
-    pub fn json(&self, info: &RunInfo) -> serde_json::Value {
+    /// The report as JSON (serialize it with serde_json).
+    pub fn json<'a>(&'a self, info: &'a RunInfo) -> impl serde::Serialize + 'a {
         use serde_json::json;
         let s = info.stats;
         let (text, removed) = Self::totals(s);
         let cfg = info.model.config();
-        let sites: Vec<_> = site_order(s)
-            .into_iter()
+        let sites: Vec<SiteRow> = info
+            .sites
+            .iter()
+            .copied()
             .enumerate()
             .map(|(i, (name, g))| {
-                let mut o = json!({
-                    "site": name, "pages": g.docs, "text_bytes": g.text_bytes,
-                    "removed_bytes": g.removed, "share_removed": g.removed as f64 / g.text_bytes.max(1) as f64,
-                });
-                if let (true, Some(site)) = (i < DETAIL_SITES, self.sites.get(&group_hash(name))) {
-                    o["threshold"] = json!(site.threshold);
-                    o["learned_docs"] = json!(site.learned);
-                    o["blocks"] = blocks_of(site)
+                let mut o = SiteRow {
+                    name,
+                    g,
+                    detail: serde_json::Map::new(),
+                };
+                if let (true, Some(site)) = (i < DETAIL_SITES, self.site_of(group_hash(name))) {
+                    let o = &mut o.detail;
+                    o.insert("threshold".into(), json!(site.threshold));
+                    o.insert("learned_docs".into(), json!(site.learned));
+                    o.insert("blocks".into(), blocks_of(site)
                         .iter()
                         .map(|b| {
                             json!({
@@ -647,18 +891,19 @@ impl RunReport {
                                 "kinds": b.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
                             })
                         })
-                        .collect();
-                    o["untracked_block_bytes"] = json!(site.untracked_blocks);
-                    o["kept_near_threshold"] = self
+                        .collect());
+                    o.insert("untracked_block_bytes".into(), json!(site.untracked_blocks));
+                    o.insert("kept_near_threshold".into(), self
                         .near_of(site)
                         .iter()
                         .map(|(n, t)| json!({"text": t, "pages": n}))
-                        .collect();
+                        .collect());
+                    o.insert("kept_lines_counted".into(), json!(site.lines));
                 }
                 o
             })
             .collect();
-        json!({
+        let serde_json::Value::Object(rest) = json!({
             "boilercut": env!("CARGO_PKG_VERSION"),
             "documents": s.docs,
             "bytes_in": s.bytes_in,
@@ -685,12 +930,18 @@ impl RunReport {
             "inputs": info.inputs,
             "removal_histogram": {"none": self.hist[0], "deciles": &self.hist[1..]},
             "lines_counted": self.lines.len(),
+            "kept_lines_counted_in": {
+                "sites_learned_from_pages": LINE_SITE_PAGES, "smaller_sites_one_in": LINE_SMALL_SITES,
+                "sites": self.sites.iter().filter(|s| s.lines).count(), "of_sites": self.sites.len(),
+            },
             "line_table_full_after_documents": self.lines_full_at,
             "worst_pages": self.worst.iter().map(|w| json!({
                 "where": place_text(&w.at), "site": w.group, "text_bytes": w.len, "removed_bytes": w.removed, "first_removed": w.text,
             })).collect::<Vec<_>>(),
-            "sites": sites,
-        })
+        }) else {
+            unreachable!("an object")
+        };
+        Top { rest, sites }
     }
 
     /// The report as one self-contained HTML page.
@@ -698,7 +949,7 @@ impl RunReport {
         let s = info.stats;
         let (text, removed) = Self::totals(s);
         let cfg = info.model.config();
-        let order = site_order(s);
+        let order = &info.sites;
         let mut h = String::with_capacity(1 << 20);
         h.push_str(HEAD);
         let _ = write!(
@@ -790,7 +1041,7 @@ impl RunReport {
 
         // Plots.
         h.push_str("<h2>Plots</h2><div class=plots>");
-        plot_sites(&mut h, &order);
+        plot_sites(&mut h, order);
         plot_hist(&mut h, &self.hist);
         h.push_str("</div>");
 
@@ -801,7 +1052,7 @@ impl RunReport {
             if order.len() <= 200 { " open" } else { "" },
             order.len()
         );
-        for (name, g) in &order {
+        for (name, g) in order {
             let share = pct(g.removed, g.text_bytes);
             let _ = write!(
                 h,
@@ -839,7 +1090,7 @@ impl RunReport {
         let _ = write!(h, "<h2 id=blocks>Removed blocks per site</h2><p class=note>The {shown} sites with the most removed bytes{}: the {BLOCKS_SHOWN} blocks that removed the most bytes, kept lines just below the threshold, and the first {SAMPLES} pages with removed text (highlighted).</p>",
             if order.len() > shown { format!(" (of {})", order.len()) } else { String::new() });
         for (i, (name, g)) in order.iter().take(DETAIL_SITES).enumerate() {
-            let Some(site) = self.sites.get(&group_hash(name)) else {
+            let Some(site) = self.site_of(group_hash(name)) else {
                 continue;
             };
             let _ = write!(
@@ -872,6 +1123,9 @@ impl RunReport {
                 let _ = write!(h, "<p class=note>{} removed in blocks first seen after {BLOCKS_KEPT} distinct ones (not listed).</p>", human(site.untracked_blocks));
             }
             let near = self.near_of(site);
+            if !site.lines {
+                let _ = write!(h, "<p class=note>Kept lines not counted for this site: they are counted for sites learned from at least {LINE_SITE_PAGES} pages and for one smaller site in {LINE_SMALL_SITES} (chosen by its name).</p>");
+            }
             if !near.is_empty() {
                 h.push_str("<p class=sub>Kept lines in many pages (just below the threshold, or kept by the boundary rules):</p><table class=near><tr><th>line</th><th>pages</th></tr>");
                 for (n, t) in near {
