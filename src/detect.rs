@@ -148,9 +148,9 @@ pub(crate) fn detect(
         // more, some in lowercase, not a list item or a bracketed note.
         if !r.trusted
             && isolated_line(gaps, runs, ri, n)
-            && (headline(doc, r.from, r.to)
-                || !*wrapped
-                    .get_or_insert_with(|| (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i))))
+            && (!*wrapped
+                .get_or_insert_with(|| (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i)))
+                || headline(doc, r.from, r.to))
         {
             continue;
         }
@@ -223,6 +223,11 @@ pub(crate) fn detect(
     }
 }
 
+/// The first character of word `w` of `text`.
+fn initial(text: &str, w: &Word) -> Option<char> {
+    text[w.start as usize..w.end as usize].chars().next()
+}
+
 /// When words before `to` end with a label (the gap before word `to` holds
 /// `:` or a dash between spaces, on the same line) and a title follows,
 /// where that title ends. A title is 2 to [`MAX_HEADED_LINE`] words, most
@@ -245,7 +250,7 @@ fn label_title(doc: Doc<'_>, to: usize) -> Option<usize> {
     }
     let end = (to + 1..=n).find(|&i| gaps.boundary(i))?;
     let word = |i: usize| &text[words[i].start as usize..words[i].end as usize];
-    let first = |i: usize| word(i).chars().next();
+    let first = |i: usize| initial(text, &words[i]);
     let capital = |i: usize| first(i).is_some_and(char::is_uppercase);
     let lower = |i: usize| first(i).is_some_and(char::is_lowercase);
     let clean = !gaps.sentence_end(end)
@@ -359,12 +364,8 @@ fn headline(doc: Doc<'_>, from: usize, to: usize) -> bool {
     {
         return false;
     }
-    line.iter().any(|w| {
-        text[w.start as usize..]
-            .chars()
-            .next()
-            .is_some_and(char::is_lowercase)
-    })
+    line.iter()
+        .any(|w| initial(text, w).is_some_and(char::is_lowercase))
 }
 
 /// When words `[from, to)` are a whole line of links or buttons (no word
@@ -388,12 +389,7 @@ fn bar_line(doc: Doc<'_>, from: usize, to: usize) -> Option<usize> {
         }
         end
     };
-    let lower = |w: &Word| {
-        text[w.start as usize..]
-            .chars()
-            .next()
-            .is_some_and(char::is_lowercase)
-    };
+    let lower = |w: &Word| initial(text, w).is_some_and(char::is_lowercase);
     (!words[from..end].iter().any(lower)).then_some(end)
 }
 
