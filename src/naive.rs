@@ -130,12 +130,12 @@ impl NaiveCounts {
         let words = real_words(text);
         let mut gaps = Gaps::default();
         gaps.compute(text, &words);
-        // Numbers, single letters and URL schemes say nothing about a
+        // Numbers, single letters and URL pieces say nothing about a
         // template: a line head or segment made only of them is no feature.
         let weak = |w: &String| {
             (w.len() <= 12 && !w.is_empty() && w.bytes().all(|b| b == b'0'))
                 || (w.len() == 1 && w.as_bytes()[0].is_ascii_lowercase())
-                || ["http", "https", "www", "ftp"].contains(&w.as_str())
+                || crate::shingle::URL_PIECES.contains(&w.as_str())
         };
         if o.short_lines {
             // Whole lines of fewer than k words. A line cannot hold part of

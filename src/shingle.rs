@@ -466,12 +466,19 @@ impl Gaps {
     }
 }
 
+/// URL schemes and the commonest pieces of host names and file names: the
+/// dot of `etsy.com` is a boundary, so `com, $20.` would otherwise be a
+/// segment of its own on a shopping page's every price.
+pub(crate) const URL_PIECES: [&str; 10] = [
+    "http", "https", "www", "ftp", "com", "org", "net", "co", "html", "htm",
+];
+
 /// Words that say nothing about a template when they head a line: numbers
 /// (every digit is `0` once normalised, so `1.`, `2)` and `2012 -` all
-/// look alike), single letters (`a)`), and URL schemes. A line head made
-/// only of them is frequent on any site with numbered or link lists, and
-/// would take whole unique lines (recipe ingredients, race results,
-/// numbered headlines, URL lists) with it.
+/// look alike), single letters (`a)`), and URL pieces ([`URL_PIECES`]). A
+/// line head made only of them is frequent on any site with numbered or
+/// link lists, and would take whole unique lines (recipe ingredients, race
+/// results, numbered headlines, URL lists) with it.
 pub(crate) fn weak(hash: u64) -> bool {
     /// The weak words' hashes, sorted, behind a 256-bit filter on the top
     /// byte of the hash: most words are ruled out by one bit test.
@@ -483,7 +490,7 @@ pub(crate) fn weak(hash: u64) -> bool {
     let w = WEAK.get_or_init(|| {
         let mut hashes: Vec<u64> = (1..=12).map(|n| word_hash(&"0".repeat(n))).collect();
         hashes.extend(('a'..='z').map(|c| word_hash(&c.to_string())));
-        hashes.extend(["http", "https", "www", "ftp"].iter().map(|s| word_hash(s)));
+        hashes.extend(URL_PIECES.iter().map(|s| word_hash(s)));
         hashes.sort_unstable();
         let mut filter = [0u64; 4];
         for h in &hashes {
