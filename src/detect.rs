@@ -22,6 +22,11 @@ pub struct Run {
     /// The first (last) word comes from such a detector: that edge stays.
     fixed_from: bool,
     fixed_to: bool,
+    /// The first word after `from` where a trusted feature starts (a
+    /// frequent whole line inside a joined run), or `usize::MAX`; the last
+    /// word where one ends, or 0.
+    inner: usize,
+    inner_end: usize,
 }
 
 /// A document split into words, with the gaps between them.
@@ -62,6 +67,8 @@ pub(crate) fn detect(
                 trusted: false,
                 fixed_from: false,
                 fixed_to: false,
+                inner: usize::MAX,
+                inner_end: 0,
             }),
         }
     }
@@ -90,6 +97,8 @@ pub(crate) fn detect(
                         trusted: true,
                         fixed_from: true,
                         fixed_to: true,
+                        inner: usize::MAX,
+                        inner_end: o.to,
                     });
                 }
             }
@@ -113,6 +122,10 @@ pub(crate) fn detect(
             } else if next.to == cur.to {
                 cur.fixed_to |= next.fixed_to;
             }
+            if next.trusted && next.from > cur.from {
+                cur.inner = cur.inner.min(next.from);
+            }
+            cur.inner_end = cur.inner_end.max(next.inner_end);
             cur.to = cur.to.max(next.to);
             cur.trusted |= next.trusted;
         } else {
@@ -176,12 +189,15 @@ pub(crate) fn detect(
         // fewer than `min_run` words took in the tail of an article sentence
         // that often precedes the block (`...said. Sign up`), or a common
         // phrase that runs into it: drop that piece. The same at the end.
+        // A frequent whole line inside that piece stays (in hard-wrapped
+        // text a line break is no boundary, but a repeated line is found
+        // whole).
         if !at_start(from) && !r.fixed_from {
             if let Some(b) = (from + 1..to)
                 .find(|&b| at_start(b))
                 .filter(|&b| b - from < config.min_run)
             {
-                from = b;
+                from = b.min(r.inner);
             }
         }
         if !at_end(to) && !r.fixed_to {
@@ -190,7 +206,7 @@ pub(crate) fn detect(
                 .find(|&b| at_end(b))
                 .filter(|&b| to - b < config.min_run)
             {
-                to = b;
+                to = b.max(r.inner_end.min(to));
             }
         }
         if r.trusted || to - from >= config.min_run {
@@ -735,6 +751,50 @@ mod line_tests {
     /// to the glued next sentence, or up to a sentence that opens with a
     /// common word on the same line. Not a sentence-case lead after a
     /// dateline, nor a comment header with a clock time.
+    #[test]
+    fn repeated_lines_stay_in_a_block_of_wrapped_text() {
+        // In hard-wrapped text a line break is no boundary, so a block that
+        // starts inside a line (`page captured 3 days ago`, frequent once
+        // digits are folded) was trimmed to its first colon and left its
+        // repeated lines `About this capture` and `COLLECTED BY` behind.
+        // The same at a block's end: `More stories` and `SUBSCRIBE NOW`
+        // go with the notice before them.
+        let heads = [
+            "Morning edition for river towns",
+            "Evening notes from the valley",
+            "Weekend digest of harbour news",
+            "Midweek letter about mountain roads",
+            "Holiday bulletin on coastal weather",
+            "Late report from farming villages",
+        ];
+        let bodies = [
+            "the ferry crossed the bay at dawn\nwith a cargo of timber and two\nfamilies moving to the island",
+            "a storm knocked out power in\nthe northern districts for most\nof the night before crews arrived",
+            "the council approved a plan to\nrepair the old stone bridge over\nthe river before the spring floods",
+            "farmers reported an early harvest\nof apples and pears thanks to\na warm and unusually dry summer",
+            "the museum opened a new wing\nfor maritime history with maps\nand models of sailing ships",
+            "students planted two hundred trees\nalong the canal path as part\nof a school project on wildlife",
+        ];
+        let docs: Vec<String> = (0..6)
+            .map(|i| {
+                format!(
+                    "{} page captured {} days ago\nAbout this capture\nCOLLECTED BY\nOrganization: Open Crawls\nStarting in 1996 the archive kept copies\nof {} pages for later readers\n{}\nand the town talked about it for\nweeks afterwards in every shop\nRead the archive notes below:\nMore stories\nSUBSCRIBE NOW\nsign up for the {} letter today",
+                    heads[i],
+                    i + 2,
+                    ["Alder", "Birch", "Cedar", "Damson", "Elder", "Fir"][i],
+                    bodies[i],
+                    ["green", "blue", "red", "gold", "grey", "white"][i]
+                )
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).into_iter().enumerate() {
+            assert!(!out.contains("About this capture"), "{out:?}");
+            assert!(!out.contains("COLLECTED BY"), "{out:?}");
+            assert!(!out.contains("SUBSCRIBE NOW"), "{out:?}");
+            assert!(out.contains(&bodies[i][..20]), "{out:?}");
+        }
+    }
+
     #[test]
     fn piece_of_a_name_is_no_block() {
         // Every page lists `FiveThirtyEight Forecast` and `Latest from YouTube
