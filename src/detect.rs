@@ -83,10 +83,7 @@ pub(crate) fn detect(
             // (`Eight Forecast`, a sidebar line, inside `the FiveThirtyEight
             // forecast.`; a prefix ending in `McDonald`) matched a piece of
             // a word: the words it found are not the block's.
-            if split_word(doc, o.from) || split_word(doc, o.to) {
-                return;
-            }
-            if frequent(o.kind, o.hash) {
+            if frequent(o.kind, o.hash) && !split_word(doc, o.from) && !split_word(doc, o.to) {
                 matched(o.kind, o.from, o.to);
                 if o.kind == Feature::LineStart {
                     anchors.push(o.from..o.to);
