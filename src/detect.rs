@@ -168,6 +168,7 @@ pub(crate) fn detect(
             && (!*wrapped
                 .get_or_insert_with(|| (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i)))
                 || headline(doc, r.from, r.to))
+            && !counted_bar(doc, r.from, r.to)
         {
             continue;
         }
@@ -411,6 +412,16 @@ fn bar_line(doc: Doc<'_>, from: usize, to: usize) -> Option<usize> {
     };
     let lower = |w: &Word| initial(text, w).is_some_and(char::is_lowercase);
     (!words[from..end].iter().any(lower)).then_some(end)
+}
+
+/// Whether words `[from, to)`, one whole line, are a bar of links or
+/// buttons ending in a count (`SHARE THIS STORY Facebook Twitter Print
+/// Comments (2993)`): no word in lowercase, the last one a number. A
+/// headline, even in title case, seldom ends in a bare number.
+fn counted_bar(doc: Doc<'_>, from: usize, to: usize) -> bool {
+    crate::shingle::weak(doc.words[to - 1].hash)
+        && initial(doc.text, &doc.words[to - 1]).is_some_and(|c| c.is_ascii_digit())
+        && bar_line(doc, from, to) == Some(to)
 }
 
 /// Whether run `ri` is exactly one line that does not end a sentence, and
@@ -748,6 +759,52 @@ mod line_tests {
     /// to the glued next sentence, or up to a sentence that opens with a
     /// common word on the same line. Not a sentence-case lead after a
     /// dateline, nor a comment header with a clock time.
+    #[test]
+    fn bar_with_a_count_is_no_headline() {
+        // A line found by shingles alone among unique lines is kept as the
+        // page's own headline, but not a bar of buttons ending in a count.
+        let lines = [
+            (
+                "The ferry crossed the bay at dawn with timber.",
+                "Two families moved to the island that week.",
+            ),
+            (
+                "A storm knocked out power in the north.",
+                "Crews worked through the night to fix it.",
+            ),
+            (
+                "The council approved a plan for the bridge.",
+                "Repairs start before the spring floods.",
+            ),
+            (
+                "Farmers reported an early apple harvest.",
+                "A dry summer helped the orchards.",
+            ),
+            (
+                "The museum opened a wing for maritime history.",
+                "Models of sailing ships fill the hall.",
+            ),
+            (
+                "Students planted trees along the canal path.",
+                "The school plans more next year.",
+            ),
+        ];
+        let docs: Vec<String> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (a, b))| {
+                format!(
+                    "{a}\nSHARE THIS STORY Facebook Twitter Reddit Print Comments ({})\n{b}",
+                    1234 + 977 * i
+                )
+            })
+            .collect();
+        for (out, (a, b)) in learn_and_clean(&docs).iter().zip(lines) {
+            assert!(!out.contains("SHARE"), "{out:?}");
+            assert!(out.contains(a) && out.contains(b), "{out:?}");
+        }
+    }
+
     #[test]
     fn repeated_lines_stay_in_a_block_of_wrapped_text() {
         // In hard-wrapped text a line break is no boundary, so a block that
