@@ -91,6 +91,14 @@ impl Config {
         let by_fraction = (self.min_fraction * docs as f64).ceil() as u64;
         self.min_docs.max(by_fraction).max(1)
     }
+
+    /// The document frequency, one short of [`Config::threshold`], at which
+    /// a shingle still counts inside a long block (see
+    /// [`crate::shingle::NEAR_RUN`]); `None` when that would be under 3.
+    pub fn near_threshold(&self, docs: u64) -> Option<u64> {
+        let t = self.threshold(docs);
+        (t >= 4).then(|| t - 1)
+    }
 }
 
 /// An option given to [`LearnerBuilder`] is out of range.
@@ -342,6 +350,11 @@ mod tests {
         assert_eq!(c.threshold(4), 4);
         assert_eq!(c.threshold(1000), 20);
         assert_eq!(c.threshold(1001), 21);
+        // One document short, never under 3.
+        assert_eq!(c.near_threshold(4), Some(3));
+        assert_eq!(c.near_threshold(1000), Some(19));
+        let low = LearnerBuilder::new().min_docs(3).config().unwrap();
+        assert_eq!(low.near_threshold(5), None);
     }
 
     #[test]

@@ -854,13 +854,18 @@ impl Learner {
             .iter()
             .map(|&(_, d)| self.config.threshold(d))
             .collect();
-        let lowest = thresholds.iter().copied().min().unwrap_or(0);
+        let near: Vec<u64> = groups
+            .iter()
+            .zip(&thresholds)
+            .map(|(&(_, d), &t)| self.config.near_threshold(d).unwrap_or(t))
+            .collect();
+        let lowest = near.iter().copied().min().unwrap_or(0);
         let min_df = u32::try_from(lowest).unwrap_or(u32::MAX);
         // The partitions are counted in parallel (on the caller's rayon
         // pool), each table reused by its thread; the model sorts the keys,
         // so the result does not depend on the order.
         use rayon::prelude::*;
-        let found: Vec<Vec<(u64, u32)>> = (0..PARTS)
+        let found: Vec<Vec<(u64, u32, bool)>> = (0..PARTS)
             .into_par_iter()
             .map_init(CountTable::default, |table, p| {
                 let mut out = Vec::new();
@@ -869,8 +874,11 @@ impl Learner {
                     // A group unknown to `thresholds` arrived from another
                     // thread after the snapshot: it is not in this model.
                     let t = thresholds.get(g as usize).copied().unwrap_or(u64::MAX);
+                    let n = near.get(g as usize).copied().unwrap_or(u64::MAX);
                     if u64::from(df) >= t {
-                        out.push((k, g));
+                        out.push((k, g, true));
+                    } else if u64::from(df) >= n {
+                        out.push((crate::shingle::near_key(k), g, false));
                     }
                 })
                 .map(|()| out)
@@ -881,9 +889,9 @@ impl Learner {
         self.spill_error()?;
         let mut per_group = vec![0u64; groups.len()];
         let mut keys = Vec::with_capacity(found.iter().map(Vec::len).sum());
-        for (k, g) in found.into_iter().flatten() {
+        for (k, g, frequent) in found.into_iter().flatten() {
             keys.push(k);
-            per_group[g as usize] += 1;
+            per_group[g as usize] += u64::from(frequent);
         }
         let stats = groups
             .into_iter()

@@ -567,14 +567,22 @@ pub(crate) fn threshold(
     sources: Vec<Box<dyn Source + '_>>,
     remap: &[Vec<u32>],
 ) -> Result<Model, CountsError> {
-    let thresholds: Vec<u64> = groups.iter().map(|g| config.threshold(g.1)).collect();
+    let thresholds: Vec<(u64, u64)> = groups
+        .iter()
+        .map(|g| {
+            let t = config.threshold(g.1);
+            (t, config.near_threshold(g.1).unwrap_or(t))
+        })
+        .collect();
     let mut per_group = vec![0u64; groups.len()];
     let mut keys = Vec::new();
     merge(sources, remap, |k, df, g| {
-        if let Some(&t) = thresholds.get(g as usize) {
+        if let Some(&(t, near)) = thresholds.get(g as usize) {
             if df >= t {
                 keys.push(k);
                 per_group[g as usize] += 1;
+            } else if df >= near {
+                keys.push(crate::shingle::near_key(k));
             }
         }
     })?;

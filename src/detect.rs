@@ -760,6 +760,61 @@ mod line_tests {
     /// common word on the same line. Not a sentence-case lead after a
     /// dateline, nor a comment header with a clock time.
     #[test]
+    fn long_menu_in_three_pages_goes_prose_stays() {
+        // One page short of the threshold (3 of 8 pages, min-docs 4), a long
+        // menu of short items goes; a background paragraph of prose repeated
+        // in 3 stories, and a short block, stay.
+        let stories = [
+            "The ferry crossed the bay at dawn with a cargo of timber for the new school.",
+            "A storm knocked out power in the northern districts for most of the night.",
+            "The council approved a plan to repair the old stone bridge before the floods.",
+            "Farmers reported an early harvest of apples and pears after a dry summer.",
+            "The museum opened a wing for maritime history with maps and ship models.",
+            "Students planted two hundred trees along the canal path for a school project.",
+            "A new bakery on the high street sold out of bread before nine every morning.",
+            "The lifeboat crew rescued two sailors whose yacht lost its mast in a squall.",
+        ];
+        let menu = "Sections\nHome\nWorld\nBusiness\nMarkets\nTechnology\nScience\nHealth\nSport\nFootball\nTennis\nCulture\nBooks\nMusic\nFilm\nTravel\nFood\nStyle\nOpinion\nLetters\nObituaries\nWeather\nPuzzles\nCrosswords\nPodcasts\nVideo\nPhotos\nArchive\nContact us\nAbout us\nCareers\nAdvertise\nTerms of use\nPrivacy policy\nCookie settings\nAccessibility\nSite map\nHelp centre\nNewsletters\nApps";
+        let background = "The harbour authority was created in 1952 to manage the port, its ferries and the fishing fleet, and it has run the lighthouse on the point since the old keepers retired. Its board is chosen by the three towns on the bay and meets every month in the customs house.";
+        let short = "Listen to this story";
+        let docs: Vec<String> = stories
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut d = String::new();
+                if i < 3 {
+                    d.push_str(menu);
+                    d.push_str("\n\n");
+                }
+                d.push_str(s);
+                if (3..6).contains(&i) {
+                    d.push_str("\n\n");
+                    d.push_str(background);
+                }
+                if i >= 5 {
+                    d.push_str("\n\n");
+                    d.push_str(short);
+                }
+                d.push_str("\n\nCopyright 2024 The Bay Herald. All rights reserved.");
+                d
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            assert!(
+                !out.contains("Crosswords") && !out.contains("Copyright"),
+                "{out:?}"
+            );
+            assert!(out.contains(stories[i]), "{out:?}");
+            if (3..6).contains(&i) {
+                assert!(out.contains(background), "{out:?}");
+            }
+            if i >= 5 {
+                assert!(out.contains(short), "{out:?}");
+            }
+        }
+    }
+
+    #[test]
     fn bar_with_a_count_is_no_headline() {
         // A line found by shingles alone among unique lines is kept as the
         // page's own headline, but not a bar of buttons ending in a count.

@@ -12,7 +12,9 @@
 //! input spec u32 length, bytes (UTF-8): how the inputs were read
 //! groups     u32 count, then per group (sorted by name):
 //!            u32 name length, name bytes (UTF-8), u64 docs, u64 frequent keys
-//! keys       u64 count, then the keys sorted ascending
+//! keys       u64 count, then the keys sorted ascending: the frequent
+//!            features' keys and, under `shingle::near_key`, those one
+//!            document short of the threshold (`Config::near_threshold`)
 //! checksum   u64 xxh3 (seeded) of every byte before it
 //! ```
 
@@ -157,6 +159,8 @@ pub struct Model {
     /// Groups that have at least one frequent feature, by name hash.
     active: HashMap<u64, ()>,
     keys: KeySet,
+    /// Frequent features (the keys also hold the near ones).
+    frequent: usize,
 }
 
 /// The result of cleaning one document.
@@ -237,6 +241,9 @@ pub struct Scratch {
     runs: Vec<crate::detect::Run>,
     keys: Vec<u64>,
     hits: Vec<u32>,
+    near: Vec<u32>,
+    sampled: Vec<u64>,
+    sampled_hits: Vec<u32>,
     matched: Vec<(Feature, u32, u32)>,
     matched_bytes: Vec<(Range<usize>, Feature)>,
 }
@@ -270,11 +277,13 @@ impl Model {
             .filter(|g| g.features > 0)
             .map(|g| (group_hash(&g.name), ()))
             .collect();
+        let frequent = groups.iter().map(|g| g.features as usize).sum();
         Model {
             config,
             groups,
             active,
             keys: KeySet::new(&keys),
+            frequent,
         }
     }
 
@@ -303,12 +312,12 @@ impl Model {
 
     /// Number of frequent features, all groups together.
     pub fn len(&self) -> usize {
-        self.keys.len
+        self.frequent
     }
 
     /// Whether no feature is frequent (nothing will ever be cut).
     pub fn is_empty(&self) -> bool {
-        self.keys.len == 0
+        self.frequent == 0
     }
 
     /// Whether the given word sequence is a frequent feature of `kind` in
@@ -518,8 +527,60 @@ impl Model {
             .compute_with(text, &scratch.words, scratch.tokenizer.odd_gaps());
         let keys = &mut scratch.keys;
         keys.clear();
-        shingle_keys(&scratch.words, self.config.shingle_words, gh, keys);
+        let k = self.config.shingle_words;
+        shingle_keys(&scratch.words, k, gh, keys);
         self.keys.find_all(keys, &mut scratch.hits);
+        // Shingles one document short of the threshold count where they
+        // form a long block on their own. Such a block spans dozens of
+        // shingles, so they are looked up at every `NEAR_STEP`th start
+        // first, then along the whole run around each one found (up to `k`
+        // starts in a row without one, where a run ends).
+        let near = &mut scratch.near;
+        near.clear();
+        let sampled = &mut scratch.sampled;
+        sampled.clear();
+        sampled.extend(
+            keys.iter()
+                .step_by(NEAR_STEP)
+                .map(|&key| crate::shingle::near_key(key)),
+        );
+        self.keys.find_all(sampled, &mut scratch.sampled_hits);
+        let is_near = |q: usize| self.keys.contains(crate::shingle::near_key(keys[q]));
+        for &h in &scratch.sampled_hits {
+            let p = h as usize * NEAR_STEP;
+            if near.last().is_some_and(|&l| l as usize >= p) {
+                continue;
+            }
+            let floor = near.last().map_or(0, |&l| l as usize + 1);
+            let mut left = p;
+            let mut q = p;
+            while q > floor && q + k > left {
+                q -= 1;
+                if is_near(q) {
+                    left = q;
+                }
+            }
+            near.extend((left..p).filter(|&q| is_near(q)).map(|q| q as u32));
+            near.push(p as u32);
+            let (mut last, mut q) = (p, p + 1);
+            while q < keys.len() && q <= last + k {
+                if is_near(q) {
+                    near.push(q as u32);
+                    last = q;
+                }
+                q += 1;
+            }
+        }
+        if !near.is_empty() {
+            long_runs(
+                &mut scratch.hits,
+                &scratch.near,
+                k,
+                crate::shingle::NEAR_RUN,
+                &scratch.words,
+                &scratch.gaps,
+            );
+        }
         let doc = Doc {
             text,
             words: &scratch.words,
@@ -637,6 +698,80 @@ impl Model {
         }
         Ok(Model::from_parts(config, groups, keys))
     }
+}
+
+/// Near shingles are first looked up at every `NEAR_STEP`th start (see
+/// [`Model::find`]).
+const NEAR_STEP: usize = 4;
+
+/// Add to `hits` (ascending shingle starts) those of `near` that form, on
+/// their own, a run of overlapping shingles covering at least `min_words`
+/// words of menus, lists or bars rather than prose (see [`menu_like`]).
+/// Near shingles next to frequent ones do not count towards the length: a
+/// page's own headline, listed in 3 other pages, sits next to the site's
+/// header. And a paragraph a newsroom repeats in a few follow-up stories,
+/// or the text of a story published three times, is not a template.
+fn long_runs(
+    hits: &mut Vec<u32>,
+    near: &[u32],
+    k: usize,
+    min_words: usize,
+    words: &[Word],
+    gaps: &crate::shingle::Gaps,
+) {
+    let k = k as u32;
+    let before = hits.len();
+    let mut start = 0;
+    while start < near.len() {
+        let mut end = start + 1;
+        while end < near.len() && near[end] <= near[end - 1] + k {
+            end += 1;
+        }
+        let (from, to) = (near[start] as usize, (near[end - 1] + k) as usize);
+        if to - from >= min_words && menu_like(words, gaps, from, to) {
+            hits.extend_from_slice(&near[start..end]);
+        }
+        start = end;
+    }
+    if hits.len() > before {
+        hits.sort_unstable();
+    }
+}
+
+/// Whether words `[from, to)` hold more short pieces (menu items, links)
+/// than sentences, counted two ways: between boundaries, where a piece of
+/// fewer than 5 words is short and a longer one ending a sentence is a
+/// sentence (in hard-wrapped text a line break is no boundary); and at
+/// line breaks too, but those before a lowercase word (menus make a page
+/// look hard-wrapped), where a piece ending a sentence is one, a piece of
+/// numbers alone (`1.` before a numbered item) counts neither, and another
+/// under 5 words is short.
+fn menu_like(words: &[Word], gaps: &crate::shingle::Gaps, from: usize, to: usize) -> bool {
+    let weak = |piece: &[Word]| piece.iter().all(|w| crate::shingle::weak(w.hash));
+    let (mut by_boundary, mut by_line) = (0i64, 0i64);
+    let (mut last_boundary, mut last_line) = (from, from);
+    for i in from + 1..to {
+        if gaps.boundary(i) {
+            if i - last_boundary < 5 {
+                by_boundary += 1;
+            } else if gaps.sentence_end(i) {
+                by_boundary -= 1;
+            }
+            last_boundary = i;
+        }
+        // A line break before a lowercase word only wraps a sentence.
+        let item = gaps.upper_after(i) || crate::shingle::weak(words[i].hash);
+        if gaps.boundary(i) || gaps.newline(i) && item {
+            if weak(&words[last_line..i]) {
+            } else if gaps.sentence_end(i) {
+                by_line -= 1;
+            } else if i - last_line < 5 {
+                by_line += 1;
+            }
+            last_line = i;
+        }
+    }
+    by_boundary > 0 || by_line > 0
 }
 
 struct Cursor<'a> {

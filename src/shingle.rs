@@ -83,6 +83,24 @@ pub fn key(group: u64, kind: Feature, h: u64) -> u64 {
     }
 }
 
+/// The key under which a model keeps feature key `k` when its document
+/// frequency is one short of the threshold ([`crate::Config::near_threshold`]):
+/// only shingles are looked up so, and only long runs of them count.
+#[inline]
+pub fn near_key(k: u64) -> u64 {
+    let n = k ^ 0x6e65_6172_5f6b_6579;
+    if n == 0 {
+        1
+    } else {
+        n
+    }
+}
+
+/// Shortest block, in words, that shingles one page short of the threshold
+/// may form: a long menu or a carousel of captions in 3 of a site's pages
+/// is a template; a page's own headline listed in 3 others is short.
+pub const NEAR_RUN: usize = 40;
+
 /// Polynomial hash of a sequence of words, tagged with its length.
 #[inline]
 pub fn seq_hash(words: &[Word]) -> u64 {

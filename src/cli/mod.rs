@@ -268,7 +268,8 @@ struct RunArgs {
 #[derive(Args, Debug)]
 struct LearnArgs {
     /// A block is boilerplate when at least this many documents of its group
-    /// contain it.
+    /// contain it (a menu or list of 40 words or more: one document fewer,
+    /// when that is still 3 or more).
     #[arg(long, default_value_t = 4)]
     min_docs: u64,
     /// ... and at least this share of its group's documents.
