@@ -10,10 +10,11 @@
 use super::report::{human, Stats};
 use boilercut::shingle::group_hash;
 use boilercut::{Explained, Kinds, Model};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Distinct removed blocks followed per site (the first ones seen; a block
@@ -85,38 +86,110 @@ impl std::hash::Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
+/// A set of 64-bit keys that one thread (the merge) adds to while others
+/// (the workers) read it, without a lock: open addressing over atomic
+/// slots, each key written once into an empty slot. A reader that misses a
+/// key being added sees a smaller set than the merge holds, which costs
+/// it work but never changes the report (see [`SharedInner`]). It stops
+/// taking keys at half full. Key 0 marks an empty slot and is kept as 1
+/// (two keys out of 2^64 are one).
+struct AtomicSet {
+    slots: Box<[AtomicU64]>,
+    /// Keys added (only the merge adds).
+    len: AtomicUsize,
+}
+
+impl AtomicSet {
+    /// A set for about `n` keys.
+    fn with_capacity(n: usize) -> AtomicSet {
+        let cap = (2 * n).clamp(16, 1 << 20).next_power_of_two();
+        AtomicSet {
+            slots: (0..cap).map(|_| AtomicU64::new(0)).collect(),
+            len: AtomicUsize::new(0),
+        }
+    }
+
+    fn contains(&self, k: u64) -> bool {
+        let k = k.max(1);
+        let mask = self.slots.len() - 1;
+        let mut i = k as usize & mask;
+        loop {
+            match self.slots[i].load(Ordering::Relaxed) {
+                0 => return false,
+                s if s == k => return true,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Add `k` (from the one thread that adds).
+    fn insert(&self, k: u64) {
+        let k = k.max(1);
+        let len = self.len.load(Ordering::Relaxed);
+        if 2 * (len + 1) > self.slots.len() {
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = k as usize & mask;
+        loop {
+            match self.slots[i].load(Ordering::Relaxed) {
+                0 => {
+                    self.slots[i].store(k, Ordering::Relaxed);
+                    self.len.store(len + 1, Ordering::Relaxed);
+                    return;
+                }
+                s if s == k => return,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+}
+
 /// What the merge shares with the workers (cheap to clone).
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct Shared(Arc<SharedInner>);
 
-#[derive(Default)]
+/// What a worker may skip because of what the merge already holds. A key
+/// enters a set only while the merge works on chunks before the one a
+/// worker is on, so it is true for that chunk whatever the threads'
+/// timing; a worker that does not see it yet does the work, and the merge
+/// drops the result, as if the set did not exist. (Two lock-free sets: a
+/// lock taken per new site of a chunk by both workers and the merge kept
+/// its cache line moving between the cores.)
 struct SharedInner {
     /// Sites (by group hash) whose SAMPLES sample pages the merge already
-    /// holds: a worker copies no sample for them. A site enters only when
-    /// chunks before the one being worked on filled it, so whatever the
-    /// threads' timing the same samples are kept (a worker that has not
-    /// seen it yet copies a sample that the merge drops, as before).
-    sampled: RwLock<HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>>,
+    /// holds: a worker copies no sample for them.
+    sampled: AtomicSet,
+    /// Blocks (by `block_key`) the merge already follows, so already has
+    /// the text of: a worker copies no text for them (with 10,000 sites of
+    /// a few pages each, nearly every block is new in its chunk, but most
+    /// were met in an earlier chunk of their site).
+    followed: AtomicSet,
     /// Pages learned per site (by group hash), from the model.
     learned: KeyMap<u64>,
 }
 
 impl Shared {
     fn has_samples(&self, gh: u64) -> bool {
-        self.0
-            .sampled
-            .read()
-            .map(|s| s.contains(&gh))
-            .unwrap_or(false)
+        self.0.sampled.contains(gh)
     }
     fn add_samples(&self, gh: u64) {
-        if let Ok(mut s) = self.0.sampled.write() {
-            s.insert(gh);
-        }
+        self.0.sampled.insert(gh);
+    }
+    fn follows(&self, key: u64) -> bool {
+        self.0.followed.contains(key)
+    }
+    fn add_followed(&self, key: u64) {
+        self.0.followed.insert(key);
     }
     fn counts_lines(&self, gh: u64) -> bool {
         lines_counted(gh, self.0.learned.get(&gh).copied().unwrap_or(0))
     }
+}
+
+/// The key of a block (words hash `h`) of a site (group hash `gh`).
+fn block_key(h: u64, gh: u64) -> u64 {
+    boilercut::shingle::fmix64(h ^ gh)
 }
 
 /// At most `n` characters of `s` (trimmed), with `…` when cut.
@@ -229,14 +302,19 @@ struct ChunkSite {
     lines: bool,
 }
 
-/// A block of a chunk: its site, its words hash, the start of its text in the arena
-/// (`Block::text` stays empty until the merge keeps it).
+/// A block of a chunk: its site, its words hash, its text in the arena and
+/// its counts in the chunk. Kept small (48 bytes, half of a [`Block`] with
+/// its `String`): a chunk holds thousands, written by a worker and read
+/// by the merge on another core.
 #[derive(Debug)]
 struct ChunkBlock {
-    site: u32,
     hash: u64,
-    text: Range<u32>,
-    b: Block,
+    bytes: u64,
+    site: u32,
+    text: (u32, u32),
+    docs: u32,
+    thirds: [u32; 3],
+    kinds: Kinds,
 }
 
 /// What the workers gather from one chunk.
@@ -343,35 +421,33 @@ impl ChunkReport {
             let h = e.words_hash;
             let first_in_doc = !self.seen.contains(&h);
             self.seen.push(h);
-            let ix = match self.block_ix.get(&boilercut::shingle::fmix64(h ^ gh)) {
+            let key = block_key(h, gh);
+            let ix = match self.block_ix.get(&key) {
                 Some(&i) => i as usize,
                 None => {
                     let a = self.arena.len() as u32;
-                    let r = &text[e.range.clone()];
-                    let t = r.trim();
-                    // Enough bytes for SHOWN_CHARS + 1 characters: the
-                    // merge shortens the few blocks it keeps (`cut_shown`).
-                    self.arena
-                        .push_str(&t[..floor_char(t, 4 * (SHOWN_CHARS + 1))]);
-                    self.block_ix
-                        .insert(boilercut::shingle::fmix64(h ^ gh), self.blocks.len() as u32);
+                    if !self.shared.follows(key) {
+                        let t = text[e.range.clone()].trim();
+                        // Enough bytes for SHOWN_CHARS + 1 characters: the
+                        // merge shortens the few blocks it keeps (`cut_shown`).
+                        self.arena
+                            .push_str(&t[..floor_char(t, 4 * (SHOWN_CHARS + 1))]);
+                    }
+                    self.block_ix.insert(key, self.blocks.len() as u32);
                     self.blocks.push(ChunkBlock {
-                        site: site_ix,
                         hash: h,
-                        text: a..self.arena.len() as u32,
-                        b: Block {
-                            text: String::new(),
-                            docs: 0,
-                            bytes: 0,
-                            thirds: [0; 3],
-                            kinds: Kinds::default(),
-                        },
+                        bytes: 0,
+                        site: site_ix,
+                        text: (a, self.arena.len() as u32),
+                        docs: 0,
+                        thirds: [0; 3],
+                        kinds: Kinds::default(),
                     });
                     self.blocks.len() - 1
                 }
             };
-            let b = &mut self.blocks[ix].b;
-            b.docs += u64::from(first_in_doc);
+            let b = &mut self.blocks[ix];
+            b.docs += u32::from(first_in_doc);
             b.bytes += e.range.len() as u64;
             b.thirds[third(&e.range, text.len())] += 1;
             b.kinds = b.kinds.union(e.kinds);
@@ -519,7 +595,8 @@ impl RunReport {
             sites: Vec::new(),
             site_ix: KeyMap::default(),
             shared: Shared(Arc::new(SharedInner {
-                sampled: RwLock::default(),
+                sampled: AtomicSet::with_capacity(model.groups().len()),
+                followed: AtomicSet::with_capacity(model.groups().len() * BLOCKS_KEPT),
                 learned: model
                     .groups()
                     .iter()
@@ -610,19 +687,27 @@ impl RunReport {
         // so capped lists fill the same way whatever the threads.
         for cb in c.blocks {
             let site = &mut self.sites[ix[cb.site as usize]];
-            let b = cb.b;
+            let b = &cb;
             if let Some(i) = site.hashes.iter().position(|&h| h == cb.hash) {
                 let have = &mut site.blocks[i];
-                have.docs += b.docs;
+                have.docs += u64::from(b.docs);
                 have.bytes += b.bytes;
                 for t in 0..3 {
-                    have.thirds[t] += b.thirds[t];
+                    have.thirds[t] += u64::from(b.thirds[t]);
                 }
                 have.kinds = have.kinds.union(b.kinds);
             } else if site.blocks.len() < BLOCKS_KEPT {
-                let text = cut_shown(&c.arena[cb.text.start as usize..cb.text.end as usize]);
-                site.blocks.push(Block { text, ..b });
+                let text = cut_shown(&c.arena[cb.text.0 as usize..cb.text.1 as usize]);
+                site.blocks.push(Block {
+                    text,
+                    docs: u64::from(b.docs),
+                    bytes: b.bytes,
+                    thirds: b.thirds.map(u64::from),
+                    kinds: b.kinds,
+                });
                 site.hashes.push(cb.hash);
+                self.shared
+                    .add_followed(block_key(cb.hash, c.sites[cb.site as usize].gh));
             } else {
                 site.untracked_blocks += b.bytes;
             }
