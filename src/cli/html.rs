@@ -218,13 +218,16 @@ fn nth_char(s: &str, n: usize) -> Option<usize> {
     s.char_indices().nth(n).map(|c| c.0)
 }
 
-/// A block's text as shown: at most SHOWN_CHARS characters of `t`, with
-/// `…` when cut. `t` is trimmed, and holds either the whole block or at
-/// least SHOWN_CHARS + 1 of its characters.
-fn cut_shown(t: &str) -> String {
+/// Append a block's text as shown to `dst`: at most SHOWN_CHARS characters
+/// of `t`, with `…` when cut. `t` is trimmed, and holds either the whole
+/// block or at least SHOWN_CHARS + 1 of its characters.
+fn push_shown(dst: &mut String, t: &str) {
     match nth_char(t, SHOWN_CHARS) {
-        Some(i) => with_ellipsis(&t[..i]),
-        None => t.to_string(),
+        Some(i) => {
+            dst.push_str(&t[..i]);
+            dst.push('…');
+        }
+        None => dst.push_str(t),
     }
 }
 
@@ -236,23 +239,40 @@ fn floor_char(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// A block the run follows; its text (as shown) is in [`RunReport::texts`].
 #[derive(Clone, Debug)]
 struct Block {
-    text: String,
+    text: Range<usize>,
     docs: u64,
     bytes: u64,
     thirds: [u64; 3],
     kinds: Kinds,
 }
 
+/// A sample page the run keeps: its text and removed spans are in
+/// [`RunReport::texts`] and [`RunReport::spans`].
 #[derive(Clone, Debug)]
 struct Sample {
+    at: Place,
+    text: Range<usize>,
+    /// Removed ranges of the text, with their kinds.
+    spans: Range<usize>,
+    /// Bytes of the page cut off before the text.
+    offset: usize,
+    len: usize,
+}
+
+/// A sample page of a chunk, its text in the chunk's arena and its spans
+/// in the chunk's `spans`: one list for the chunk, not one per site (the
+/// run copies the few it keeps into its own arena, so that what a worker
+/// allocates is freed with its chunk, not kept for the run).
+#[derive(Debug)]
+struct ChunkSample {
+    site: u32,
     /// (source, line in chunk), made a place by the consumer.
     at: Place,
-    text: String,
-    /// Removed ranges of `text`, with their kinds.
-    spans: Vec<(Range<usize>, Kinds)>,
-    /// Bytes of the page cut off before `text`.
+    text: (u32, u32),
+    spans: (u32, u32),
     offset: usize,
     len: usize,
 }
@@ -295,7 +315,8 @@ struct ChunkSite {
     /// Its name in the arena.
     name: Range<u32>,
     gh: u64,
-    samples: Vec<Sample>,
+    /// Sample pages of the site in the chunk.
+    samples: u8,
     /// The merge has this site's samples already (from earlier chunks).
     sampled: bool,
     /// Its kept lines are counted ([`lines_counted`]).
@@ -324,6 +345,8 @@ pub struct ChunkReport {
     /// Blocks in the order first seen, so merging is in input order.
     blocks: Vec<ChunkBlock>,
     block_ix: KeyMap<u32>,
+    samples: Vec<ChunkSample>,
+    spans: Vec<(Range<u32>, Kinds)>,
     hist: [u64; 11],
     worst: Vec<Worst>,
     docs: u64,
@@ -345,6 +368,8 @@ impl ChunkReport {
             site_ix: KeyMap::with_capacity_and_hasher(bytes / 4096, Default::default()),
             blocks: Vec::with_capacity(bytes / 1024),
             block_ix: KeyMap::with_capacity_and_hasher(bytes / 1024, Default::default()),
+            samples: Vec::new(),
+            spans: Vec::new(),
             hist: [0; 11],
             worst: Vec::with_capacity(WORST + 1),
             docs: 0,
@@ -381,7 +406,7 @@ impl ChunkReport {
                 self.sites.push(ChunkSite {
                     name: a..self.arena.len() as u32,
                     gh,
-                    samples: Vec::new(),
+                    samples: 0,
                     sampled: self.shared.has_samples(gh),
                     lines: self.shared.counts_lines(gh),
                 });
@@ -429,7 +454,7 @@ impl ChunkReport {
                     if !self.shared.follows(key) {
                         let t = text[e.range.clone()].trim();
                         // Enough bytes for SHOWN_CHARS + 1 characters: the
-                        // merge shortens the few blocks it keeps (`cut_shown`).
+                        // merge shortens the few blocks it keeps (`push_shown`).
                         self.arena
                             .push_str(&t[..floor_char(t, 4 * (SHOWN_CHARS + 1))]);
                     }
@@ -453,7 +478,8 @@ impl ChunkReport {
             b.kinds = b.kinds.union(e.kinds);
         }
         let site = &mut self.sites[site_ix as usize];
-        if !site.sampled && site.samples.len() < SAMPLES {
+        if !site.sampled && usize::from(site.samples) < SAMPLES {
+            site.samples += 1;
             let first = why[0].range.start;
             // Start a little before the first block, at a line start (or
             // a space) so that no word is cut.
@@ -468,19 +494,23 @@ impl ChunkReport {
                 start = 0;
             }
             let end = floor_char(text, start + SAMPLE_BYTES);
-            let spans = why
-                .iter()
-                .filter(|e| e.range.start < end && e.range.end > start)
-                .map(|e| {
-                    let s = e.range.start.max(start) - start;
-                    let t = floor_char(text, e.range.end.min(end)) - start;
-                    (s..t, e.kinds)
-                })
-                .collect();
-            site.samples.push(Sample {
+            let s0 = self.spans.len() as u32;
+            self.spans.extend(
+                why.iter()
+                    .filter(|e| e.range.start < end && e.range.end > start)
+                    .map(|e| {
+                        let s = e.range.start.max(start) - start;
+                        let t = floor_char(text, e.range.end.min(end)) - start;
+                        (s as u32..t as u32, e.kinds)
+                    }),
+            );
+            let a = self.arena.len() as u32;
+            self.arena.push_str(&text[start..end]);
+            self.samples.push(ChunkSample {
+                site: site_ix,
                 at,
-                text: text[start..end].to_string(),
-                spans,
+                text: (a, self.arena.len() as u32),
+                spans: (s0, self.spans.len() as u32),
                 offset: start,
                 len: text.len(),
             });
@@ -579,6 +609,12 @@ pub struct RunReport {
     sites: Vec<SiteAcc>,
     site_ix: KeyMap<u32>,
     shared: Shared,
+    /// The text of the blocks followed and of the sample pages: one arena
+    /// for the run, not a `String` each (100,000 allocations kept to the
+    /// end, at 10,000 sites, grew the heaps a page at a time).
+    texts: String,
+    /// The removed spans of the sample pages.
+    spans: Vec<(Range<usize>, Kinds)>,
     hist: [u64; 11],
     worst: Vec<Worst>,
     docs: u64,
@@ -603,6 +639,13 @@ impl RunReport {
                     .map(|g| (group_hash(&g.name), g.docs))
                     .collect(),
             })),
+            // Room for what the sites can keep (virtual memory: the pages
+            // are touched as it fills), so that it rarely grows by copying.
+            texts: String::with_capacity(
+                (model.groups().len() * (SAMPLES * SAMPLE_BYTES + BLOCKS_KEPT * SHOWN_CHARS))
+                    .min(256 << 20),
+            ),
+            spans: Vec::new(),
             hist: [0; 11],
             worst: Vec::new(),
             docs: 0,
@@ -697,9 +740,13 @@ impl RunReport {
                 }
                 have.kinds = have.kinds.union(b.kinds);
             } else if site.blocks.len() < BLOCKS_KEPT {
-                let text = cut_shown(&c.arena[cb.text.0 as usize..cb.text.1 as usize]);
+                let a = self.texts.len();
+                push_shown(
+                    &mut self.texts,
+                    &c.arena[cb.text.0 as usize..cb.text.1 as usize],
+                );
                 site.blocks.push(Block {
-                    text,
+                    text: a..self.texts.len(),
                     docs: u64::from(b.docs),
                     bytes: b.bytes,
                     thirds: b.thirds.map(u64::from),
@@ -712,21 +759,37 @@ impl RunReport {
                 site.untracked_blocks += b.bytes;
             }
         }
-        let mut thresholds = Vec::with_capacity(c.sites.len());
-        for (cs, &i) in c.sites.into_iter().zip(&ix) {
-            let site = &mut self.sites[i];
-            thresholds.push(site.threshold.saturating_sub(1).max(2));
-            let had = site.samples.len();
-            for mut s in cs.samples {
-                if site.samples.len() < SAMPLES {
-                    fix(&mut s.at);
-                    site.samples.push(s);
-                }
+        for cs in c.samples {
+            let site = &mut self.sites[ix[cs.site as usize]];
+            if site.samples.len() >= SAMPLES {
+                continue;
             }
-            if had < SAMPLES && site.samples.len() == SAMPLES {
-                self.shared.add_samples(cs.gh);
+            let mut at = cs.at;
+            fix(&mut at);
+            let t = self.texts.len();
+            self.texts
+                .push_str(&c.arena[cs.text.0 as usize..cs.text.1 as usize]);
+            let s0 = self.spans.len();
+            self.spans.extend(
+                c.spans[cs.spans.0 as usize..cs.spans.1 as usize]
+                    .iter()
+                    .map(|(r, k)| (r.start as usize..r.end as usize, *k)),
+            );
+            site.samples.push(Sample {
+                at,
+                text: t..self.texts.len(),
+                spans: s0..self.spans.len(),
+                offset: cs.offset,
+                len: cs.len,
+            });
+            if site.samples.len() == SAMPLES {
+                self.shared.add_samples(c.sites[cs.site as usize].gh);
             }
         }
+        let thresholds: Vec<u64> = ix
+            .iter()
+            .map(|&i| self.sites[i].threshold.saturating_sub(1).max(2))
+            .collect();
         for (site_ix, key, text) in c.lines {
             let full = self.lines.len() >= LINE_CAP;
             let n = match self.lines.entry(key) {
@@ -916,9 +979,15 @@ pub fn site_order(stats: &Stats) -> Vec<(&String, &super::report::GroupStats)> {
     v
 }
 
-fn blocks_of(site: &SiteAcc) -> Vec<&Block> {
-    let mut v: Vec<&Block> = site.blocks.iter().collect();
-    v.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.text.cmp(&b.text)));
+/// The blocks of a site shown, with their text: most bytes first, then by
+/// text.
+fn blocks_of<'a>(site: &'a SiteAcc, texts: &'a str) -> Vec<(&'a Block, &'a str)> {
+    let mut v: Vec<(&Block, &str)> = site
+        .blocks
+        .iter()
+        .map(|b| (b, &texts[b.text.clone()]))
+        .collect();
+    v.sort_by(|a, b| b.0.bytes.cmp(&a.0.bytes).then(a.1.cmp(b.1)));
     v.truncate(BLOCKS_SHOWN);
     v
 }
@@ -967,11 +1036,11 @@ impl RunReport {
                     let o = &mut o.detail;
                     o.insert("threshold".into(), json!(site.threshold));
                     o.insert("learned_docs".into(), json!(site.learned));
-                    o.insert("blocks".into(), blocks_of(site)
+                    o.insert("blocks".into(), blocks_of(site, &self.texts)
                         .iter()
-                        .map(|b| {
+                        .map(|&(b, text)| {
                             json!({
-                                "text": b.text, "pages": b.docs, "share_of_pages": b.docs as f64 / g.docs.max(1) as f64,
+                                "text": text, "pages": b.docs, "share_of_pages": b.docs as f64 / g.docs.max(1) as f64,
                                 "bytes": b.bytes, "where": {"start": b.thirds[0], "middle": b.thirds[1], "end": b.thirds[2]},
                                 "kinds": b.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
                             })
@@ -1189,12 +1258,12 @@ impl RunReport {
                 site.learned
             );
             h.push_str("<table class=blocks><tr><th>block</th><th>pages with this text</th><th>bytes removed</th><th>where</th><th>why: features matched</th></tr>");
-            for b in blocks_of(site) {
+            for (b, text) in blocks_of(site, &self.texts) {
                 let w = (0..3).max_by_key(|&t| (b.thirds[t], 3 - t)).unwrap_or(0);
                 let _ = write!(
                     h,
                     "<tr><td class=t>{}</td><td>{} ({:.0}%)</td><td>{}</td><td>{}</td><td>{} (df ≥ {})</td></tr>",
-                    esc(&b.text),
+                    esc(text),
                     b.docs,
                     pct(b.docs, g.docs),
                     human(b.bytes),
@@ -1225,7 +1294,7 @@ impl RunReport {
                 h.push_str("</table>");
             }
             for smp in &site.samples {
-                sample(&mut h, smp);
+                sample(&mut h, smp, &self.texts, &self.spans);
             }
             h.push_str("</details>");
         }
@@ -1248,33 +1317,34 @@ fn bar(share: f64) -> String {
     )
 }
 
-fn sample(h: &mut String, s: &Sample) {
+fn sample(h: &mut String, s: &Sample, texts: &str, spans: &[(Range<usize>, Kinds)]) {
+    let text = &texts[s.text.clone()];
     let _ = write!(
         h,
         "<div class=sample><div class=where>{} · {} bytes{}</div><pre>",
         esc(&place_text(&s.at)),
         s.len,
-        if s.offset > 0 || s.offset + s.text.len() < s.len {
-            format!(" (bytes {}–{} shown)", s.offset, s.offset + s.text.len())
+        if s.offset > 0 || s.offset + text.len() < s.len {
+            format!(" (bytes {}–{} shown)", s.offset, s.offset + text.len())
         } else {
             String::new()
         }
     );
     let mut at = 0;
-    for (r, k) in &s.spans {
+    for (r, k) in &spans[s.spans.clone()] {
         if r.start < at {
             continue;
         }
-        h.push_str(&esc(&s.text[at..r.start]));
+        h.push_str(&esc(&text[at..r.start]));
         let _ = write!(
             h,
             "<mark title=\"{}\">{}</mark>",
             esc(&kinds_text(*k)),
-            esc(&s.text[r.clone()])
+            esc(&text[r.clone()])
         );
         at = r.end;
     }
-    h.push_str(&esc(&s.text[at..]));
+    h.push_str(&esc(&text[at..]));
     h.push_str("</pre></div>");
 }
 
