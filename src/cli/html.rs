@@ -192,6 +192,11 @@ fn block_key(h: u64, gh: u64) -> u64 {
     boilercut::shingle::fmix64(h ^ gh)
 }
 
+/// The key that says the merge follows BLOCKS_KEPT blocks of a site.
+fn full_key(gh: u64) -> u64 {
+    boilercut::shingle::fmix64(gh ^ 0x6675_6c6c_5f73_6974)
+}
+
 /// At most `n` characters of `s` (trimmed), with `…` when cut.
 fn shorten(s: &str, n: usize) -> String {
     let s = s.trim();
@@ -319,32 +324,37 @@ struct ChunkSite {
     samples: u8,
     /// The merge has this site's samples already (from earlier chunks).
     sampled: bool,
+    /// The merge follows BLOCKS_KEPT blocks of this site already.
+    full: bool,
     /// Its kept lines are counted ([`lines_counted`]).
     lines: bool,
 }
 
-/// A block of a chunk: its site, its words hash, its text in the arena and
-/// its counts in the chunk. Kept small (48 bytes, half of a [`Block`] with
-/// its `String`): a chunk holds thousands, written by a worker and read
-/// by the merge on another core.
+/// A removed block of a page of a chunk: its site, its words hash, its
+/// counts, and its text in the arena when the merge may need it (not
+/// when the merge follows it already, or follows BLOCKS_KEPT blocks of the
+/// site). One per block met, in input order, without a table of the chunk's
+/// blocks: with 10,000 sites nearly every block is new in its chunk, so
+/// the table held as many entries as there were blocks, and the merge
+/// sums the counts in its own short list of the site anyway.
 #[derive(Debug)]
-struct ChunkBlock {
+struct ChunkHit {
     hash: u64,
     bytes: u64,
     site: u32,
     text: (u32, u32),
-    docs: u32,
-    thirds: [u32; 3],
     kinds: Kinds,
+    third: u8,
+    /// The first block of these words in its page.
+    first: bool,
 }
 
 /// What the workers gather from one chunk.
 pub struct ChunkReport {
     sites: Vec<ChunkSite>,
     site_ix: KeyMap<u32>,
-    /// Blocks in the order first seen, so merging is in input order.
-    blocks: Vec<ChunkBlock>,
-    block_ix: KeyMap<u32>,
+    /// Blocks in input order.
+    hits: Vec<ChunkHit>,
     samples: Vec<ChunkSample>,
     spans: Vec<(Range<u32>, Kinds)>,
     hist: [u64; 11],
@@ -366,8 +376,7 @@ impl ChunkReport {
         ChunkReport {
             sites: Vec::with_capacity(bytes / 4096),
             site_ix: KeyMap::with_capacity_and_hasher(bytes / 4096, Default::default()),
-            blocks: Vec::with_capacity(bytes / 1024),
-            block_ix: KeyMap::with_capacity_and_hasher(bytes / 1024, Default::default()),
+            hits: Vec::with_capacity(bytes / 1024),
             samples: Vec::new(),
             spans: Vec::new(),
             hist: [0; 11],
@@ -408,6 +417,7 @@ impl ChunkReport {
                     gh,
                     samples: 0,
                     sampled: self.shared.has_samples(gh),
+                    full: self.shared.follows(full_key(gh)),
                     lines: self.shared.counts_lines(gh),
                 });
                 self.site_ix.insert(gh, i);
@@ -442,40 +452,28 @@ impl ChunkReport {
             self.worst.truncate(WORST);
         }
         self.seen.clear();
+        let full = self.sites[site_ix as usize].full;
         for e in why {
             let h = e.words_hash;
             let first_in_doc = !self.seen.contains(&h);
             self.seen.push(h);
-            let key = block_key(h, gh);
-            let ix = match self.block_ix.get(&key) {
-                Some(&i) => i as usize,
-                None => {
-                    let a = self.arena.len() as u32;
-                    if !self.shared.follows(key) {
-                        let t = text[e.range.clone()].trim();
-                        // Enough bytes for SHOWN_CHARS + 1 characters: the
-                        // merge shortens the few blocks it keeps (`push_shown`).
-                        self.arena
-                            .push_str(&t[..floor_char(t, 4 * (SHOWN_CHARS + 1))]);
-                    }
-                    self.block_ix.insert(key, self.blocks.len() as u32);
-                    self.blocks.push(ChunkBlock {
-                        hash: h,
-                        bytes: 0,
-                        site: site_ix,
-                        text: (a, self.arena.len() as u32),
-                        docs: 0,
-                        thirds: [0; 3],
-                        kinds: Kinds::default(),
-                    });
-                    self.blocks.len() - 1
-                }
-            };
-            let b = &mut self.blocks[ix];
-            b.docs += u32::from(first_in_doc);
-            b.bytes += e.range.len() as u64;
-            b.thirds[third(&e.range, text.len())] += 1;
-            b.kinds = b.kinds.union(e.kinds);
+            let a = self.arena.len() as u32;
+            if !full && !self.shared.follows(block_key(h, gh)) {
+                let t = text[e.range.clone()].trim();
+                // Enough bytes for SHOWN_CHARS + 1 characters: the merge
+                // shortens the few blocks it keeps (`push_shown`).
+                self.arena
+                    .push_str(&t[..floor_char(t, 4 * (SHOWN_CHARS + 1))]);
+            }
+            self.hits.push(ChunkHit {
+                hash: h,
+                bytes: e.range.len() as u64,
+                site: site_ix,
+                text: (a, self.arena.len() as u32),
+                kinds: e.kinds,
+                third: third(&e.range, text.len()) as u8,
+                first: first_in_doc,
+            });
         }
         let site = &mut self.sites[site_ix as usize];
         if !site.sampled && usize::from(site.samples) < SAMPLES {
@@ -728,35 +726,37 @@ impl RunReport {
             .collect();
         // Blocks and samples in the order the chunk met them (input order),
         // so capped lists fill the same way whatever the threads.
-        for cb in c.blocks {
-            let site = &mut self.sites[ix[cb.site as usize]];
-            let b = &cb;
-            if let Some(i) = site.hashes.iter().position(|&h| h == cb.hash) {
+        for hit in c.hits {
+            let site = &mut self.sites[ix[hit.site as usize]];
+            if let Some(i) = site.hashes.iter().position(|&h| h == hit.hash) {
                 let have = &mut site.blocks[i];
-                have.docs += u64::from(b.docs);
-                have.bytes += b.bytes;
-                for t in 0..3 {
-                    have.thirds[t] += u64::from(b.thirds[t]);
-                }
-                have.kinds = have.kinds.union(b.kinds);
+                have.docs += u64::from(hit.first);
+                have.bytes += hit.bytes;
+                have.thirds[usize::from(hit.third)] += 1;
+                have.kinds = have.kinds.union(hit.kinds);
             } else if site.blocks.len() < BLOCKS_KEPT {
                 let a = self.texts.len();
                 push_shown(
                     &mut self.texts,
-                    &c.arena[cb.text.0 as usize..cb.text.1 as usize],
+                    &c.arena[hit.text.0 as usize..hit.text.1 as usize],
                 );
+                let mut thirds = [0; 3];
+                thirds[usize::from(hit.third)] = 1;
                 site.blocks.push(Block {
                     text: a..self.texts.len(),
-                    docs: u64::from(b.docs),
-                    bytes: b.bytes,
-                    thirds: b.thirds.map(u64::from),
-                    kinds: b.kinds,
+                    docs: u64::from(hit.first),
+                    bytes: hit.bytes,
+                    thirds,
+                    kinds: hit.kinds,
                 });
-                site.hashes.push(cb.hash);
-                self.shared
-                    .add_followed(block_key(cb.hash, c.sites[cb.site as usize].gh));
+                site.hashes.push(hit.hash);
+                let gh = c.sites[hit.site as usize].gh;
+                self.shared.add_followed(block_key(hit.hash, gh));
+                if site.blocks.len() == BLOCKS_KEPT {
+                    self.shared.add_followed(full_key(gh));
+                }
             } else {
-                site.untracked_blocks += b.bytes;
+                site.untracked_blocks += hit.bytes;
             }
         }
         for cs in c.samples {
