@@ -160,11 +160,11 @@ struct SharedInner {
     /// Sites (by group hash) whose SAMPLES sample pages the merge already
     /// holds: a worker copies no sample for them.
     sampled: AtomicSet,
-    /// Blocks (by `block_key`) the merge already follows, so already has
-    /// the text of: a worker copies no text for them (with 10,000 sites of
-    /// a few pages each, nearly every block is new in its chunk, but most
-    /// were met in an earlier chunk of their site).
-    followed: AtomicSet,
+    /// Sites (by group hash) of which the merge follows BLOCKS_KEPT blocks
+    /// already: a worker copies no block text for them. (A set of every
+    /// block followed, to copy no text for those either, cost more in
+    /// lookups than the copies it saved.)
+    full: AtomicSet,
     /// Pages learned per site (by group hash), from the model.
     learned: KeyMap<u64>,
 }
@@ -176,25 +176,15 @@ impl Shared {
     fn add_samples(&self, gh: u64) {
         self.0.sampled.insert(gh);
     }
-    fn follows(&self, key: u64) -> bool {
-        self.0.followed.contains(key)
+    fn is_full(&self, gh: u64) -> bool {
+        self.0.full.contains(gh)
     }
-    fn add_followed(&self, key: u64) {
-        self.0.followed.insert(key);
+    fn add_full(&self, gh: u64) {
+        self.0.full.insert(gh);
     }
     fn counts_lines(&self, gh: u64) -> bool {
         lines_counted(gh, self.0.learned.get(&gh).copied().unwrap_or(0))
     }
-}
-
-/// The key of a block (words hash `h`) of a site (group hash `gh`).
-fn block_key(h: u64, gh: u64) -> u64 {
-    boilercut::shingle::fmix64(h ^ gh)
-}
-
-/// The key that says the merge follows BLOCKS_KEPT blocks of a site.
-fn full_key(gh: u64) -> u64 {
-    boilercut::shingle::fmix64(gh ^ 0x6675_6c6c_5f73_6974)
 }
 
 /// At most `n` characters of `s` (trimmed), with `…` when cut.
@@ -331,9 +321,8 @@ struct ChunkSite {
 }
 
 /// A removed block of a page of a chunk: its site, its words hash, its
-/// counts, and its text in the arena when the merge may need it (not
-/// when the merge follows it already, or follows BLOCKS_KEPT blocks of the
-/// site). One per block met, in input order, without a table of the chunk's
+/// counts, and its text in the arena when the merge may need it (not when
+/// the merge follows BLOCKS_KEPT blocks of the site). One per block met, in input order, without a table of the chunk's
 /// blocks: with 10,000 sites nearly every block is new in its chunk, so
 /// the table held as many entries as there were blocks, and the merge
 /// sums the counts in its own short list of the site anyway.
@@ -417,7 +406,7 @@ impl ChunkReport {
                     gh,
                     samples: 0,
                     sampled: self.shared.has_samples(gh),
-                    full: self.shared.follows(full_key(gh)),
+                    full: self.shared.is_full(gh),
                     lines: self.shared.counts_lines(gh),
                 });
                 self.site_ix.insert(gh, i);
@@ -458,7 +447,7 @@ impl ChunkReport {
             let first_in_doc = !self.seen.contains(&h);
             self.seen.push(h);
             let a = self.arena.len() as u32;
-            if !full && !self.shared.follows(block_key(h, gh)) {
+            if !full {
                 let t = text[e.range.clone()].trim();
                 // Enough bytes for SHOWN_CHARS + 1 characters: the merge
                 // shortens the few blocks it keeps (`push_shown`).
@@ -630,7 +619,7 @@ impl RunReport {
             site_ix: KeyMap::default(),
             shared: Shared(Arc::new(SharedInner {
                 sampled: AtomicSet::with_capacity(model.groups().len()),
-                followed: AtomicSet::with_capacity(model.groups().len() * BLOCKS_KEPT),
+                full: AtomicSet::with_capacity(model.groups().len()),
                 learned: model
                     .groups()
                     .iter()
@@ -750,10 +739,8 @@ impl RunReport {
                     kinds: hit.kinds,
                 });
                 site.hashes.push(hit.hash);
-                let gh = c.sites[hit.site as usize].gh;
-                self.shared.add_followed(block_key(hit.hash, gh));
                 if site.blocks.len() == BLOCKS_KEPT {
-                    self.shared.add_followed(full_key(gh));
+                    self.shared.add_full(c.sites[hit.site as usize].gh);
                 }
             } else {
                 site.untracked_blocks += hit.bytes;
