@@ -235,7 +235,7 @@ fn floor_char(s: &str, mut i: usize) -> usize {
 }
 
 /// A block the run follows; its text (as shown) is in [`RunReport::texts`].
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 struct Block {
     text: Range<usize>,
     docs: u64,
@@ -575,13 +575,19 @@ impl ChunkReport {
 
 struct SiteAcc {
     /// The blocks followed (at most BLOCKS_KEPT, in the order first met)
-    /// and their words hashes: a short list searched in line costs less
-    /// than a table per site (10,000 sites, most with a few blocks).
-    blocks: Vec<Block>,
-    hashes: Vec<u64>,
+    /// and their words hashes: BLOCKS_KEPT slots of [`RunReport::blocks`]
+    /// and [`RunReport::hashes`] from `slot` (given with the first block),
+    /// `blocks` of them used. A short list searched in line costs less
+    /// than a table per site (10,000 sites, most with a few blocks), and
+    /// slots in two large vectors less than two small ones per site (the
+    /// heaps grew a page at a time as 10,000 sites' lists grew).
+    slot: u32,
+    blocks: u8,
     /// Removed blocks first seen once BLOCKS_KEPT were followed.
     untracked_blocks: u64,
-    samples: Vec<Sample>,
+    /// Its sample pages in [`RunReport::samples`].
+    samples: [u32; SAMPLES],
+    sampled: u8,
     /// Kept lines that reached the near-threshold count: key, text.
     near: Vec<(u64, String)>,
     /// Whether its kept lines are counted ([`lines_counted`]).
@@ -596,6 +602,11 @@ pub struct RunReport {
     sites: Vec<SiteAcc>,
     site_ix: KeyMap<u32>,
     shared: Shared,
+    /// The blocks followed by the sites, and their words hashes (see
+    /// [`SiteAcc::slot`]); the sample pages.
+    blocks: Vec<Block>,
+    hashes: Vec<u64>,
+    samples: Vec<Sample>,
     /// The text of the blocks followed and of the sample pages: one arena
     /// for the run, not a `String` each (100,000 allocations kept to the
     /// end, at 10,000 sites, grew the heaps a page at a time).
@@ -628,6 +639,9 @@ impl RunReport {
             })),
             // Room for what the sites can keep (virtual memory: the pages
             // are touched as it fills), so that it rarely grows by copying.
+            blocks: Vec::new(),
+            hashes: Vec::new(),
+            samples: Vec::new(),
             texts: String::with_capacity(
                 (model.groups().len() * (SAMPLES * SAMPLE_BYTES + BLOCKS_KEPT * SHOWN_CHARS))
                     .min(256 << 20),
@@ -669,10 +683,11 @@ impl RunReport {
                 .max((self.min_fraction * learned as f64).ceil() as u64);
             self.site_ix.insert(gh, self.sites.len() as u32);
             self.sites.push(SiteAcc {
-                blocks: Vec::new(),
-                hashes: Vec::new(),
+                slot: 0,
+                blocks: 0,
                 untracked_blocks: 0,
-                samples: Vec::new(),
+                samples: [0; SAMPLES],
+                sampled: 0,
                 near: Vec::new(),
                 lines: lines_counted(gh, learned),
                 threshold,
@@ -717,13 +732,26 @@ impl RunReport {
         // so capped lists fill the same way whatever the threads.
         for hit in c.hits {
             let site = &mut self.sites[ix[hit.site as usize]];
-            if let Some(i) = site.hashes.iter().position(|&h| h == hit.hash) {
-                let have = &mut site.blocks[i];
+            let (slot, n) = (site.slot as usize, usize::from(site.blocks));
+            if let Some(i) = self.hashes[slot..slot + n]
+                .iter()
+                .position(|&h| h == hit.hash)
+            {
+                let have = &mut self.blocks[slot + i];
                 have.docs += u64::from(hit.first);
                 have.bytes += hit.bytes;
                 have.thirds[usize::from(hit.third)] += 1;
                 have.kinds = have.kinds.union(hit.kinds);
-            } else if site.blocks.len() < BLOCKS_KEPT {
+            } else if n < BLOCKS_KEPT {
+                let slot = if n == 0 {
+                    let at = self.blocks.len();
+                    self.blocks.resize(at + BLOCKS_KEPT, Block::default());
+                    self.hashes.resize(at + BLOCKS_KEPT, 0);
+                    site.slot = at as u32;
+                    at
+                } else {
+                    slot
+                };
                 let a = self.texts.len();
                 push_shown(
                     &mut self.texts,
@@ -731,15 +759,16 @@ impl RunReport {
                 );
                 let mut thirds = [0; 3];
                 thirds[usize::from(hit.third)] = 1;
-                site.blocks.push(Block {
+                self.blocks[slot + n] = Block {
                     text: a..self.texts.len(),
                     docs: u64::from(hit.first),
                     bytes: hit.bytes,
                     thirds,
                     kinds: hit.kinds,
-                });
-                site.hashes.push(hit.hash);
-                if site.blocks.len() == BLOCKS_KEPT {
+                };
+                self.hashes[slot + n] = hit.hash;
+                site.blocks += 1;
+                if n + 1 == BLOCKS_KEPT {
                     self.shared.add_full(c.sites[hit.site as usize].gh);
                 }
             } else {
@@ -748,7 +777,8 @@ impl RunReport {
         }
         for cs in c.samples {
             let site = &mut self.sites[ix[cs.site as usize]];
-            if site.samples.len() >= SAMPLES {
+            let n = usize::from(site.sampled);
+            if n >= SAMPLES {
                 continue;
             }
             let mut at = cs.at;
@@ -762,14 +792,16 @@ impl RunReport {
                     .iter()
                     .map(|(r, k)| (r.start as usize..r.end as usize, *k)),
             );
-            site.samples.push(Sample {
+            site.samples[n] = self.samples.len() as u32;
+            site.sampled += 1;
+            self.samples.push(Sample {
                 at,
                 text: t..self.texts.len(),
                 spans: s0..self.spans.len(),
                 offset: cs.offset,
                 len: cs.len,
             });
-            if site.samples.len() == SAMPLES {
+            if n + 1 == SAMPLES {
                 self.shared.add_samples(c.sites[cs.site as usize].gh);
             }
         }
@@ -968,18 +1000,20 @@ pub fn site_order(stats: &Stats) -> Vec<(&String, &super::report::GroupStats)> {
 
 /// The blocks of a site shown, with their text: most bytes first, then by
 /// text.
-fn blocks_of<'a>(site: &'a SiteAcc, texts: &'a str) -> Vec<(&'a Block, &'a str)> {
-    let mut v: Vec<(&Block, &str)> = site
-        .blocks
-        .iter()
-        .map(|b| (b, &texts[b.text.clone()]))
-        .collect();
+fn blocks_of<'a>(blocks: &'a [Block], texts: &'a str) -> Vec<(&'a Block, &'a str)> {
+    let mut v: Vec<(&Block, &str)> = blocks.iter().map(|b| (b, &texts[b.text.clone()])).collect();
     v.sort_by(|a, b| b.0.bytes.cmp(&a.0.bytes).then(a.1.cmp(b.1)));
     v.truncate(BLOCKS_SHOWN);
     v
 }
 
 impl RunReport {
+    /// The blocks a site follows.
+    fn blocks_of_site(&self, site: &SiteAcc) -> &[Block] {
+        let slot = site.slot as usize;
+        &self.blocks[slot..slot + usize::from(site.blocks)]
+    }
+
     /// Near-threshold kept lines of a site with their final counts.
     fn near_of(&self, site: &SiteAcc) -> Vec<(u64, String)> {
         let mut v: Vec<(u64, String)> = site
@@ -1023,7 +1057,7 @@ impl RunReport {
                     let o = &mut o.detail;
                     o.insert("threshold".into(), json!(site.threshold));
                     o.insert("learned_docs".into(), json!(site.learned));
-                    o.insert("blocks".into(), blocks_of(site, &self.texts)
+                    o.insert("blocks".into(), blocks_of(self.blocks_of_site(site), &self.texts)
                         .iter()
                         .map(|&(b, text)| {
                             json!({
@@ -1245,7 +1279,7 @@ impl RunReport {
                 site.learned
             );
             h.push_str("<table class=blocks><tr><th>block</th><th>pages with this text</th><th>bytes removed</th><th>where</th><th>why: features matched</th></tr>");
-            for (b, text) in blocks_of(site, &self.texts) {
+            for (b, text) in blocks_of(self.blocks_of_site(site), &self.texts) {
                 let w = (0..3).max_by_key(|&t| (b.thirds[t], 3 - t)).unwrap_or(0);
                 let _ = write!(
                     h,
@@ -1280,8 +1314,8 @@ impl RunReport {
                 }
                 h.push_str("</table>");
             }
-            for smp in &site.samples {
-                sample(&mut h, smp, &self.texts, &self.spans);
+            for &i in &site.samples[..usize::from(site.sampled)] {
+                sample(&mut h, &self.samples[i as usize], &self.texts, &self.spans);
             }
             h.push_str("</details>");
         }
