@@ -10,10 +10,11 @@
 use super::report::{human, Stats};
 use boilercut::shingle::group_hash;
 use boilercut::{Explained, Kinds, Model};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Distinct removed blocks followed per site (the first ones seen; a block
@@ -85,34 +86,101 @@ impl std::hash::Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
+/// A set of 64-bit keys that one thread (the merge) adds to while others
+/// (the workers) read it, without a lock: open addressing over atomic
+/// slots, each key written once into an empty slot. A reader that misses a
+/// key being added sees a smaller set than the merge holds, which costs
+/// it work but never changes the report (see [`SharedInner`]). It stops
+/// taking keys at half full. Key 0 marks an empty slot and is kept as 1
+/// (two keys out of 2^64 are one).
+struct AtomicSet {
+    slots: Box<[AtomicU64]>,
+    /// Keys added (only the merge adds).
+    len: AtomicUsize,
+}
+
+impl AtomicSet {
+    /// A set for about `n` keys.
+    fn with_capacity(n: usize) -> AtomicSet {
+        let cap = (2 * n).clamp(16, 1 << 20).next_power_of_two();
+        AtomicSet {
+            slots: (0..cap).map(|_| AtomicU64::new(0)).collect(),
+            len: AtomicUsize::new(0),
+        }
+    }
+
+    fn contains(&self, k: u64) -> bool {
+        let k = k.max(1);
+        let mask = self.slots.len() - 1;
+        let mut i = k as usize & mask;
+        loop {
+            match self.slots[i].load(Ordering::Relaxed) {
+                0 => return false,
+                s if s == k => return true,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Add `k` (from the one thread that adds).
+    fn insert(&self, k: u64) {
+        let k = k.max(1);
+        let len = self.len.load(Ordering::Relaxed);
+        if 2 * (len + 1) > self.slots.len() {
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = k as usize & mask;
+        loop {
+            match self.slots[i].load(Ordering::Relaxed) {
+                0 => {
+                    self.slots[i].store(k, Ordering::Relaxed);
+                    self.len.store(len + 1, Ordering::Relaxed);
+                    return;
+                }
+                s if s == k => return,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+}
+
 /// What the merge shares with the workers (cheap to clone).
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct Shared(Arc<SharedInner>);
 
-#[derive(Default)]
+/// What a worker may skip because of what the merge already holds. A key
+/// enters a set only while the merge works on chunks before the one a
+/// worker is on, so it is true for that chunk whatever the threads'
+/// timing; a worker that does not see it yet does the work, and the merge
+/// drops the result, as if the set did not exist. (Two lock-free sets: a
+/// lock taken per new site of a chunk by both workers and the merge kept
+/// its cache line moving between the cores.)
 struct SharedInner {
     /// Sites (by group hash) whose SAMPLES sample pages the merge already
-    /// holds: a worker copies no sample for them. A site enters only when
-    /// chunks before the one being worked on filled it, so whatever the
-    /// threads' timing the same samples are kept (a worker that has not
-    /// seen it yet copies a sample that the merge drops, as before).
-    sampled: RwLock<HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>>,
+    /// holds: a worker copies no sample for them.
+    sampled: AtomicSet,
+    /// Sites (by group hash) of which the merge follows BLOCKS_KEPT blocks
+    /// already: a worker copies no block text for them. (A set of every
+    /// block followed, to copy no text for those either, cost more in
+    /// lookups than the copies it saved.)
+    full: AtomicSet,
     /// Pages learned per site (by group hash), from the model.
     learned: KeyMap<u64>,
 }
 
 impl Shared {
     fn has_samples(&self, gh: u64) -> bool {
-        self.0
-            .sampled
-            .read()
-            .map(|s| s.contains(&gh))
-            .unwrap_or(false)
+        self.0.sampled.contains(gh)
     }
     fn add_samples(&self, gh: u64) {
-        if let Ok(mut s) = self.0.sampled.write() {
-            s.insert(gh);
-        }
+        self.0.sampled.insert(gh);
+    }
+    fn is_full(&self, gh: u64) -> bool {
+        self.0.full.contains(gh)
+    }
+    fn add_full(&self, gh: u64) {
+        self.0.full.insert(gh);
     }
     fn counts_lines(&self, gh: u64) -> bool {
         lines_counted(gh, self.0.learned.get(&gh).copied().unwrap_or(0))
@@ -145,13 +213,16 @@ fn nth_char(s: &str, n: usize) -> Option<usize> {
     s.char_indices().nth(n).map(|c| c.0)
 }
 
-/// A block's text as shown: at most SHOWN_CHARS characters of `t`, with
-/// `…` when cut. `t` is trimmed, and holds either the whole block or at
-/// least SHOWN_CHARS + 1 of its characters.
-fn cut_shown(t: &str) -> String {
+/// Append a block's text as shown to `dst`: at most SHOWN_CHARS characters
+/// of `t`, with `…` when cut. `t` is trimmed, and holds either the whole
+/// block or at least SHOWN_CHARS + 1 of its characters.
+fn push_shown(dst: &mut String, t: &str) {
     match nth_char(t, SHOWN_CHARS) {
-        Some(i) => with_ellipsis(&t[..i]),
-        None => t.to_string(),
+        Some(i) => {
+            dst.push_str(&t[..i]);
+            dst.push('…');
+        }
+        None => dst.push_str(t),
     }
 }
 
@@ -163,23 +234,40 @@ fn floor_char(s: &str, mut i: usize) -> usize {
     i
 }
 
-#[derive(Clone, Debug)]
+/// A block the run follows; its text (as shown) is in [`RunReport::texts`].
+#[derive(Clone, Debug, Default)]
 struct Block {
-    text: String,
+    text: Range<usize>,
     docs: u64,
     bytes: u64,
     thirds: [u64; 3],
     kinds: Kinds,
 }
 
+/// A sample page the run keeps: its text and removed spans are in
+/// [`RunReport::texts`] and [`RunReport::spans`].
 #[derive(Clone, Debug)]
 struct Sample {
+    at: Place,
+    text: Range<usize>,
+    /// Removed ranges of the text, with their kinds.
+    spans: Range<usize>,
+    /// Bytes of the page cut off before the text.
+    offset: usize,
+    len: usize,
+}
+
+/// A sample page of a chunk, its text in the chunk's arena and its spans
+/// in the chunk's `spans`: one list for the chunk, not one per site (the
+/// run copies the few it keeps into its own arena, so that what a worker
+/// allocates is freed with its chunk, not kept for the run).
+#[derive(Debug)]
+struct ChunkSample {
+    site: u32,
     /// (source, line in chunk), made a place by the consumer.
     at: Place,
-    text: String,
-    /// Removed ranges of `text`, with their kinds.
-    spans: Vec<(Range<usize>, Kinds)>,
-    /// Bytes of the page cut off before `text`.
+    text: (u32, u32),
+    spans: (u32, u32),
     offset: usize,
     len: usize,
 }
@@ -222,30 +310,42 @@ struct ChunkSite {
     /// Its name in the arena.
     name: Range<u32>,
     gh: u64,
-    samples: Vec<Sample>,
+    /// Sample pages of the site in the chunk.
+    samples: u8,
     /// The merge has this site's samples already (from earlier chunks).
     sampled: bool,
+    /// The merge follows BLOCKS_KEPT blocks of this site already.
+    full: bool,
     /// Its kept lines are counted ([`lines_counted`]).
     lines: bool,
 }
 
-/// A block of a chunk: its site, its words hash, the start of its text in the arena
-/// (`Block::text` stays empty until the merge keeps it).
+/// A removed block of a page of a chunk: its site, its words hash, its
+/// counts, and its text in the arena when the merge may need it (not when
+/// the merge follows BLOCKS_KEPT blocks of the site). One per block met, in input order, without a table of the chunk's
+/// blocks: with 10,000 sites nearly every block is new in its chunk, so
+/// the table held as many entries as there were blocks, and the merge
+/// sums the counts in its own short list of the site anyway.
 #[derive(Debug)]
-struct ChunkBlock {
-    site: u32,
+struct ChunkHit {
     hash: u64,
-    text: Range<u32>,
-    b: Block,
+    bytes: u64,
+    site: u32,
+    text: (u32, u32),
+    kinds: Kinds,
+    third: u8,
+    /// The first block of these words in its page.
+    first: bool,
 }
 
 /// What the workers gather from one chunk.
 pub struct ChunkReport {
     sites: Vec<ChunkSite>,
     site_ix: KeyMap<u32>,
-    /// Blocks in the order first seen, so merging is in input order.
-    blocks: Vec<ChunkBlock>,
-    block_ix: KeyMap<u32>,
+    /// Blocks in input order.
+    hits: Vec<ChunkHit>,
+    samples: Vec<ChunkSample>,
+    spans: Vec<(Range<u32>, Kinds)>,
     hist: [u64; 11],
     worst: Vec<Worst>,
     docs: u64,
@@ -265,8 +365,9 @@ impl ChunkReport {
         ChunkReport {
             sites: Vec::with_capacity(bytes / 4096),
             site_ix: KeyMap::with_capacity_and_hasher(bytes / 4096, Default::default()),
-            blocks: Vec::with_capacity(bytes / 1024),
-            block_ix: KeyMap::with_capacity_and_hasher(bytes / 1024, Default::default()),
+            hits: Vec::with_capacity(bytes / 1024),
+            samples: Vec::new(),
+            spans: Vec::new(),
             hist: [0; 11],
             worst: Vec::with_capacity(WORST + 1),
             docs: 0,
@@ -303,8 +404,9 @@ impl ChunkReport {
                 self.sites.push(ChunkSite {
                     name: a..self.arena.len() as u32,
                     gh,
-                    samples: Vec::new(),
+                    samples: 0,
                     sampled: self.shared.has_samples(gh),
+                    full: self.shared.is_full(gh),
                     lines: self.shared.counts_lines(gh),
                 });
                 self.site_ix.insert(gh, i);
@@ -339,45 +441,32 @@ impl ChunkReport {
             self.worst.truncate(WORST);
         }
         self.seen.clear();
+        let full = self.sites[site_ix as usize].full;
         for e in why {
             let h = e.words_hash;
             let first_in_doc = !self.seen.contains(&h);
             self.seen.push(h);
-            let ix = match self.block_ix.get(&boilercut::shingle::fmix64(h ^ gh)) {
-                Some(&i) => i as usize,
-                None => {
-                    let a = self.arena.len() as u32;
-                    let r = &text[e.range.clone()];
-                    let t = r.trim();
-                    // Enough bytes for SHOWN_CHARS + 1 characters: the
-                    // merge shortens the few blocks it keeps (`cut_shown`).
-                    self.arena
-                        .push_str(&t[..floor_char(t, 4 * (SHOWN_CHARS + 1))]);
-                    self.block_ix
-                        .insert(boilercut::shingle::fmix64(h ^ gh), self.blocks.len() as u32);
-                    self.blocks.push(ChunkBlock {
-                        site: site_ix,
-                        hash: h,
-                        text: a..self.arena.len() as u32,
-                        b: Block {
-                            text: String::new(),
-                            docs: 0,
-                            bytes: 0,
-                            thirds: [0; 3],
-                            kinds: Kinds::default(),
-                        },
-                    });
-                    self.blocks.len() - 1
-                }
-            };
-            let b = &mut self.blocks[ix].b;
-            b.docs += u64::from(first_in_doc);
-            b.bytes += e.range.len() as u64;
-            b.thirds[third(&e.range, text.len())] += 1;
-            b.kinds = b.kinds.union(e.kinds);
+            let a = self.arena.len() as u32;
+            if !full {
+                let t = text[e.range.clone()].trim();
+                // Enough bytes for SHOWN_CHARS + 1 characters: the merge
+                // shortens the few blocks it keeps (`push_shown`).
+                self.arena
+                    .push_str(&t[..floor_char(t, 4 * (SHOWN_CHARS + 1))]);
+            }
+            self.hits.push(ChunkHit {
+                hash: h,
+                bytes: e.range.len() as u64,
+                site: site_ix,
+                text: (a, self.arena.len() as u32),
+                kinds: e.kinds,
+                third: third(&e.range, text.len()) as u8,
+                first: first_in_doc,
+            });
         }
         let site = &mut self.sites[site_ix as usize];
-        if !site.sampled && site.samples.len() < SAMPLES {
+        if !site.sampled && usize::from(site.samples) < SAMPLES {
+            site.samples += 1;
             let first = why[0].range.start;
             // Start a little before the first block, at a line start (or
             // a space) so that no word is cut.
@@ -392,19 +481,23 @@ impl ChunkReport {
                 start = 0;
             }
             let end = floor_char(text, start + SAMPLE_BYTES);
-            let spans = why
-                .iter()
-                .filter(|e| e.range.start < end && e.range.end > start)
-                .map(|e| {
-                    let s = e.range.start.max(start) - start;
-                    let t = floor_char(text, e.range.end.min(end)) - start;
-                    (s..t, e.kinds)
-                })
-                .collect();
-            site.samples.push(Sample {
+            let s0 = self.spans.len() as u32;
+            self.spans.extend(
+                why.iter()
+                    .filter(|e| e.range.start < end && e.range.end > start)
+                    .map(|e| {
+                        let s = e.range.start.max(start) - start;
+                        let t = floor_char(text, e.range.end.min(end)) - start;
+                        (s as u32..t as u32, e.kinds)
+                    }),
+            );
+            let a = self.arena.len() as u32;
+            self.arena.push_str(&text[start..end]);
+            self.samples.push(ChunkSample {
+                site: site_ix,
                 at,
-                text: text[start..end].to_string(),
-                spans,
+                text: (a, self.arena.len() as u32),
+                spans: (s0, self.spans.len() as u32),
                 offset: start,
                 len: text.len(),
             });
@@ -482,13 +575,19 @@ impl ChunkReport {
 
 struct SiteAcc {
     /// The blocks followed (at most BLOCKS_KEPT, in the order first met)
-    /// and their words hashes: a short list searched in line costs less
-    /// than a table per site (10,000 sites, most with a few blocks).
-    blocks: Vec<Block>,
-    hashes: Vec<u64>,
+    /// and their words hashes: BLOCKS_KEPT slots of [`RunReport::blocks`]
+    /// and [`RunReport::hashes`] from `slot` (given with the first block),
+    /// `blocks` of them used. A short list searched in line costs less
+    /// than a table per site (10,000 sites, most with a few blocks), and
+    /// slots in two large vectors less than two small ones per site (the
+    /// heaps grew a page at a time as 10,000 sites' lists grew).
+    slot: u32,
+    blocks: u8,
     /// Removed blocks first seen once BLOCKS_KEPT were followed.
     untracked_blocks: u64,
-    samples: Vec<Sample>,
+    /// Its sample pages in [`RunReport::samples`].
+    samples: [u32; SAMPLES],
+    sampled: u8,
     /// Kept lines that reached the near-threshold count: key, text.
     near: Vec<(u64, String)>,
     /// Whether its kept lines are counted ([`lines_counted`]).
@@ -503,6 +602,17 @@ pub struct RunReport {
     sites: Vec<SiteAcc>,
     site_ix: KeyMap<u32>,
     shared: Shared,
+    /// The blocks followed by the sites, and their words hashes (see
+    /// [`SiteAcc::slot`]); the sample pages.
+    blocks: Vec<Block>,
+    hashes: Vec<u64>,
+    samples: Vec<Sample>,
+    /// The text of the blocks followed and of the sample pages: one arena
+    /// for the run, not a `String` each (100,000 allocations kept to the
+    /// end, at 10,000 sites, grew the heaps a page at a time).
+    texts: String,
+    /// The removed spans of the sample pages.
+    spans: Vec<(Range<usize>, Kinds)>,
     hist: [u64; 11],
     worst: Vec<Worst>,
     docs: u64,
@@ -519,13 +629,24 @@ impl RunReport {
             sites: Vec::new(),
             site_ix: KeyMap::default(),
             shared: Shared(Arc::new(SharedInner {
-                sampled: RwLock::default(),
+                sampled: AtomicSet::with_capacity(model.groups().len()),
+                full: AtomicSet::with_capacity(model.groups().len()),
                 learned: model
                     .groups()
                     .iter()
                     .map(|g| (group_hash(&g.name), g.docs))
                     .collect(),
             })),
+            // Room for what the sites can keep (virtual memory: the pages
+            // are touched as it fills), so that it rarely grows by copying.
+            blocks: Vec::new(),
+            hashes: Vec::new(),
+            samples: Vec::new(),
+            texts: String::with_capacity(
+                (model.groups().len() * (SAMPLES * SAMPLE_BYTES + BLOCKS_KEPT * SHOWN_CHARS))
+                    .min(256 << 20),
+            ),
+            spans: Vec::new(),
             hist: [0; 11],
             worst: Vec::new(),
             docs: 0,
@@ -562,10 +683,11 @@ impl RunReport {
                 .max((self.min_fraction * learned as f64).ceil() as u64);
             self.site_ix.insert(gh, self.sites.len() as u32);
             self.sites.push(SiteAcc {
-                blocks: Vec::new(),
-                hashes: Vec::new(),
+                slot: 0,
+                blocks: 0,
                 untracked_blocks: 0,
-                samples: Vec::new(),
+                samples: [0; SAMPLES],
+                sampled: 0,
                 near: Vec::new(),
                 lines: lines_counted(gh, learned),
                 threshold,
@@ -608,40 +730,85 @@ impl RunReport {
             .collect();
         // Blocks and samples in the order the chunk met them (input order),
         // so capped lists fill the same way whatever the threads.
-        for cb in c.blocks {
-            let site = &mut self.sites[ix[cb.site as usize]];
-            let b = cb.b;
-            if let Some(i) = site.hashes.iter().position(|&h| h == cb.hash) {
-                let have = &mut site.blocks[i];
-                have.docs += b.docs;
-                have.bytes += b.bytes;
-                for t in 0..3 {
-                    have.thirds[t] += b.thirds[t];
+        for hit in c.hits {
+            let site = &mut self.sites[ix[hit.site as usize]];
+            let (slot, n) = (site.slot as usize, usize::from(site.blocks));
+            if let Some(i) = self.hashes[slot..slot + n]
+                .iter()
+                .position(|&h| h == hit.hash)
+            {
+                let have = &mut self.blocks[slot + i];
+                have.docs += u64::from(hit.first);
+                have.bytes += hit.bytes;
+                have.thirds[usize::from(hit.third)] += 1;
+                have.kinds = have.kinds.union(hit.kinds);
+            } else if n < BLOCKS_KEPT {
+                let slot = if n == 0 {
+                    let at = self.blocks.len();
+                    self.blocks.resize(at + BLOCKS_KEPT, Block::default());
+                    self.hashes.resize(at + BLOCKS_KEPT, 0);
+                    site.slot = at as u32;
+                    at
+                } else {
+                    slot
+                };
+                let a = self.texts.len();
+                push_shown(
+                    &mut self.texts,
+                    &c.arena[hit.text.0 as usize..hit.text.1 as usize],
+                );
+                let mut thirds = [0; 3];
+                thirds[usize::from(hit.third)] = 1;
+                self.blocks[slot + n] = Block {
+                    text: a..self.texts.len(),
+                    docs: u64::from(hit.first),
+                    bytes: hit.bytes,
+                    thirds,
+                    kinds: hit.kinds,
+                };
+                self.hashes[slot + n] = hit.hash;
+                site.blocks += 1;
+                if n + 1 == BLOCKS_KEPT {
+                    self.shared.add_full(c.sites[hit.site as usize].gh);
                 }
-                have.kinds = have.kinds.union(b.kinds);
-            } else if site.blocks.len() < BLOCKS_KEPT {
-                let text = cut_shown(&c.arena[cb.text.start as usize..cb.text.end as usize]);
-                site.blocks.push(Block { text, ..b });
-                site.hashes.push(cb.hash);
             } else {
-                site.untracked_blocks += b.bytes;
+                site.untracked_blocks += hit.bytes;
             }
         }
-        let mut thresholds = Vec::with_capacity(c.sites.len());
-        for (cs, &i) in c.sites.into_iter().zip(&ix) {
-            let site = &mut self.sites[i];
-            thresholds.push(site.threshold.saturating_sub(1).max(2));
-            let had = site.samples.len();
-            for mut s in cs.samples {
-                if site.samples.len() < SAMPLES {
-                    fix(&mut s.at);
-                    site.samples.push(s);
-                }
+        for cs in c.samples {
+            let site = &mut self.sites[ix[cs.site as usize]];
+            let n = usize::from(site.sampled);
+            if n >= SAMPLES {
+                continue;
             }
-            if had < SAMPLES && site.samples.len() == SAMPLES {
-                self.shared.add_samples(cs.gh);
+            let mut at = cs.at;
+            fix(&mut at);
+            let t = self.texts.len();
+            self.texts
+                .push_str(&c.arena[cs.text.0 as usize..cs.text.1 as usize]);
+            let s0 = self.spans.len();
+            self.spans.extend(
+                c.spans[cs.spans.0 as usize..cs.spans.1 as usize]
+                    .iter()
+                    .map(|(r, k)| (r.start as usize..r.end as usize, *k)),
+            );
+            site.samples[n] = self.samples.len() as u32;
+            site.sampled += 1;
+            self.samples.push(Sample {
+                at,
+                text: t..self.texts.len(),
+                spans: s0..self.spans.len(),
+                offset: cs.offset,
+                len: cs.len,
+            });
+            if n + 1 == SAMPLES {
+                self.shared.add_samples(c.sites[cs.site as usize].gh);
             }
         }
+        let thresholds: Vec<u64> = ix
+            .iter()
+            .map(|&i| self.sites[i].threshold.saturating_sub(1).max(2))
+            .collect();
         for (site_ix, key, text) in c.lines {
             let full = self.lines.len() >= LINE_CAP;
             let n = match self.lines.entry(key) {
@@ -831,14 +998,22 @@ pub fn site_order(stats: &Stats) -> Vec<(&String, &super::report::GroupStats)> {
     v
 }
 
-fn blocks_of(site: &SiteAcc) -> Vec<&Block> {
-    let mut v: Vec<&Block> = site.blocks.iter().collect();
-    v.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.text.cmp(&b.text)));
+/// The blocks of a site shown, with their text: most bytes first, then by
+/// text.
+fn blocks_of<'a>(blocks: &'a [Block], texts: &'a str) -> Vec<(&'a Block, &'a str)> {
+    let mut v: Vec<(&Block, &str)> = blocks.iter().map(|b| (b, &texts[b.text.clone()])).collect();
+    v.sort_by(|a, b| b.0.bytes.cmp(&a.0.bytes).then(a.1.cmp(b.1)));
     v.truncate(BLOCKS_SHOWN);
     v
 }
 
 impl RunReport {
+    /// The blocks a site follows.
+    fn blocks_of_site(&self, site: &SiteAcc) -> &[Block] {
+        let slot = site.slot as usize;
+        &self.blocks[slot..slot + usize::from(site.blocks)]
+    }
+
     /// Near-threshold kept lines of a site with their final counts.
     fn near_of(&self, site: &SiteAcc) -> Vec<(u64, String)> {
         let mut v: Vec<(u64, String)> = site
@@ -882,11 +1057,11 @@ impl RunReport {
                     let o = &mut o.detail;
                     o.insert("threshold".into(), json!(site.threshold));
                     o.insert("learned_docs".into(), json!(site.learned));
-                    o.insert("blocks".into(), blocks_of(site)
+                    o.insert("blocks".into(), blocks_of(self.blocks_of_site(site), &self.texts)
                         .iter()
-                        .map(|b| {
+                        .map(|&(b, text)| {
                             json!({
-                                "text": b.text, "pages": b.docs, "share_of_pages": b.docs as f64 / g.docs.max(1) as f64,
+                                "text": text, "pages": b.docs, "share_of_pages": b.docs as f64 / g.docs.max(1) as f64,
                                 "bytes": b.bytes, "where": {"start": b.thirds[0], "middle": b.thirds[1], "end": b.thirds[2]},
                                 "kinds": b.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
                             })
@@ -1104,12 +1279,12 @@ impl RunReport {
                 site.learned
             );
             h.push_str("<table class=blocks><tr><th>block</th><th>pages with this text</th><th>bytes removed</th><th>where</th><th>why: features matched</th></tr>");
-            for b in blocks_of(site) {
+            for (b, text) in blocks_of(self.blocks_of_site(site), &self.texts) {
                 let w = (0..3).max_by_key(|&t| (b.thirds[t], 3 - t)).unwrap_or(0);
                 let _ = write!(
                     h,
                     "<tr><td class=t>{}</td><td>{} ({:.0}%)</td><td>{}</td><td>{}</td><td>{} (df ≥ {})</td></tr>",
-                    esc(&b.text),
+                    esc(text),
                     b.docs,
                     pct(b.docs, g.docs),
                     human(b.bytes),
@@ -1139,8 +1314,8 @@ impl RunReport {
                 }
                 h.push_str("</table>");
             }
-            for smp in &site.samples {
-                sample(&mut h, smp);
+            for &i in &site.samples[..usize::from(site.sampled)] {
+                sample(&mut h, &self.samples[i as usize], &self.texts, &self.spans);
             }
             h.push_str("</details>");
         }
@@ -1163,33 +1338,34 @@ fn bar(share: f64) -> String {
     )
 }
 
-fn sample(h: &mut String, s: &Sample) {
+fn sample(h: &mut String, s: &Sample, texts: &str, spans: &[(Range<usize>, Kinds)]) {
+    let text = &texts[s.text.clone()];
     let _ = write!(
         h,
         "<div class=sample><div class=where>{} · {} bytes{}</div><pre>",
         esc(&place_text(&s.at)),
         s.len,
-        if s.offset > 0 || s.offset + s.text.len() < s.len {
-            format!(" (bytes {}–{} shown)", s.offset, s.offset + s.text.len())
+        if s.offset > 0 || s.offset + text.len() < s.len {
+            format!(" (bytes {}–{} shown)", s.offset, s.offset + text.len())
         } else {
             String::new()
         }
     );
     let mut at = 0;
-    for (r, k) in &s.spans {
+    for (r, k) in &spans[s.spans.clone()] {
         if r.start < at {
             continue;
         }
-        h.push_str(&esc(&s.text[at..r.start]));
+        h.push_str(&esc(&text[at..r.start]));
         let _ = write!(
             h,
             "<mark title=\"{}\">{}</mark>",
             esc(&kinds_text(*k)),
-            esc(&s.text[r.clone()])
+            esc(&text[r.clone()])
         );
         at = r.end;
     }
-    h.push_str(&esc(&s.text[at..]));
+    h.push_str(&esc(&text[at..]));
     h.push_str("</pre></div>");
 }
 
