@@ -85,17 +85,24 @@ pub(crate) fn detect(
             // a word: the words it found are not the block's.
             if frequent(o.kind, o.hash) && !split_word(doc, o.from) && !split_word(doc, o.to) {
                 matched(o.kind, o.from, o.to);
+                // The page's first line, headed by the site's name (`BBC
+                // News - <title>`), is its title: only the head goes.
+                let to = if o.kind == Feature::LineHead && o.from == 0 {
+                    (1..o.to).find(|&h| gaps.boundary(h)).unwrap_or(o.to)
+                } else {
+                    o.to
+                };
                 if o.kind == Feature::LineStart {
                     anchors.push(o.from..o.to);
                 } else {
                     runs.push(Run {
                         from: o.from,
-                        to: o.to,
+                        to,
                         trusted: true,
                         fixed_from: true,
                         fixed_to: true,
                         inner: usize::MAX,
-                        inner_end: o.to,
+                        inner_end: to,
                     });
                 }
             }
@@ -811,6 +818,39 @@ mod line_tests {
             if i >= 5 {
                 assert!(out.contains(short), "{out:?}");
             }
+        }
+    }
+
+    #[test]
+    fn first_line_keeps_the_title_after_the_site_name() {
+        // `Harbour News - <title>` heads every page's first line: the head
+        // goes, the page's own title stays. The same head on a later line
+        // (`Harbour News - <other story>` in a list) takes its line.
+        let titles = [
+            "Ferry crosses the bay with timber",
+            "Storm cuts power in the north",
+            "Council backs repairs to the bridge",
+            "Farmers bring in an early harvest",
+            "Museum opens a maritime wing",
+            "Students plant trees along the canal",
+        ];
+        let docs: Vec<String> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                format!(
+                    "Harbour News - {t}\nThe {} story was reported on {} morning by our {} desk.\nIt was checked twice.\nMore will follow.\nHarbour News - {}\n",
+                    ["first", "second", "third", "fourth", "fifth", "sixth"][i],
+                    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][i],
+                    ["city", "coast", "valley", "river", "island", "county"][i],
+                    titles[(i + 1) % titles.len()]
+                )
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            assert!(out.starts_with(titles[i]), "{out:?}");
+            assert!(!out.contains("Harbour"), "{out:?}");
+            assert!(!out.contains(titles[(i + 1) % titles.len()]), "{out:?}");
         }
     }
 
