@@ -530,48 +530,10 @@ impl Model {
         let k = self.config.shingle_words;
         shingle_keys(&scratch.words, k, gh, keys);
         self.keys.find_all(keys, &mut scratch.hits);
-        // Shingles one document short of the threshold count where they
-        // form a long block on their own. Such a block spans dozens of
-        // shingles, so they are looked up at every `NEAR_STEP`th start
-        // first, then along the whole run around each one found (up to `k`
-        // starts in a row without one, where a run ends).
-        let near = &mut scratch.near;
-        near.clear();
-        let sampled = &mut scratch.sampled;
-        sampled.clear();
-        sampled.extend(
-            keys.iter()
-                .step_by(NEAR_STEP)
-                .map(|&key| crate::shingle::near_key(key)),
-        );
-        self.keys.find_all(sampled, &mut scratch.sampled_hits);
-        let is_near = |q: usize| self.keys.contains(crate::shingle::near_key(keys[q]));
-        for &h in &scratch.sampled_hits {
-            let p = h as usize * NEAR_STEP;
-            if near.last().is_some_and(|&l| l as usize >= p) {
-                continue;
-            }
-            let floor = near.last().map_or(0, |&l| l as usize + 1);
-            let mut left = p;
-            let mut q = p;
-            while q > floor && q + k > left {
-                q -= 1;
-                if is_near(q) {
-                    left = q;
-                }
-            }
-            near.extend((left..p).filter(|&q| is_near(q)).map(|q| q as u32));
-            near.push(p as u32);
-            let (mut last, mut q) = (p, p + 1);
-            while q < keys.len() && q <= last + k {
-                if is_near(q) {
-                    near.push(q as u32);
-                    last = q;
-                }
-                q += 1;
-            }
-        }
-        if !near.is_empty() {
+        let keys = std::mem::take(&mut scratch.keys);
+        self.near_starts(&keys, k, scratch);
+        scratch.keys = keys;
+        if !scratch.near.is_empty() {
             long_runs(
                 &mut scratch.hits,
                 &scratch.near,
@@ -596,6 +558,54 @@ impl Model {
             removed,
         );
         tidy(text, removed);
+    }
+
+    /// Into `scratch.near`, ascending, the starts of the shingles (`keys`,
+    /// `k` words each) whose document frequency is one short of the
+    /// threshold. Those that count form a long block, dozens of shingles:
+    /// they are looked up at every `NEAR_STEP`th start first, then along the
+    /// whole run around each one found (until `k` starts in a row without
+    /// one, where a run of overlapping shingles ends).
+    fn near_starts(&self, keys: &[u64], k: usize, scratch: &mut Scratch) {
+        let near = &mut scratch.near;
+        near.clear();
+        let sampled = &mut scratch.sampled;
+        sampled.clear();
+        sampled.extend(
+            keys.iter()
+                .step_by(NEAR_STEP)
+                .map(|&key| crate::shingle::near_key(key)),
+        );
+        self.keys.find_all(sampled, &mut scratch.sampled_hits);
+        let is_near = |q: usize| self.keys.contains(crate::shingle::near_key(keys[q]));
+        for &h in &scratch.sampled_hits {
+            let p = h as usize * NEAR_STEP;
+            if near.last().is_some_and(|&l| l as usize >= p) {
+                continue;
+            }
+            // Leftwards down to the last start already taken, collected in
+            // descending order, then turned around.
+            let floor = near.last().map_or(0, |&l| l as usize + 1);
+            let at = near.len();
+            let (mut first, mut q) = (p, p);
+            while q > floor && q + k > first {
+                q -= 1;
+                if is_near(q) {
+                    near.push(q as u32);
+                    first = q;
+                }
+            }
+            near[at..].reverse();
+            near.push(p as u32);
+            let (mut last, mut q) = (p, p + 1);
+            while q < keys.len() && q <= last + k {
+                if is_near(q) {
+                    near.push(q as u32);
+                    last = q;
+                }
+                q += 1;
+            }
+        }
     }
 
     /// The model as bytes in the file format described in this module.
@@ -701,7 +711,7 @@ impl Model {
 }
 
 /// Near shingles are first looked up at every `NEAR_STEP`th start (see
-/// [`Model::find`]).
+/// [`Model::near_starts`]).
 const NEAR_STEP: usize = 4;
 
 /// Add to `hits` (ascending shingle starts) those of `near` that form, on

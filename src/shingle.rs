@@ -97,8 +97,8 @@ pub fn near_key(k: u64) -> u64 {
 }
 
 /// Shortest block, in words, that shingles one page short of the threshold
-/// may form: a long menu or a carousel of captions in 3 of a site's pages
-/// is a template; a page's own headline listed in 3 others is short.
+/// may form: a long menu or list in 3 of a site's pages is a template; a
+/// page's own headline listed in 3 others is short.
 pub const NEAR_RUN: usize = 40;
 
 /// Polynomial hash of a sequence of words, tagged with its length.
