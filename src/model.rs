@@ -161,6 +161,8 @@ pub struct Model {
     keys: KeySet,
     /// Frequent features (the keys also hold the near ones).
     frequent: usize,
+    /// See [`Model::file_hash`].
+    file_hash: u64,
 }
 
 /// The result of cleaning one document.
@@ -246,12 +248,32 @@ pub struct Scratch {
     sampled_hits: Vec<u32>,
     matched: Vec<(Feature, u32, u32)>,
     matched_bytes: Vec<(Range<usize>, Feature)>,
+    /// Whether `words` and `gaps` describe the document last looked at.
+    tokenized: bool,
 }
 
 impl Scratch {
     /// Empty buffers.
     pub fn new() -> Scratch {
         Scratch::default()
+    }
+
+    /// The words of the document the last [`Model::clean_with`] or
+    /// [`Model::explain_with`] call looked at, and its lines as ranges of
+    /// those words (lines without a word are not listed). Both are empty
+    /// when that call did not read the document: its group is not in the
+    /// model, or the document is too large.
+    pub fn lines(&self) -> (&[Word], impl Iterator<Item = Range<usize>> + '_) {
+        let words: &[Word] = if self.tokenized { &self.words } else { &[] };
+        let mut starts = self.gaps.line_starts().take_while(move |_| self.tokenized);
+        let mut at = starts.next();
+        let lines = std::iter::from_fn(move || {
+            let from = at?;
+            let to = starts.next()?;
+            at = Some(to);
+            Some(from..to)
+        });
+        (words, lines)
     }
 }
 
@@ -278,13 +300,49 @@ impl Model {
             .map(|g| (group_hash(&g.name), ()))
             .collect();
         let frequent = groups.iter().map(|g| g.features as usize).sum();
-        Model {
+        let mut model = Model {
             config,
             groups,
             active,
             keys: KeySet::new(&keys),
             frequent,
+            file_hash: 0,
+        };
+        model.file_hash = model.hash_file(&keys);
+        model
+    }
+
+    /// xxh3-64 of the file [`Model::to_bytes`] makes, given the sorted
+    /// keys, without making it (serialising sorts the table's keys again:
+    /// a report of a run that learned hashed its model that way, which
+    /// cost more than the rest of the report at 10,000 sites).
+    fn hash_file(&self, sorted_keys: &[u64]) -> u64 {
+        use xxhash_rust::xxh3::Xxh3;
+        // 0 marks an empty slot: the table holds no such key.
+        let sorted_keys = &sorted_keys[sorted_keys.partition_point(|&k| k == 0)..];
+        let head = self.file_head(sorted_keys.len());
+        let mut sum = Xxh3::with_seed(HASH_SEED);
+        let mut file = Xxh3::new();
+        sum.update(&head);
+        file.update(&head);
+        let mut buf = Vec::with_capacity(8 * 4096);
+        for part in sorted_keys.chunks(4096) {
+            buf.clear();
+            for k in part {
+                buf.extend_from_slice(&k.to_le_bytes());
+            }
+            sum.update(&buf);
+            file.update(&buf);
         }
+        file.update(&sum.digest().to_le_bytes());
+        file.digest()
+    }
+
+    /// xxh3-64 of the model file: of the bytes it was read from
+    /// ([`Model::from_bytes`]), else of those [`Model::to_bytes`] gives
+    /// (the file [`Model::save`] writes). A report names the model by it.
+    pub fn file_hash(&self) -> u64 {
+        self.file_hash
     }
 
     /// The options the model was learned with; detection uses them too.
@@ -517,10 +575,12 @@ impl Model {
     ) {
         removed.clear();
         scratch.hits.clear();
+        scratch.tokenized = false;
         let gh = group_hash(group);
         if !self.active.contains_key(&gh) || self.too_large(text) {
             return;
         }
+        scratch.tokenized = true;
         scratch.tokenizer.tokenize(text, &mut scratch.words);
         scratch
             .gaps
@@ -611,7 +671,19 @@ impl Model {
     /// The model as bytes in the file format described in this module.
     pub fn to_bytes(&self) -> Vec<u8> {
         let keys = self.keys.sorted();
-        let mut b = Vec::with_capacity(128 + keys.len() * 8);
+        let mut b = self.file_head(keys.len());
+        b.reserve(keys.len() * 8 + 8);
+        for k in keys {
+            b.extend_from_slice(&k.to_le_bytes());
+        }
+        let sum = xxh3_64_with_seed(&b, HASH_SEED);
+        b.extend_from_slice(&sum.to_le_bytes());
+        b
+    }
+
+    /// The model file up to its keys, for `keys` keys.
+    fn file_head(&self, keys: usize) -> Vec<u8> {
+        let mut b = Vec::with_capacity(128);
         b.extend_from_slice(MAGIC);
         b.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         b.extend_from_slice(&HASH_SEED.to_le_bytes());
@@ -626,12 +698,7 @@ impl Model {
             b.extend_from_slice(&g.docs.to_le_bytes());
             b.extend_from_slice(&g.features.to_le_bytes());
         }
-        b.extend_from_slice(&(keys.len() as u64).to_le_bytes());
-        for k in keys {
-            b.extend_from_slice(&k.to_le_bytes());
-        }
-        let sum = xxh3_64_with_seed(&b, HASH_SEED);
-        b.extend_from_slice(&sum.to_le_bytes());
+        b.extend_from_slice(&(keys as u64).to_le_bytes());
         b
     }
 
@@ -706,7 +773,10 @@ impl Model {
             }
             keys.push(k);
         }
-        Ok(Model::from_parts(config, groups, keys))
+        let mut model = Model::from_parts(config, groups, keys);
+        // The file it was read from, whatever version wrote it.
+        model.file_hash = xxhash_rust::xxh3::xxh3_64(b);
+        Ok(model)
     }
 }
 
@@ -867,6 +937,21 @@ mod tests {
         let bytes = m.to_bytes();
         let back = Model::from_bytes(&bytes).unwrap();
         assert_eq!(back.to_bytes(), bytes);
+        // The hash a report names a model by is the file's, made without
+        // making the file.
+        let file_hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+        assert_eq!(m.file_hash(), file_hash);
+        assert_eq!(back.file_hash(), file_hash);
+        let other = LearnerBuilder::new().build().unwrap();
+        for i in 0..8 {
+            other.add(&format!("Report {i}.\nAdvertisement\nSign up today."), "a");
+        }
+        let other = other.finish().unwrap();
+        assert_eq!(
+            other.file_hash(),
+            xxhash_rust::xxh3::xxh3_64(&other.to_bytes())
+        );
+        assert_ne!(other.file_hash(), file_hash);
         assert_eq!(back.groups(), m.groups());
         assert_eq!(back.config(), m.config());
         let mut file = Vec::new();

@@ -446,6 +446,14 @@ impl Gaps {
         self.marks.iter().map(|&i| i as usize)
     }
 
+    /// The words that start a line, ascending, then the number of words
+    /// (its entry is flagged as a line break): line `k` is the words from
+    /// the `k`th position to the next. A document without words gives one
+    /// position, so no line.
+    pub fn line_starts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.marks().filter(|&i| self.newline(i))
+    }
+
     /// Does a sentence, line or header end before word `i`?
     #[inline]
     pub fn boundary(&self, i: usize) -> bool {

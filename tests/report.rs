@@ -195,3 +195,49 @@ fn apply_writes_a_report_too() {
     let html = std::fs::read_to_string(&h).unwrap();
     assert!(html.contains("Removed blocks per site") && html.ends_with("</html>\n"));
 }
+
+/// Random lowercase words, none of them repeated by chance.
+fn words(rng: &mut crate::util::Rng, n: usize) -> String {
+    (0..n)
+        .map(|_| {
+            (0..7)
+                .map(|_| char::from(b'a' + (rng.next() % 26) as u8))
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn lines_one_page_short_of_the_threshold_are_listed_as_kept() {
+    // 40 pages (threshold 4): 80 lines each in exactly 3 pages, between
+    // unique paragraphs, and a footer in every page (removed).
+    let t = TempDir::new("report-near");
+    let mut rng = crate::util::Rng::new(7);
+    let lines: Vec<String> = (0..80).map(|_| words(&mut rng, 6)).collect();
+    let mut s = String::new();
+    for p in 0..40 {
+        let mut text = format!("{}.\n", words(&mut rng, 40));
+        for (k, l) in lines.iter().enumerate() {
+            if [k % 40, (k + 13) % 40, (k + 26) % 40].contains(&p) {
+                text.push_str(&format!("{l}\n{}.\n", words(&mut rng, 12)));
+            }
+        }
+        text.push_str("Subscribe to our newsletter for the best stories every morning.");
+        s.push_str(&serde_json::json!({"site": "near.example", "text": text}).to_string());
+        s.push('\n');
+    }
+    let inp = t.s("in.jsonl");
+    std::fs::write(&inp, s).unwrap();
+    let js = t.s("r.json");
+    clean(&t, &inp, "near", &["-q", "--report-json", &js]);
+    let j: Value = serde_json::from_slice(&std::fs::read(&js).unwrap()).unwrap();
+    let site = &j["sites"][0];
+    assert!(site["removed_bytes"].as_u64().unwrap() > 0, "{site}");
+    let near = site["kept_near_threshold"].as_array().unwrap();
+    assert!(!near.is_empty(), "{site}");
+    for n in near {
+        assert!(lines.iter().any(|l| n["text"] == l.as_str()), "{n}");
+        assert_eq!(n["pages"], 3, "{n}");
+    }
+}

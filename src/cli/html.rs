@@ -9,7 +9,8 @@
 
 use super::report::{human, Stats};
 use boilercut::shingle::group_hash;
-use boilercut::{Explained, Kinds, Model};
+use boilercut::tokenize::Word;
+use boilercut::{Explained, Kinds, Model, Scratch};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -382,7 +383,15 @@ impl ChunkReport {
     /// out of line, as is `count_lines`, so that profiles show the report's
     /// share.
     #[inline(never)]
-    pub fn doc(&mut self, group: &str, text: &str, line: u64, source: usize, why: &[Explained]) {
+    pub fn doc(
+        &mut self,
+        group: &str,
+        text: &str,
+        line: u64,
+        source: usize,
+        why: &[Explained],
+        scratch: &Scratch,
+    ) {
         let ord = self.docs;
         self.docs += 1;
         let removed: u64 = why.iter().map(|e| e.range.len() as u64).sum();
@@ -414,7 +423,8 @@ impl ChunkReport {
             }
         };
         if self.sites[site_ix as usize].lines {
-            self.count_lines(site_ix, gh, text, why);
+            let (words, lines) = scratch.lines();
+            self.count_lines(site_ix, gh, text, why, words, lines);
         }
         if why.is_empty() {
             return;
@@ -504,62 +514,64 @@ impl ChunkReport {
         }
     }
 
-    /// Remember the kept lines of a document (each once) for counting.
-    /// Only the text between removed blocks is searched for lines (a line
-    /// that a block touches is not counted), in input order.
+    /// Remember the kept lines of a document (each once) for counting:
+    /// `words` and `lines` as [`boilercut::Scratch::lines`] gives them. A
+    /// line that a removed block touches is not counted. The sample is
+    /// chosen by the line's first two words before its bytes are looked
+    /// at (finding every line's end and trimming it cost more than the
+    /// rest of the report's bookkeeping).
     #[inline(never)]
-    fn count_lines(&mut self, site: u32, seed: u64, text: &str, why: &[Explained]) {
+    fn count_lines(
+        &mut self,
+        site: u32,
+        seed: u64,
+        text: &str,
+        why: &[Explained],
+        words: &[Word],
+        lines: impl Iterator<Item = Range<usize>>,
+    ) {
         let first = self.lines.len();
         let bytes = text.as_bytes();
-        let mut from = 0;
-        let kept = why
-            .iter()
-            .map(|e| (e.range.start, e.range.end))
-            .chain([(bytes.len(), bytes.len())]);
-        for (upto, next) in kept {
-            // The whole lines in bytes[from..upto]: each starts at `from` or
-            // after a newline, and ends at a newline or at `upto` when a
-            // newline (or the end of the text) is there.
-            let gap = from..upto;
-            from = next;
-            let mut start = gap.start;
-            if start > 0 && bytes[start - 1] != b'\n' {
-                match memchr::memchr(b'\n', &bytes[start..gap.end]) {
-                    Some(p) => start += p + 1,
-                    None => continue,
-                }
+        let mut next = 0;
+        for l in lines {
+            let a = &words[l.start];
+            let second = if l.len() > 1 {
+                words[l.start + 1].hash
+            } else {
+                0
+            };
+            if boilercut::shingle::fmix64(a.hash ^ second.rotate_left(29) ^ seed) % LINE_SAMPLE != 0
+            {
+                continue;
             }
-            while start <= gap.end {
-                let end = match memchr::memchr(b'\n', &bytes[start..gap.end]) {
-                    Some(p) => start + p,
-                    None if gap.end == bytes.len() || bytes[gap.end] == b'\n' => gap.end,
-                    None => break,
-                };
-                self.count_line(site, seed, text, start..end, first);
-                start = end + 1;
+            // The whole line: from after the newline before its first
+            // word to the newline after its last (both in the gaps).
+            let b = &words[l.end - 1];
+            let gap_before = l.start.checked_sub(1).map_or(0, |i| words[i].end as usize);
+            let lo = memchr::memrchr(b'\n', &bytes[gap_before..a.start as usize])
+                .map_or(gap_before, |p| gap_before + p + 1);
+            let gap_after = words.get(l.end).map_or(bytes.len(), |w| w.start as usize);
+            let hi = memchr::memchr(b'\n', &bytes[b.end as usize..gap_after])
+                .map_or(gap_after, |p| b.end as usize + p);
+            while why.get(next).is_some_and(|e| e.range.end <= lo) {
+                next += 1;
             }
+            if why.get(next).is_some_and(|e| e.range.start < hi) {
+                continue;
+            }
+            self.count_line(site, seed, text, lo..hi, first);
         }
     }
 
-    /// [`ChunkReport::count_lines`] for one line (`r`, without its
+    /// [`ChunkReport::count_lines`] for one sampled line (`r`, without its
     /// newline) that no removed block touches.
     #[inline]
     fn count_line(&mut self, site: u32, seed: u64, text: &str, r: Range<usize>, first: usize) {
-        // Cheap sampling first (length and edge bytes pick the sample, so
-        // equal lines are all in it or all out), full hash after.
         let line = &text.as_bytes()[r.clone()];
-        // Trimming only shortens a line: a short one is out before it.
-        if line.len() < LINE_MIN {
-            return;
-        }
         let b = line.trim_ascii_start();
         let lead = line.len() - b.len();
         let b = b.trim_ascii_end();
         if b.len() < LINE_MIN || b.len() > LINE_MAX {
-            return;
-        }
-        let edges = u64::from(b[0]) << 24 ^ u64::from(b[b.len() / 2]) << 8 ^ b.len() as u64;
-        if boilercut::shingle::fmix64(edges ^ seed) % LINE_SAMPLE != 0 {
             return;
         }
         let key = xxh3_64_with_seed(b, seed);

@@ -434,7 +434,7 @@ pub fn run() -> Result<ExitCode> {
                     let (model, stats) = pipeline::learn(&plan, &opts, &builder)?;
                     (model, Some(stats))
                 };
-                pipeline::clean(&plan, &opts, &model, learned.as_ref(), None)
+                pipeline::clean(&plan, &opts, &model, learned.as_ref())
             })
         }
         Command::Learn {
@@ -507,11 +507,8 @@ pub fn run() -> Result<ExitCode> {
             let mut protected = report_paths(&clean);
             protected.push(model_path.as_path());
             plan.check_outputs(&protected)?;
-            // The report names the model by the hash of its file.
-            let model_xxh3 = opts.reporting().then(|| xxhash_rust::xxh3::xxh3_64(&bytes));
             drop(bytes);
-            pool(io.run.threads)?
-                .install(|| pipeline::clean(&plan, &opts, &model, None, model_xxh3))
+            pool(io.run.threads)?.install(|| pipeline::clean(&plan, &opts, &model, None))
         }
         Command::Merge {
             counts,

@@ -300,7 +300,7 @@ fn find(
         None => model.clean_with(scratch, text, group, removed),
         Some(r) => {
             model.explain_with(scratch, text, group, removed, why);
-            r.doc(group, text, at.1, at.0, why);
+            r.doc(group, text, at.1, at.0, why, scratch);
         }
     }
 }
@@ -448,15 +448,12 @@ enum Sink {
 }
 
 /// Clean every input with `model` and write the output. `learned`: what
-/// learning counted, when this run learned (for the report). `model_xxh3`:
-/// the hash of the file `model` was read from, if it was (else the report
-/// hashes `Model::to_bytes`, the same bytes, which sorts every key).
+/// learning counted, when this run learned (for the report).
 pub fn clean(
     plan: &Plan,
     opts: &Options,
     model: &Model,
     learned: Option<&boilercut::LearnStats>,
-    model_xxh3: Option<u64>,
 ) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let mut sink = match &plan.target {
@@ -540,7 +537,69 @@ pub fn clean(
                 .with_context(|| format!("{name}: write failed"))
         },
     )?;
-    // Everything succeeded: give the outputs their real names.
+    let info = run_report.as_ref().map(|_| {
+        let (unknown, small) = stats.unknown_and_small(model);
+        RunInfo {
+            stats: &stats,
+            model,
+            model_xxh3: model.file_hash(),
+            duplicates: learned.map(|l| l.duplicates),
+            inputs: plan.sources.iter().map(|s| s.display.clone()).collect(),
+            small,
+            unknown,
+            sites: super::html::site_order(&stats),
+        }
+    });
+    // Everything succeeded: give the outputs their real names. The
+    // reports are made meanwhile (the HTML and the JSON each on a thread
+    // of its own: with 10,000 sites making them took longer than syncing
+    // the output to disk), then written.
+    let (committed, html, json) = std::thread::scope(|s| {
+        let (mut html, mut json) = (None, None);
+        if let (Some(r), Some(info)) = (&run_report, &info) {
+            html = opts.report_html.is_some().then(|| s.spawn(|| r.html(info)));
+            json = opts.report_json.is_some().then(|| {
+                s.spawn(|| -> Result<Vec<u8>> {
+                    let mut b = serde_json::to_vec_pretty(&r.json(info))?;
+                    b.push(b'\n');
+                    Ok(b)
+                })
+            });
+        }
+        let committed = commit(sink, plan);
+        (committed, html.map(join), json.map(join))
+    });
+    committed?;
+    if let (Some(p), Some(html)) = (&opts.report_html, html) {
+        super::output::write_atomic(p, html.as_bytes())
+            .with_context(|| format!("{}: cannot write report", p.display()))?;
+    }
+    if let (Some(p), Some(json)) = (&opts.report_json, json) {
+        let json = json?;
+        super::output::write_atomic(p, &json)
+            .with_context(|| format!("{}: cannot write report", p.display()))?;
+    }
+    // The run ends here: the report's tables (10,000 sites: 35M
+    // instructions to free, a share of the report's cost) go with the
+    // process.
+    std::mem::forget(run_report);
+    if !opts.quiet {
+        stats.print_summary(started.elapsed(), &plan.skipped, model, opts);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The result of a scoped thread (its panic goes on).
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    match h.join() {
+        Ok(v) => v,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Give the outputs of a successful run their real names (an output
+/// directory gets a file for every input, empty ones too).
+fn commit(sink: Sink, plan: &Plan) -> Result<()> {
     match sink {
         Sink::Stdout(mut w) => w.flush()?,
         Sink::File(f) => f.expect("open until the end").commit()?,
@@ -551,7 +610,6 @@ pub fn clean(
             if let Some((_, f)) = current {
                 finished.push(f);
             }
-            // An empty input still gets its (empty) output.
             let Target::Dir(dir) = &plan.target else {
                 unreachable!()
             };
@@ -566,36 +624,7 @@ pub fn clean(
             }
         }
     }
-    if let Some(r) = run_report {
-        let (unknown, small) = stats.unknown_and_small(model);
-        let info = RunInfo {
-            stats: &stats,
-            model,
-            model_xxh3: model_xxh3.unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(&model.to_bytes())),
-            duplicates: learned.map(|l| l.duplicates),
-            inputs: plan.sources.iter().map(|s| s.display.clone()).collect(),
-            small,
-            unknown,
-            sites: super::html::site_order(&stats),
-        };
-        if let Some(p) = &opts.report_html {
-            super::output::write_atomic(p, r.html(&info).as_bytes())
-                .with_context(|| format!("{}: cannot write report", p.display()))?;
-        }
-        if let Some(p) = &opts.report_json {
-            let mut b = serde_json::to_vec_pretty(&r.json(&info))?;
-            b.push(b'\n');
-            super::output::write_atomic(p, &b)
-                .with_context(|| format!("{}: cannot write report", p.display()))?;
-        }
-        // The run ends here: its tables (10,000 sites: 35M instructions to
-        // free, a share of the report's cost) go with the process.
-        std::mem::forget(r);
-    }
-    if !opts.quiet {
-        stats.print_summary(started.elapsed(), &plan.skipped, model, opts);
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 thread_local! {
