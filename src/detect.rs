@@ -43,12 +43,16 @@ pub(crate) struct Doc<'a> {
 /// `frequent(kind, hash)` says whether a short feature is. `matched(kind,
 /// from, to)` is told every frequent short feature (words `[from, to)`);
 /// cleaning passes a closure that does nothing, which compiles away, and
-/// [`crate::Model::explain_with`] one that records them.
+/// [`crate::Model::explain_with`] one that records them. `near(kind, hash)`
+/// says whether a feature is one document short of the threshold (see
+/// [`fill_near_lines`]).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn detect(
     config: &Config,
     doc: Doc<'_>,
     shingles: &[u32],
     frequent: impl Fn(Feature, u64) -> bool,
+    near: impl Fn(Feature, u64) -> bool,
     mut matched: impl FnMut(Feature, usize, usize),
     runs: &mut Vec<Run>,
     spans: &mut Vec<Range<usize>>,
@@ -56,6 +60,7 @@ pub(crate) fn detect(
     let Doc { text, words, gaps } = doc;
     runs.clear();
     let mut anchors: Vec<Range<usize>> = Vec::new();
+
     let k = config.shingle_words;
     for &i in shingles {
         let i = i as usize;
@@ -249,6 +254,108 @@ pub(crate) fn detect(
             _ => spans.push(start..end),
         }
     }
+    fill_near_lines(config, doc, &frequent, &near, start_of, spans);
+}
+
+/// Lines between removed text that are all one document short of the
+/// threshold (or frequent) go too: the items of a sidebar list whose other
+/// items are frequent (teasers listed in three pages of a site that needs
+/// four). A line is such when its whole-line feature is (under
+/// `shingle_words` words) or every shingle inside it is (longer lines, which
+/// must not end a sentence: repeated prose is not a list). A page's own
+/// headline, listed in other pages' sidebars, often sits between removed
+/// lines too (the menu above, a byline below), but nothing is kept before
+/// it: a run with no kept word before it stays. `spans[start_of..]`: the
+/// removed ranges so far (sorted, disjoint).
+fn fill_near_lines(
+    config: &Config,
+    doc: Doc<'_>,
+    frequent: &impl Fn(Feature, u64) -> bool,
+    near: &impl Fn(Feature, u64) -> bool,
+    start_of: usize,
+    spans: &mut Vec<Range<usize>>,
+) {
+    if spans.len() == start_of {
+        return;
+    }
+    let Doc { text, words, gaps } = doc;
+    let k = config.shingle_words;
+    let known = |kind: Feature, h: u64| near(kind, h) || frequent(kind, h);
+    let listed = |a: usize, b: usize| {
+        if b - a < k {
+            known(Feature::Line, crate::shingle::seq_hash(&words[a..b]))
+        } else {
+            !gaps.sentence_end(b)
+                && (a..=b - k)
+                    .all(|i| known(Feature::Shingle, crate::shingle::seq_hash(&words[i..i + k])))
+        }
+    };
+    let mut added = Vec::new();
+    let ours = &spans[start_of..];
+    // Lines as word ranges, walked with a cursor over the removed ranges: a
+    // run of untouched lines after a line whose last word is removed, up
+    // to a line whose first word is.
+    let mut c = 0;
+    let mut kept_before = false;
+    // The first word of a run of listed lines after a removed one.
+    let mut run: Option<usize> = None;
+    let mut starts = gaps.line_starts();
+    let mut prev = starts.next().unwrap_or(0);
+    for next in starts {
+        let (a, b) = (prev, next);
+        prev = next;
+        let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
+        while ours.get(c).is_some_and(|r| r.end <= s) {
+            c += 1;
+        }
+        let first = ours.get(c).is_some_and(|r| r.start <= s);
+        let touched = ours.get(c).is_some_and(|r| r.start < e);
+        let last_at = words[b - 1].start as usize;
+        let mut l = c;
+        while ours.get(l).is_some_and(|r| r.end <= last_at) {
+            l += 1;
+        }
+        let last = ours.get(l).is_some_and(|r| r.start <= last_at);
+        if touched {
+            if let Some(from) = run.take() {
+                if first && from < a && kept_before {
+                    let start = widen_left(text, words[from].start as usize);
+                    let end = widen_right(text, words[a - 1].end as usize);
+                    if let Some(r) = whole_tokens(text, start, end) {
+                        added.push(r.0..r.1);
+                    }
+                } else if from < a {
+                    kept_before = true;
+                }
+            }
+            kept_before |= !(first && ours[c].end >= e);
+            run = last.then_some(b);
+            continue;
+        }
+        // An untouched line: the run goes on while its lines are listed;
+        // otherwise they and this line are kept.
+        if run.is_some() && listed(a, b) {
+            continue;
+        }
+        run = None;
+        kept_before = true;
+    }
+    if added.is_empty() {
+        return;
+    }
+    spans.extend(added);
+    spans[start_of..].sort_unstable_by_key(|s| s.start);
+    let mut w = start_of;
+    for r in start_of + 1..spans.len() {
+        let s = spans[r].clone();
+        if s.start <= spans[w].end {
+            spans[w].end = spans[w].end.max(s.end);
+        } else {
+            w += 1;
+            spans[w] = s;
+        }
+    }
+    spans.truncate(w + 1);
 }
 
 /// The first character of word `w` of `text`.
@@ -818,6 +925,59 @@ mod line_tests {
             if i >= 5 {
                 assert!(out.contains(short), "{out:?}");
             }
+        }
+    }
+
+    #[test]
+    fn sidebar_teasers_one_page_short_go_own_headline_stays() {
+        // Each page lists the next two pages' headlines under `Top Stories`:
+        // a headline is in 3 of 8 pages (its own and two sidebars), one short
+        // of the threshold. Between removed lines the teasers go, short and
+        // long; the page's own headline, between the menu and the byline
+        // (removed) but the first text kept, stays.
+        let titles = [
+            "Ferry crosses the bay with timber",
+            "Storm cuts power across the northern districts for most of the night",
+            "Council backs repair of the stone bridge",
+            "Farmers report an early harvest of apples and pears after the dry summer",
+            "Museum opens a wing for maritime history",
+            "Students plant two hundred trees along the canal path for a school project",
+            "Bakery sells out of bread before nine",
+            "Lifeboat crew rescues two sailors after their yacht loses its mast in a squall",
+        ];
+        let stories = [
+            "The ferry left at dawn with a cargo of timber for the new school.",
+            "Engineers worked until morning to restore the lines after the gale.",
+            "The vote was close, and work starts before the spring floods.",
+            "Growers said the fruit was small but sweet and sold quickly.",
+            "Maps and ship models fill three rooms on the ground floor.",
+            "The saplings were donated by a nursery outside the town.",
+            "Queues formed outside the shop on its first morning of trade.",
+            "Both sailors were unhurt and the yacht was towed into harbour.",
+        ];
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                format!(
+                    "Home | World | Sport | Weather\n{}\nBy the Bay Herald news desk\n{}\n\nTop Stories\n{}\n{}\n\nCopyright 2024 The Bay Herald. All rights reserved.",
+                    titles[i],
+                    stories[i],
+                    titles[(i + 1) % 8],
+                    titles[(i + 2) % 8]
+                )
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            assert!(
+                out.contains(titles[i]) && out.contains(stories[i]),
+                "{out:?}"
+            );
+            for t in [titles[(i + 1) % 8], titles[(i + 2) % 8]] {
+                assert!(!out.contains(t), "{out:?}");
+            }
+            assert!(
+                !out.contains("Top Stories") && !out.contains("Copyright"),
+                "{out:?}"
+            );
         }
     }
 

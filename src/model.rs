@@ -613,6 +613,10 @@ impl Model {
             doc,
             &scratch.hits,
             |kind, h| self.keys.contains(key(gh, kind, h)),
+            |kind, h| {
+                self.keys
+                    .contains(crate::shingle::near_key(key(gh, kind, h)))
+            },
             matched,
             &mut scratch.runs,
             removed,

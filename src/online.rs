@@ -985,6 +985,7 @@ impl OnlineCleaner {
                     doc,
                     &w.hits,
                     |kind, h| frequent(key(gh, kind, h)),
+                    |_, _| false,
                     |_, _, _| {},
                     &mut w.runs,
                     &mut removed,

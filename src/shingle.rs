@@ -85,7 +85,8 @@ pub fn key(group: u64, kind: Feature, h: u64) -> u64 {
 
 /// The key under which a model keeps feature key `k` when its document
 /// frequency is one short of the threshold ([`crate::Config::near_threshold`]):
-/// only shingles are looked up so, and only long runs of them count.
+/// only long runs of such shingles count, and lines between removed text
+/// whose features all are (see `detect::fill_near_lines`).
 #[inline]
 pub fn near_key(k: u64) -> u64 {
     let n = k ^ 0x6e65_6172_5f6b_6579;

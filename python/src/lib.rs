@@ -201,8 +201,8 @@ fn io_err(e: std::io::Error, path: &Path, what: &str) -> PyErr {
 ///
 /// A block is boilerplate in its group when at least max(min_docs,
 /// min_fraction x documents of the group) documents contain it (a menu or
-/// list of 40 words or more: one document fewer, when that is still 3 or
-/// more). memory is
+/// list of 40 words or more, and lines between removed text after some
+/// kept text: one document fewer, when that is still 3 or more). memory is
 /// the learner's budget in bytes (an int, or a str such as "1.5G"); beyond
 /// it, pending counts go to files in spill_dir (default: the system's
 /// temporary folder) and the model does not change. None: no budget. The

@@ -268,8 +268,9 @@ struct RunArgs {
 #[derive(Args, Debug)]
 struct LearnArgs {
     /// A block is boilerplate when at least this many documents of its group
-    /// contain it (a menu or list of 40 words or more: one document fewer,
-    /// when that is still 3 or more).
+    /// contain it (a menu or list of 40 words or more, and lines between
+    /// removed text after some kept text: one document fewer, when that is
+    /// still 3 or more).
     #[arg(long, default_value_t = 4)]
     min_docs: u64,
     /// ... and at least this share of its group's documents.
