@@ -982,6 +982,29 @@ mod line_tests {
     }
 
     #[test]
+    fn abbreviation_with_single_letters_is_no_sentence_end() {
+        // `The U.S. will ...` opens a sentence in every page: `. ` after the
+        // single letter of `U.S.` before a lowercase word ends no sentence,
+        // so `The U.S` is no segment and no stray `The` is cut.
+        let verbs = [
+            "will", "said", "plans", "hopes", "wants", "asked", "called", "agreed",
+        ];
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                let v = |j: usize| WORDS[(i * 5 + j) % WORDS.len()];
+                format!(
+                    "The {} met the {} on Monday.\nThe U.S. {} to send the {} back before the {}.\nCopyright 2024 The Bay Herald. All rights reserved.",
+                    v(0), v(1), verbs[i], v(2), v(3)
+                )
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            assert!(out.contains(&format!("The U.S. {}", verbs[i])), "{out:?}");
+            assert!(!out.contains("Copyright"), "{out:?}");
+        }
+    }
+
+    #[test]
     fn first_line_keeps_the_title_after_the_site_name() {
         // `Harbour News - <title>` heads every page's first line: the head
         // goes, the page's own title stays. The same head on a later line

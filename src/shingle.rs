@@ -274,6 +274,14 @@ fn gap_flags(text: &str, words: &[Word], i: usize, soft: bool) -> u8 {
         let f = match p {
             b',' | b';' | b')' | b'"' | b'\'' => Some(0),
             b'.' if abbreviation(text, words, i) => Some(0),
+            // `U.S. will`, `p.m. on`: a lowercase word after a `.` that
+            // follows a single letter continues the sentence.
+            b'.' if !upper
+                && words[i - 1].end - words[i - 1].start == 1
+                && text[words[i].start as usize..].starts_with(char::is_lowercase) =>
+            {
+                Some(0)
+            }
             b'.' | b'!' | b'?' => Some(BOUNDARY | SENTENCE_END),
             b':' => Some(BOUNDARY),
             _ => None,
@@ -283,10 +291,15 @@ fn gap_flags(text: &str, words: &[Word], i: usize, soft: bool) -> u8 {
         }
     }
     let mut f = 0;
-    // `3.5`, `12:30` and `1,200` are numbers, not boundaries.
+    // `3.5`, `12:30` and `1,200` are numbers, not boundaries; nor is the
+    // `.` between single letters of `U.S.`, `p.m.`, `e.g.` (the segment
+    // `The U` of `The U.S. will` is frequent on any news site).
     let in_number = matches!(g, "." | ":" | ",")
         && text.as_bytes()[words[i - 1].end as usize - 1].is_ascii_digit()
-        && text.as_bytes()[words[i].start as usize].is_ascii_digit();
+        && text.as_bytes()[words[i].start as usize].is_ascii_digit()
+        || g == "."
+            && words[i - 1].end - words[i - 1].start == 1
+            && words[i].end - words[i].start == 1;
     // An empty gap inside letters is a glued sentence (`readsHadley`);
     // between CJK characters it is nothing.
     let glued = g.is_empty() && !crate::tokenize::is_cjk_at(text, words[i].start as usize);
