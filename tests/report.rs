@@ -241,3 +241,48 @@ fn lines_one_page_short_of_the_threshold_are_listed_as_kept() {
         assert_eq!(n["pages"], 3, "{n}");
     }
 }
+
+#[test]
+fn the_largest_sites_are_followed_in_detail() {
+    // 100 sites of 5 pages and two of 4: the details are the 100 largest
+    // (by pages learned), however much the smaller two lost.
+    let t = TempDir::new("report-detail");
+    let mut rng = crate::util::Rng::new(11);
+    let mut s = String::new();
+    let mut add = |site: &str, pages: usize, footer: &str| {
+        for _ in 0..pages {
+            let text = format!("{}.\n{footer}", words(&mut rng, 30));
+            s.push_str(&serde_json::json!({"site": site, "text": text}).to_string());
+            s.push('\n');
+        }
+    };
+    for k in 0..100 {
+        add(
+            &format!("site{k:03}.example"),
+            5,
+            "Share this story with friends.",
+        );
+    }
+    let long = "Support our newsroom: give once or every month, and keep local reporting free for everyone who reads it.";
+    add("small-a.example", 4, long);
+    add("small-b.example", 4, long);
+    let inp = t.s("in.jsonl");
+    std::fs::write(&inp, s).unwrap();
+    let js = t.s("r.json");
+    clean(&t, &inp, "detail", &["-q", "--report-json", &js]);
+    let j: Value = serde_json::from_slice(&std::fs::read(&js).unwrap()).unwrap();
+    assert_eq!(j["sites_in_detail"], 100);
+    let sites = j["sites"].as_array().unwrap();
+    assert_eq!(sites.len(), 102);
+    for site in sites {
+        let name = site["site"].as_str().unwrap();
+        assert!(site["removed_bytes"].as_u64().unwrap() > 0, "{site}");
+        assert_eq!(
+            site.get("blocks").is_some(),
+            !name.starts_with("small"),
+            "{site}"
+        );
+    }
+    // The small sites lost the most bytes each, so they lead the list.
+    assert!(sites[0]["site"].as_str().unwrap().starts_with("small"));
+}

@@ -4,8 +4,10 @@
 //!
 //! Workers fill a [`ChunkReport`] per chunk; the consumer merges them in
 //! input order into a [`RunReport`], so the report does not depend on `-j`.
-//! Everything kept is capped: blocks, samples and near-threshold lines per
-//! site, the pages that lost most, and the table of line counts.
+//! Everything kept is capped: blocks, samples and near-threshold lines of
+//! the 100 largest sites (chosen from the model before the run; the other
+//! sites cost only their counts), the pages that lost most, and the table
+//! of line counts.
 
 use super::report::{human, Stats};
 use boilercut::shingle::group_hash;
@@ -27,7 +29,11 @@ const BLOCKS_SHOWN: usize = 8;
 const SAMPLES: usize = 2;
 /// Bytes of a sample page kept around its first removed block.
 const SAMPLE_BYTES: usize = 1800;
-/// Sites with their blocks, samples and near-threshold lines in the HTML.
+/// Sites followed in detail (their blocks, samples and near-threshold
+/// lines): the largest, by pages learned, chosen before the run from the
+/// model, so that the other sites cost only their counts (with 10,000
+/// sites, following every site's blocks was most of the report's cost,
+/// and only 100 were shown).
 const DETAIL_SITES: usize = 100;
 /// Kept lines near the threshold remembered per site.
 const NEAR_KEPT: usize = 8;
@@ -45,22 +51,6 @@ const LINE_MAX: usize = 400;
 /// hash, so a line is counted in every document or in none): counting every
 /// line of every page cost more than the rest of the report together.
 const LINE_SAMPLE: u64 = 8;
-/// Kept lines are counted in every page of a site learned from at least
-/// this many pages, and of one smaller site in LINE_SMALL_SITES (chosen
-/// by the hash of its name, so by nothing else): scanning the lines of
-/// every page was the report's largest cost with many small sites, whose
-/// near-threshold lines are rarely shown (details go to the 100 sites with
-/// most removed bytes).
-const LINE_SITE_PAGES: u64 = 32;
-const LINE_SMALL_SITES: u64 = 8;
-
-/// Whether the kept lines of a site (group hash `gh`, learned from
-/// `learned` pages) are counted.
-fn lines_counted(gh: u64, learned: u64) -> bool {
-    learned >= LINE_SITE_PAGES
-        || boilercut::shingle::fmix64(gh ^ 0x6b65_7074_6c69_6e65) % LINE_SMALL_SITES == 0
-}
-
 /// Where a block sits in its page.
 fn third(r: &Range<usize>, len: usize) -> usize {
     let mid = (r.start + r.end) / 2;
@@ -166,8 +156,8 @@ struct SharedInner {
     /// block followed, to copy no text for those either, cost more in
     /// lookups than the copies it saved.)
     full: AtomicSet,
-    /// Pages learned per site (by group hash), from the model.
-    learned: KeyMap<u64>,
+    /// The sites followed in detail (by group hash), from the model.
+    detailed: KeyMap<()>,
 }
 
 impl Shared {
@@ -183,8 +173,8 @@ impl Shared {
     fn add_full(&self, gh: u64) {
         self.0.full.insert(gh);
     }
-    fn counts_lines(&self, gh: u64) -> bool {
-        lines_counted(gh, self.0.learned.get(&gh).copied().unwrap_or(0))
+    fn detailed(&self, gh: u64) -> bool {
+        self.0.detailed.contains_key(&gh)
     }
 }
 
@@ -317,8 +307,9 @@ struct ChunkSite {
     sampled: bool,
     /// The merge follows BLOCKS_KEPT blocks of this site already.
     full: bool,
-    /// Its kept lines are counted ([`lines_counted`]).
-    lines: bool,
+    /// Followed in detail ([`DETAIL_SITES`]): its blocks, samples and kept
+    /// lines are recorded.
+    detailed: bool,
 }
 
 /// A removed block of a page of a chunk: its site, its words hash, its
@@ -358,6 +349,12 @@ pub struct ChunkReport {
 }
 
 impl ChunkReport {
+    /// Whether the site (group) `group` is followed in detail: its pages
+    /// need [`Model::explain_with`], the others only what was cut.
+    pub fn follows(&self, group: &str) -> bool {
+        self.shared.detailed(group_hash(group))
+    }
+
     /// An empty report for a chunk of `bytes` bytes, its lists sized for it
     /// (growing them copied more than the report wrote).
     pub fn new(bytes: usize, shared: &Shared) -> ChunkReport {
@@ -383,18 +380,20 @@ impl ChunkReport {
     /// out of line, as is `count_lines`, so that profiles show the report's
     /// share.
     #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
     pub fn doc(
         &mut self,
         group: &str,
         text: &str,
         line: u64,
         source: usize,
+        cut: &[Range<usize>],
         why: &[Explained],
         scratch: &Scratch,
     ) {
         let ord = self.docs;
         self.docs += 1;
-        let removed: u64 = why.iter().map(|e| e.range.len() as u64).sum();
+        let removed: u64 = cut.iter().map(|r| r.len() as u64).sum();
         let bin = if removed == 0 {
             0
         } else {
@@ -416,17 +415,18 @@ impl ChunkReport {
                     samples: 0,
                     sampled: self.shared.has_samples(gh),
                     full: self.shared.is_full(gh),
-                    lines: self.shared.counts_lines(gh),
+                    detailed: self.shared.detailed(gh),
                 });
                 self.site_ix.insert(gh, i);
                 i
             }
         };
-        if self.sites[site_ix as usize].lines {
+        let detailed = self.sites[site_ix as usize].detailed;
+        if detailed {
             let (words, lines) = scratch.lines();
-            self.count_lines(site_ix, gh, text, why, words, lines);
+            self.count_lines(site_ix, gh, text, cut, words, lines);
         }
-        if why.is_empty() {
+        if cut.is_empty() {
             return;
         }
         let at = Place::Chunk(source, line);
@@ -443,12 +443,15 @@ impl ChunkReport {
             || Worst::rank(&w, self.worst.last().expect("full")) == std::cmp::Ordering::Less
         {
             w.group = group.to_string();
-            w.text = shorten(&text[why[0].range.clone()], SHOWN_CHARS);
+            w.text = shorten(&text[cut[0].clone()], SHOWN_CHARS);
             let i = self
                 .worst
                 .partition_point(|x| Worst::rank(x, &w) != std::cmp::Ordering::Greater);
             self.worst.insert(i, w);
             self.worst.truncate(WORST);
+        }
+        if !detailed {
+            return;
         }
         self.seen.clear();
         let full = self.sites[site_ix as usize].full;
@@ -526,7 +529,7 @@ impl ChunkReport {
         site: u32,
         seed: u64,
         text: &str,
-        why: &[Explained],
+        cut: &[Range<usize>],
         words: &[Word],
         lines: impl Iterator<Item = Range<usize>>,
     ) {
@@ -553,10 +556,10 @@ impl ChunkReport {
             let gap_after = words.get(l.end).map_or(bytes.len(), |w| w.start as usize);
             let hi = memchr::memchr(b'\n', &bytes[b.end as usize..gap_after])
                 .map_or(gap_after, |p| b.end as usize + p);
-            while why.get(next).is_some_and(|e| e.range.end <= lo) {
+            while cut.get(next).is_some_and(|r| r.end <= lo) {
                 next += 1;
             }
-            if why.get(next).is_some_and(|e| e.range.start < hi) {
+            if cut.get(next).is_some_and(|r| r.start < hi) {
                 continue;
             }
             self.count_line(site, seed, text, lo..hi, first);
@@ -602,8 +605,8 @@ struct SiteAcc {
     sampled: u8,
     /// Kept lines that reached the near-threshold count: key, text.
     near: Vec<(u64, String)>,
-    /// Whether its kept lines are counted ([`lines_counted`]).
-    lines: bool,
+    /// Followed in detail ([`DETAIL_SITES`]).
+    detailed: bool,
     threshold: u64,
     learned: u64,
 }
@@ -635,6 +638,18 @@ pub struct RunReport {
     model_groups: HashMap<String, u64>,
 }
 
+/// The sites followed in detail: the [`DETAIL_SITES`] with most pages
+/// learned (then by name) among those with frequent features.
+fn detail_sites(model: &Model) -> KeyMap<()> {
+    let mut g: Vec<&boilercut::GroupInfo> =
+        model.groups().iter().filter(|g| g.features > 0).collect();
+    g.sort_by(|a, b| b.docs.cmp(&a.docs).then(a.name.cmp(&b.name)));
+    g.iter()
+        .take(DETAIL_SITES)
+        .map(|g| (group_hash(&g.name), ()))
+        .collect()
+}
+
 impl RunReport {
     pub fn new(model: &Model) -> RunReport {
         RunReport {
@@ -643,11 +658,7 @@ impl RunReport {
             shared: Shared(Arc::new(SharedInner {
                 sampled: AtomicSet::with_capacity(model.groups().len()),
                 full: AtomicSet::with_capacity(model.groups().len()),
-                learned: model
-                    .groups()
-                    .iter()
-                    .map(|g| (group_hash(&g.name), g.docs))
-                    .collect(),
+                detailed: detail_sites(model),
             })),
             // Room for what the sites can keep (virtual memory: the pages
             // are touched as it fills), so that it rarely grows by copying.
@@ -701,7 +712,7 @@ impl RunReport {
                 samples: [0; SAMPLES],
                 sampled: 0,
                 near: Vec::new(),
-                lines: lines_counted(gh, learned),
+                detailed: self.shared.detailed(gh),
                 threshold,
                 learned,
             });
@@ -855,7 +866,7 @@ impl RunReport {
 struct SiteRow<'a> {
     name: &'a str,
     g: &'a super::report::GroupStats,
-    /// The details of the first DETAIL_SITES sites (else empty).
+    /// The details of a site followed in detail (else empty).
     detail: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1058,14 +1069,13 @@ impl RunReport {
             .sites
             .iter()
             .copied()
-            .enumerate()
-            .map(|(i, (name, g))| {
+            .map(|(name, g)| {
                 let mut o = SiteRow {
                     name,
                     g,
                     detail: serde_json::Map::new(),
                 };
-                if let (true, Some(site)) = (i < DETAIL_SITES, self.site_of(group_hash(name))) {
+                if let Some(site) = self.site_of(group_hash(name)).filter(|s| s.detailed) {
                     let o = &mut o.detail;
                     o.insert("threshold".into(), json!(site.threshold));
                     o.insert("learned_docs".into(), json!(site.learned));
@@ -1085,7 +1095,6 @@ impl RunReport {
                         .iter()
                         .map(|(n, t)| json!({"text": t, "pages": n}))
                         .collect());
-                    o.insert("kept_lines_counted".into(), json!(site.lines));
                 }
                 o
             })
@@ -1117,10 +1126,7 @@ impl RunReport {
             "inputs": info.inputs,
             "removal_histogram": {"none": self.hist[0], "deciles": &self.hist[1..]},
             "lines_counted": self.lines.len(),
-            "kept_lines_counted_in": {
-                "sites_learned_from_pages": LINE_SITE_PAGES, "smaller_sites_one_in": LINE_SMALL_SITES,
-                "sites": self.sites.iter().filter(|s| s.lines).count(), "of_sites": self.sites.len(),
-            },
+            "sites_in_detail": self.sites.iter().filter(|s| s.detailed).count(),
             "line_table_full_after_documents": self.lines_full_at,
             "worst_pages": self.worst.iter().map(|w| json!({
                 "where": place_text(&w.at), "site": w.group, "text_bytes": w.len, "removed_bytes": w.removed, "first_removed": w.text,
@@ -1273,13 +1279,18 @@ impl RunReport {
         }
 
         // Per-site details.
-        let shown = order.len().min(DETAIL_SITES);
-        let _ = write!(h, "<h2 id=blocks>Removed blocks per site</h2><p class=note>The {shown} sites with the most removed bytes{}: the {BLOCKS_SHOWN} blocks that removed the most bytes, kept lines just below the threshold, and the first {SAMPLES} pages with removed text (highlighted).</p>",
-            if order.len() > shown { format!(" (of {})", order.len()) } else { String::new() });
-        for (i, (name, g)) in order.iter().take(DETAIL_SITES).enumerate() {
-            let Some(site) = self.site_of(group_hash(name)) else {
-                continue;
-            };
+        let detailed: Vec<(&String, &super::report::GroupStats, &SiteAcc)> = order
+            .iter()
+            .filter_map(|&(name, g)| {
+                self.site_of(group_hash(name))
+                    .filter(|s| s.detailed)
+                    .map(|s| (name, g, s))
+            })
+            .collect();
+        let shown = detailed.len();
+        let _ = write!(h, "<h2 id=blocks>Removed blocks per site</h2><p class=note>The {shown} largest sites (most pages learned{}), most removed bytes first: the {BLOCKS_SHOWN} blocks that removed the most bytes, kept lines just below the threshold, and the first {SAMPLES} pages with removed text (highlighted). The sites followed in detail are chosen from the model before the run.</p>",
+            if order.len() > shown { format!("; {} sites in all", order.len()) } else { String::new() });
+        for (i, &(name, g, site)) in detailed.iter().enumerate() {
             let _ = write!(
                 h,
                 "<details{}><summary><b>{}</b> · {} pages · {:.1}% removed · threshold {} of {} learned</summary>",
@@ -1310,9 +1321,6 @@ impl RunReport {
                 let _ = write!(h, "<p class=note>{} removed in blocks first seen after {BLOCKS_KEPT} distinct ones (not listed).</p>", human(site.untracked_blocks));
             }
             let near = self.near_of(site);
-            if !site.lines {
-                let _ = write!(h, "<p class=note>Kept lines not counted for this site: they are counted for sites learned from at least {LINE_SITE_PAGES} pages and for one smaller site in {LINE_SMALL_SITES} (chosen by its name).</p>");
-            }
             if !near.is_empty() {
                 h.push_str("<p class=sub>Kept lines in many pages (just below the threshold, or kept by the boundary rules):</p><table class=near><tr><th>line</th><th>pages</th></tr>");
                 for (n, t) in near {

@@ -299,8 +299,14 @@ fn find(
     match report {
         None => model.clean_with(scratch, text, group, removed),
         Some(r) => {
-            model.explain_with(scratch, text, group, removed, why);
-            r.doc(group, text, at.1, at.0, why, scratch);
+            // Only the sites followed in detail need to know why.
+            if r.follows(group) {
+                model.explain_with(scratch, text, group, removed, why);
+            } else {
+                model.clean_with(scratch, text, group, removed);
+                why.clear();
+            }
+            r.doc(group, text, at.1, at.0, removed, why, scratch);
         }
     }
 }
