@@ -219,6 +219,27 @@ pub(crate) fn detect(
                 to = b.max(r.inner_end.min(to));
             }
         }
+        // A block found by shingles that stops inside a sentence going on
+        // in lowercase on the same line (`... in polls of swing states,
+        // where | overwhelming majorities ...`) is the start of this page's
+        // own text that other pages quote as a teaser, cut off there: only
+        // whole sentences or lines before that point can be a block.
+        if !r.trusted
+            && !r.fixed_to
+            && to < n
+            && !at_end(to)
+            && !gaps.newline(to)
+            && crate::shingle::gap(text, words, to).trim().is_empty()
+            && initial(text, &words[to]).is_some_and(char::is_lowercase)
+        {
+            match (from + 1..to)
+                .rev()
+                .find(|&b| gaps.sentence_end(b) || gaps.newline(b))
+            {
+                Some(b) => to = b,
+                None => continue,
+            }
+        }
         if r.trusted || to - from >= config.min_run {
             // A long block whose first or last words vary (`Dear Emma,We...`):
             // widen it to a boundary a word or two away.
@@ -1001,6 +1022,51 @@ mod line_tests {
         for (i, out) in learn_and_clean(&docs).iter().enumerate() {
             assert!(out.contains(&format!("The U.S. {}", verbs[i])), "{out:?}");
             assert!(!out.contains("Copyright"), "{out:?}");
+        }
+    }
+
+    #[test]
+    fn teaser_quoting_a_page_keeps_its_own_sentence() {
+        // Every page lists the others' first words as teasers, cut off
+        // mid-sentence: the teasers go, and each page keeps its own first
+        // sentence, where the quoted words run on in lowercase.
+        let leads = [
+            "The harbour master said the new ferry timetable would start in spring after months of talks with",
+            "Farmers along the river valley expect a smaller apple harvest this year because the late frost damaged",
+            "The museum will close its maritime wing for repairs next winter while engineers replace the roof that",
+            "Council members voted to repair the old stone bridge before the floods arrive, ending a dispute that",
+            "Students from the technical college built a small wind turbine on the school roof to power the",
+            "A new bakery on the high street has sold out of bread before nine every morning since it",
+            "The lifeboat crew rescued two sailors whose yacht lost its mast in a squall off the point late",
+            "Residents of the northern districts waited most of the night for power to return after the storm",
+        ];
+        let ends = [
+            "the unions, who asked for more evening sailings.",
+            "the blossom in the upper orchards in April.",
+            "leaked through the winter storms for a decade.",
+            "began in May between the two largest parties.",
+            "workshop and the library through the winter.",
+            "opened, and a second shop is planned for June.",
+            "on Sunday, when the wind rose without warning.",
+            "passed over the coast late on Tuesday evening.",
+        ];
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                let mut d = format!(
+                    "{} {}\nMore on this story later today.\n\nLatest stories\n",
+                    leads[i], ends[i]
+                );
+                for j in (0..8).filter(|&j| j != i) {
+                    let teaser: Vec<&str> = leads[j].split(' ').take(16).collect();
+                    d.push_str(&format!("{}…\n", teaser.join(" ")));
+                }
+                d
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            assert!(out.contains(leads[i]), "{out:?}");
+            let other: Vec<&str> = leads[(i + 1) % 8].split(' ').take(16).collect();
+            assert!(!out.contains(&other.join(" ")), "{out:?}");
         }
     }
 
