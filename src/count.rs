@@ -859,7 +859,12 @@ impl Learner {
             .zip(&thresholds)
             .map(|(&(_, d), &t)| self.config.near_threshold(d).unwrap_or(t))
             .collect();
-        let lowest = near.iter().copied().min().unwrap_or(0);
+        let lowest = near
+            .iter()
+            .copied()
+            .min()
+            .unwrap_or(0)
+            .min(crate::shingle::PAIR_DF);
         let min_df = u32::try_from(lowest).unwrap_or(u32::MAX);
         // The partitions are counted in parallel (on the caller's rayon
         // pool), each table reused by its thread; the model sorts the keys,
@@ -873,12 +878,13 @@ impl Learner {
                 self.count_part(p, table, min_df, |k, df, g| {
                     // A group unknown to `thresholds` arrived from another
                     // thread after the snapshot: it is not in this model.
-                    let t = thresholds.get(g as usize).copied().unwrap_or(u64::MAX);
-                    let n = near.get(g as usize).copied().unwrap_or(u64::MAX);
-                    if u64::from(df) >= t {
-                        out.push((k, g, true));
-                    } else if u64::from(df) >= n {
-                        out.push((crate::shingle::near_key(k), g, false));
+                    let (Some(&t), Some(&n)) = (thresholds.get(g as usize), near.get(g as usize))
+                    else {
+                        return;
+                    };
+                    if let Some((key, frequent)) = crate::shingle::model_key(k, u64::from(df), t, n)
+                    {
+                        out.push((key, g, frequent));
                     }
                 })
                 .map(|()| out)

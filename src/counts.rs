@@ -5,7 +5,7 @@
 //! made from merged shards is byte-identical to the model of one run over
 //! all inputs. Count file layout (little-endian):
 //! ```text
-//! magic "BCUTCNTS", u32 version 2, u64 hash seed, options (as in a model),
+//! magic "BCUTCNTS", u32 version 3, u64 hash seed, options (as in a model),
 //! u32 input spec length, input spec (UTF-8)
 //! u32 groups, per group (sorted by name): u32 name length, name,
 //!   u64 docs, then docs u128 text hashes (ascending, distinct)
@@ -30,7 +30,7 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use xxhash_rust::xxh3::Xxh3;
 
 const MAGIC: &[u8; 8] = b"BCUTCNTS";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// One count: key, document frequency, group index.
 pub(crate) type Count = (u64, u32, u32);
@@ -578,11 +578,9 @@ pub(crate) fn threshold(
     let mut keys = Vec::new();
     merge(sources, remap, |k, df, g| {
         if let Some(&(t, near)) = thresholds.get(g as usize) {
-            if df >= t {
-                keys.push(k);
-                per_group[g as usize] += 1;
-            } else if df >= near {
-                keys.push(crate::shingle::near_key(k));
+            if let Some((key, frequent)) = crate::shingle::model_key(k, df, t, near) {
+                keys.push(key);
+                per_group[g as usize] += u64::from(frequent);
             }
         }
     })?;

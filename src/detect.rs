@@ -44,7 +44,9 @@ pub(crate) struct Doc<'a> {
 /// from, to)` is told every frequent short feature (words `[from, to)`);
 /// cleaning passes a closure that does nothing, which compiles away, and
 /// [`crate::Model::explain_with`] one that records them. `near(kind, hash)`
-/// says whether a feature is one document short of the threshold (see
+/// says whether a feature is one document short of the threshold, and
+/// `pair(kind, hash)` whether a whole line ([`Feature::Line`] or
+/// [`Feature::WholeLine`]) is in two documents or more (see
 /// [`fill_near_lines`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn detect(
@@ -53,6 +55,7 @@ pub(crate) fn detect(
     shingles: &[u32],
     frequent: impl Fn(Feature, u64) -> bool,
     near: impl Fn(Feature, u64) -> bool,
+    pair: impl Fn(Feature, u64) -> bool,
     mut matched: impl FnMut(Feature, usize, usize),
     runs: &mut Vec<Run>,
     spans: &mut Vec<Range<usize>>,
@@ -87,8 +90,13 @@ pub(crate) fn detect(
             // A feature that begins or ends where a word changes case
             // (`Eight Forecast`, a sidebar line, inside `the FiveThirtyEight
             // forecast.`; a prefix ending in `McDonald`) matched a piece of
-            // a word: the words it found are not the block's.
-            if frequent(o.kind, o.hash) && !split_word(doc, o.from) && !split_word(doc, o.to) {
+            // a word: the words it found are not the block's. A whole long
+            // line is never frequent (its shingles are).
+            if o.kind != Feature::WholeLine
+                && frequent(o.kind, o.hash)
+                && !split_word(doc, o.from)
+                && !split_word(doc, o.to)
+            {
                 matched(o.kind, o.from, o.to);
                 // The page's first line, headed by the site's name (`BBC
                 // News - <title>`), is its title: only the head goes.
@@ -275,7 +283,7 @@ pub(crate) fn detect(
             _ => spans.push(start..end),
         }
     }
-    fill_near_lines(config, doc, &frequent, &near, start_of, spans);
+    fill_near_lines(config, doc, &frequent, &near, &pair, start_of, spans);
 }
 
 /// Lines between removed text that are all one document short of the
@@ -293,6 +301,7 @@ fn fill_near_lines(
     doc: Doc<'_>,
     frequent: &impl Fn(Feature, u64) -> bool,
     near: &impl Fn(Feature, u64) -> bool,
+    pair: &impl Fn(Feature, u64) -> bool,
     start_of: usize,
     spans: &mut Vec<Range<usize>>,
 ) {
@@ -302,13 +311,41 @@ fn fill_near_lines(
     let Doc { text, words, gaps } = doc;
     let k = config.shingle_words;
     let known = |kind: Feature, h: u64| near(kind, h) || frequent(kind, h);
-    let listed = |a: usize, b: usize| {
+    // Whether the line of words `[a, b)` ends with a full stop: a sentence
+    // of prose, which a newsroom repeats in follow-up stories, rather than
+    // a headline (`?`, `!`) or a teaser cut off with `...`.
+    let full_stop = |b: usize| {
+        let tail = &text[words[b - 1].end as usize..];
+        let tail = tail[..memchr::memchr(b'\n', tail.as_bytes()).unwrap_or(tail.len())]
+            .trim_end()
+            .trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ']']);
+        tail.ends_with('.') && !tail.ends_with("..")
+    };
+    // How the line of words `[a, b)` is listed, if it is.
+    let listed = |a: usize, b: usize| -> Option<Listed> {
+        let h = crate::shingle::seq_hash(&words[a..b]);
         if b - a < k {
-            known(Feature::Line, crate::shingle::seq_hash(&words[a..b]))
+            if frequent(Feature::Line, h) {
+                Some(Listed::Frequent)
+            } else if near(Feature::Line, h) {
+                Some(Listed::Near)
+            } else {
+                pair(Feature::Line, h).then_some(Listed::Pair)
+            }
+        } else if !gaps.sentence_end(b)
+            && (a..=b - k)
+                .all(|i| known(Feature::Shingle, crate::shingle::seq_hash(&words[i..i + k])))
+        {
+            if (a..=b - k)
+                .all(|i| frequent(Feature::Shingle, crate::shingle::seq_hash(&words[i..i + k])))
+            {
+                Some(Listed::Frequent)
+            } else {
+                Some(Listed::Near)
+            }
         } else {
-            !gaps.sentence_end(b)
-                && (a..=b - k)
-                    .all(|i| known(Feature::Shingle, crate::shingle::seq_hash(&words[i..i + k])))
+            (b - a <= crate::shingle::MAX_PAIR_LINE && !full_stop(b) && pair(Feature::WholeLine, h))
+                .then_some(Listed::Pair)
         }
     };
     let mut added = Vec::new();
@@ -320,6 +357,14 @@ fn fill_near_lines(
     let mut kept_before = false;
     // The first word of a run of listed lines after a removed one.
     let mut run: Option<usize> = None;
+    // Whether the run's first line may be the page's own headline (other
+    // pages link to it, but it is not frequent; it reads as a headline; no
+    // prose came before it), and whether a line of the run is listed only
+    // as in two pages: such a run keeps a headline that opens it.
+    let (mut own_headline, mut run_pair) = (false, false);
+    // Whether an untouched line longer than a headline (article prose) came
+    // before.
+    let mut prose_before = false;
     let mut starts = gaps.line_starts();
     let mut prev = starts.next().unwrap_or(0);
     for next in starts {
@@ -339,7 +384,7 @@ fn fill_near_lines(
         let last = ours.get(l).is_some_and(|r| r.start <= last_at);
         if touched {
             if let Some(from) = run.take() {
-                if first && from < a && kept_before {
+                if first && from < a && kept_before && !(own_headline && run_pair) {
                     let start = widen_left(text, words[from].start as usize);
                     let end = widen_right(text, words[a - 1].end as usize);
                     if let Some(r) = whole_tokens(text, start, end) {
@@ -351,12 +396,20 @@ fn fill_near_lines(
             }
             kept_before |= !(first && ours[c].end >= e);
             run = last.then_some(b);
+            (own_headline, run_pair) = (false, false);
             continue;
         }
         // An untouched line: the run goes on while its lines are listed;
         // otherwise they and this line are kept.
-        if run.is_some() && listed(a, b) {
-            continue;
+        prose_before |= b - a > crate::shingle::MAX_PAIR_LINE;
+        if let Some(from) = run {
+            if let Some(how) = listed(a, b) {
+                if from == a {
+                    own_headline = how != Listed::Frequent && !prose_before && headline(doc, a, b);
+                }
+                run_pair |= how == Listed::Pair;
+                continue;
+            }
         }
         run = None;
         kept_before = true;
@@ -377,6 +430,17 @@ fn fill_near_lines(
         }
     }
     spans.truncate(w + 1);
+}
+
+/// How a line between removed text is known (see [`fill_near_lines`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Listed {
+    /// Frequent: as a whole line, or every shingle in it.
+    Frequent,
+    /// One document short of the threshold (some of it).
+    Near,
+    /// Only as a whole line found in two documents or more.
+    Pair,
 }
 
 /// The first character of word `w` of `text`.
@@ -997,6 +1061,70 @@ mod line_tests {
             }
             assert!(
                 !out.contains("Top Stories") && !out.contains("Copyright"),
+                "{out:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lines_in_two_pages_between_removed_ones_go_but_not_a_headline_or_prose() {
+        // Each page links to the next story under `More from the Herald`, so
+        // a headline is in two of ten pages, far below the threshold: between
+        // removed lines, after the page's prose, the link goes (short and long
+        // headlines alike). The page's own headline, between the menu and the
+        // byline, stays, though a kept line comes before it; so does a
+        // background sentence two pages repeat between two removed inserts.
+        let titles = [
+            "Ferry crosses the bay with timber",
+            "Storm cuts power across the northern districts for most of the night",
+            "Council backs repair of the stone bridge",
+            "Farmers report an early harvest of apples and pears after the dry summer",
+            "Museum opens a wing for maritime history",
+            "Students plant two hundred trees along the canal path for a school project",
+            "Bakery sells out of bread before nine",
+            "Lifeboat crew rescues two sailors after their yacht loses its mast in a squall",
+            "Harbour master warns of fog on the estuary",
+            "Choir from the valley wins a regional contest with a song about its river mouth",
+        ];
+        let towns = [
+            "Ashby", "Brill", "Corfe", "Dunster", "Eyam", "Frome", "Glynde", "Hawes", "Ilam",
+            "Jarrow",
+        ];
+        let background = [
+            "The harbour has served the fishing fleet since the town was founded by monks.",
+            "The district council was formed from three parishes after the war ended.",
+            "The valley has flooded twice in living memory, most recently in the spring.",
+            "The old railway line closed to passengers before most residents were born.",
+            "The lifeboat station is run by volunteers and funded by local donations.",
+        ];
+        let docs: Vec<String> = (0..10)
+            .map(|i| {
+                let v = |j: usize| WORDS[(i * 7 + j) % WORDS.len()];
+                format!(
+                    "Printed for readers in {} and the villages around it\n\nHome | World | Sport | Weather\n{}\nBy the Bay Herald news desk\n\
+                     The {} met the {} and the {} on Monday, and the {} said the {} would be ready before the {} and the {} of the {}.\n\
+                     Advertisement\n{}\nContinue reading the main story\n\
+                     The {} asked the {} about the {} again.\n\
+                     \nMore from the Herald\n{}\n\
+                     \nCopyright 2024 The Bay Herald. All rights reserved.",
+                    towns[i],
+                    titles[i],
+                    v(0), v(1), v(2), v(3), v(4), v(5), v(6), v(7),
+                    background[i / 2],
+                    v(8), v(9), v(10),
+                    titles[(i + 1) % 10],
+                )
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            assert!(out.contains(titles[i]), "own headline lost: {out:?}");
+            assert!(out.contains(background[i / 2]), "prose lost: {out:?}");
+            assert!(
+                !out.contains(titles[(i + 1) % 10]),
+                "link to the next story kept: {out:?}"
+            );
+            assert!(
+                !out.contains("More from") && !out.contains("Copyright"),
                 "{out:?}"
             );
         }

@@ -4,7 +4,7 @@
 //! File layout, all integers little-endian:
 //! ```text
 //! magic      8 bytes  "BOILRCUT"
-//! version    u32      2
+//! version    u32      3
 //! hash seed  u64      tokenize::HASH_SEED (a model is only valid with it)
 //! options    u32 shingle_words, u64 min_docs, f64 min_fraction, u32 max_gap,
 //!            u32 min_run, u32 snap_words, u32 short_lines (0/1), u32 max_affix_words,
@@ -14,7 +14,9 @@
 //!            u32 name length, name bytes (UTF-8), u64 docs, u64 frequent keys
 //! keys       u64 count, then the keys sorted ascending: the frequent
 //!            features' keys and, under `shingle::near_key`, those one
-//!            document short of the threshold (`Config::near_threshold`)
+//!            document short of the threshold (`Config::near_threshold`),
+//!            and under `shingle::pair_key` whole lines found in two or more
+//!            documents that are not kept otherwise (`shingle::model_key`)
 //! checksum   u64 xxh3 (seeded) of every byte before it
 //! ```
 
@@ -32,7 +34,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 const MAGIC: &[u8; 8] = b"BOILRCUT";
 /// Version of the model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Open-addressing set of non-zero keys. Keys are mixed hashes, so their low
 /// bits index the table directly. In front of it, a bitmap of about 16 bits
@@ -617,6 +619,10 @@ impl Model {
                 self.keys
                     .contains(crate::shingle::near_key(key(gh, kind, h)))
             },
+            |kind, h| {
+                self.keys
+                    .contains(crate::shingle::pair_key(key(gh, kind, h)))
+            },
             matched,
             &mut scratch.runs,
             removed,
@@ -980,11 +986,18 @@ mod tests {
         let err = Model::from_bytes(&v1).unwrap_err();
         assert!(matches!(err, ModelError::Version(1)));
         assert!(err.to_string().contains("learn the model again"), "{err}");
-        let mut v3 = bytes.clone();
-        v3[8] = 3;
+        // Version 2 (whole lines in two documents not kept) too.
+        let mut v2 = bytes.clone();
+        v2[8] = 2;
         assert!(matches!(
-            Model::from_bytes(&v3),
-            Err(ModelError::Version(3))
+            Model::from_bytes(&v2),
+            Err(ModelError::Version(2))
+        ));
+        let mut v4 = bytes.clone();
+        v4[8] = 4;
+        assert!(matches!(
+            Model::from_bytes(&v4),
+            Err(ModelError::Version(4))
         ));
         let mut flipped = bytes.clone();
         let mid = flipped.len() / 2;

@@ -986,6 +986,7 @@ impl OnlineCleaner {
                     &w.hits,
                     |kind, h| frequent(key(gh, kind, h)),
                     |_, _| false,
+                    |_, _| false,
                     |_, _, _| {},
                     &mut w.runs,
                     &mut removed,
@@ -1535,8 +1536,9 @@ mod tests {
         b.memory_limit(400_000);
         let mut c = b.build().unwrap();
         let mut out = Vec::new();
-        for (t, g) in &pages {
-            c.push_into(t, g, Vec::new(), &mut out);
+        for (i, (t, g)) in pages.iter().enumerate() {
+            // The payload as `run` gives it: held payloads count in the budget.
+            c.push_into(t, g, (i as u64).to_le_bytes().to_vec(), &mut out);
             assert!(c.stats().memory <= 400_000, "{:?}", c.stats());
         }
         out.extend(c.flush());

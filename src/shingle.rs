@@ -35,11 +35,15 @@ pub enum Feature {
     /// anchor, which moves the start of a block found next to it (a header
     /// before a varying greeting) to the line's start.
     LineStart = 8,
+    /// A whole line of k to [`MAX_PAIR_LINE`] words. Never frequent: only
+    /// counted to tell, as [`pair_key`]s, the lines that repeat in two or
+    /// more pages of a site (see `detect::fill_near_lines`).
+    WholeLine = 9,
 }
 
 impl Feature {
     /// A short name for reports: `shingle`, `line`, `prefix`, `suffix`,
-    /// `segment`, `line head`, `prefix tail`, `line start`.
+    /// `segment`, `line head`, `prefix tail`, `line start`, `whole line`.
     pub fn name(self) -> &'static str {
         match self {
             Feature::Shingle => "shingle",
@@ -50,6 +54,7 @@ impl Feature {
             Feature::LineHead => "line head",
             Feature::PrefixTail => "prefix tail",
             Feature::LineStart => "line start",
+            Feature::WholeLine => "whole line",
         }
     }
 }
@@ -75,6 +80,14 @@ pub fn fmix64(mut h: u64) -> u64 {
 #[inline]
 pub fn key(group: u64, kind: Feature, h: u64) -> u64 {
     let k = fmix64(h ^ group.rotate_left(17) ^ ((kind as u64) << 56).wrapping_mul(BASE));
+    // Whole lines carry their kind in two bits no table, filter, partition
+    // or pass takes as a position, so a model can keep those seen in two
+    // pages apart from the rest (see `pair_key`).
+    let k = match kind {
+        Feature::Line => k & !WHOLE_BIT | LINE_BIT,
+        Feature::WholeLine => k | LINE_BIT | WHOLE_BIT,
+        _ => k & !(LINE_BIT | WHOLE_BIT),
+    };
     // 0 marks an empty slot in the model's table.
     if k == 0 {
         1
@@ -95,6 +108,63 @@ pub fn near_key(k: u64) -> u64 {
     } else {
         n
     }
+}
+
+/// Bit of a key that marks a whole line ([`Feature::Line`] or
+/// [`Feature::WholeLine`]): above the bits that index a table or choose a
+/// filter word, below those of a filter bit and of the partition.
+pub const LINE_BIT: u64 = 1 << 51;
+/// Bit of a key that marks a [`Feature::WholeLine`].
+pub const WHOLE_BIT: u64 = 1 << 50;
+/// Longest line, in words, counted as a [`Feature::WholeLine`].
+pub const MAX_PAIR_LINE: usize = 20;
+
+/// The key under which a model keeps whole-line key `k` (see [`LINE_BIT`])
+/// found in at least two documents of its group but not kept otherwise: a
+/// line between removed text that other pages repeat (see
+/// `detect::fill_near_lines`).
+#[inline]
+pub fn pair_key(k: u64) -> u64 {
+    let n = k ^ 0x7061_6972_5f6b_6579;
+    if n == 0 {
+        1
+    } else {
+        n
+    }
+}
+
+/// Documents of its group a whole line must be in to be kept as a
+/// [`pair_key`].
+pub const PAIR_DF: u64 = 2;
+
+/// What a model keeps of feature key `k`, found in `df` documents of a
+/// group that needs `t` (and `near` for a near key; `t` when there is
+/// none): the key to store and whether it is frequent, or nothing.
+#[inline]
+pub fn model_key(k: u64, df: u64, t: u64, near: u64) -> Option<(u64, bool)> {
+    if is_whole_line_key(k) {
+        (df >= PAIR_DF).then(|| (pair_key(k), false))
+    } else if df >= t {
+        Some((k, true))
+    } else if df >= near {
+        Some((near_key(k), false))
+    } else if is_line_key(k) && df >= PAIR_DF {
+        Some((pair_key(k), false))
+    } else {
+        None
+    }
+}
+
+/// Whether key `k` (as [`key`] made it) is a whole line's.
+#[inline]
+pub fn is_line_key(k: u64) -> bool {
+    k & LINE_BIT != 0
+}
+
+/// Whether key `k` (as [`key`] made it) is a [`Feature::WholeLine`]'s.
+#[inline]
+pub fn is_whole_line_key(k: u64) -> bool {
+    k & (LINE_BIT | WHOLE_BIT) == LINE_BIT | WHOLE_BIT
 }
 
 /// Shortest block, in words, that shingles one page short of the threshold
@@ -551,7 +621,8 @@ pub const MAX_HEADED_LINE: usize = 18;
 const MAX_HEAD: usize = 4;
 
 /// Call `f` for every short-block feature of a document (shingles are
-/// enumerated by `for_each_shingle`): whole lines shorter than k words,
+/// enumerated by `for_each_shingle`): whole lines shorter than k words (and,
+/// as [`Feature::WholeLine`], those up to [`MAX_PAIR_LINE`] words),
 /// heads of short lines, sentence-like segments of 2 to k-1 words, and
 /// prefixes and suffixes followed (preceded) by a boundary.
 pub fn for_each_short(
@@ -583,6 +654,8 @@ pub fn for_each_short(
             if gaps.newline(i) {
                 if i - start < k {
                     emit(Feature::Line, seq_hash(&words[start..i]), start, i);
+                } else if i - start <= MAX_PAIR_LINE {
+                    emit(Feature::WholeLine, seq_hash(&words[start..i]), start, i);
                 }
                 start = i;
             }
