@@ -330,7 +330,7 @@ fn fill_near_lines(
             } else if near(Feature::Line, h) {
                 Some(Listed::Near)
             } else {
-                pair(Feature::Line, h).then_some(Listed::Pair)
+                (!full_stop(b) && pair(Feature::Line, h)).then_some(Listed::Pair)
             }
         } else if !gaps.sentence_end(b)
             && (a..=b - k)
@@ -401,7 +401,6 @@ fn fill_near_lines(
         }
         // An untouched line: the run goes on while its lines are listed;
         // otherwise they and this line are kept.
-        prose_before |= b - a > crate::shingle::MAX_PAIR_LINE;
         if let Some(from) = run {
             if let Some(how) = listed(a, b) {
                 if from == a {
@@ -413,7 +412,60 @@ fn fill_near_lines(
         }
         run = None;
         kept_before = true;
+        prose_before |= b - a > crate::shingle::MAX_PAIR_LINE;
     }
+    // A list that two pages or more carry, anywhere: at least LIST_LINES
+    // untouched lines in a row and LIST_WORDS words, each line listed, none
+    // ending with a full stop, holding a sentence end or going on from the
+    // line before in lowercase (a sidebar or menu block only a few of a
+    // site's pages have; prose repeated in two stories, hard-wrapped or
+    // not, ends and continues its sentences across its lines).
+    // Whether line `a` starts with a lowercase word, nothing before it.
+    let continues = |a: usize| {
+        let from = if a == 0 { 0 } else { words[a - 1].end as usize };
+        let gap = &text[from..words[a].start as usize];
+        let lead = gap.rsplit('\n').next().unwrap_or(gap);
+        lead.trim().is_empty() && initial(text, &words[a]).is_some_and(char::is_lowercase)
+    };
+    let mut c = 0;
+    // The first word of the list so far, its lines and words.
+    let mut list: Option<(usize, usize, usize)> = None;
+    let mut starts = gaps.line_starts();
+    let mut prev = starts.next().unwrap_or(0);
+    let mut push_list = |list: &mut Option<(usize, usize, usize)>, end: usize| {
+        if let Some((from, lines, count)) = list.take() {
+            if lines >= LIST_LINES && count >= LIST_WORDS {
+                let start = widen_left(text, words[from].start as usize);
+                let end = widen_right(text, words[end - 1].end as usize);
+                if let Some(r) = whole_tokens(text, start, end) {
+                    added.push(r.0..r.1);
+                }
+            }
+        }
+    };
+    for next in starts {
+        let (a, b) = (prev, next);
+        prev = next;
+        let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
+        while ours.get(c).is_some_and(|r| r.end <= s) {
+            c += 1;
+        }
+        let touched = ours.get(c).is_some_and(|r| r.start < e);
+        if !touched
+            && b - a <= crate::shingle::MAX_PAIR_LINE
+            && !full_stop(b)
+            && !continues(a)
+            && !(a + 1..b).any(|i| gaps.sentence_end(i))
+            && listed(a, b).is_some()
+        {
+            let l = list.get_or_insert((a, 0, 0));
+            l.1 += 1;
+            l.2 += b - a;
+        } else {
+            push_list(&mut list, a);
+        }
+    }
+    push_list(&mut list, prev);
     if added.is_empty() {
         return;
     }
@@ -431,6 +483,11 @@ fn fill_near_lines(
     }
     spans.truncate(w + 1);
 }
+
+/// Fewest lines, and words, of a list of lines each found in two pages or
+/// more that goes wherever it is (see [`fill_near_lines`]).
+const LIST_LINES: usize = 5;
+const LIST_WORDS: usize = 40;
 
 /// How a line between removed text is known (see [`fill_near_lines`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1126,6 +1183,78 @@ mod line_tests {
             assert!(
                 !out.contains("More from") && !out.contains("Copyright"),
                 "{out:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn list_in_two_pages_goes_wrapped_prose_in_two_stays() {
+        // Two pages of ten carry the same block of links, with no frequent
+        // header around it: far below the threshold, but a list of six
+        // lines and over 40 words that two pages share is a template. Other
+        // pairs of pages share a background paragraph, hard-wrapped into
+        // lines that end without a full stop: lines that go on in lowercase,
+        // or that hold sentence ends, are prose, and stay.
+        let links = [
+            "Harbour Lights Festival Returns With Lantern Parade",
+            "Ferry Timetable Changes For The Winter Season",
+            "Town Hall Opens Its Archive To Local Historians",
+            "Coastal Path Reopens After The Spring Landslip",
+            "Rowing Club Celebrates A Century On The Estuary",
+            "Market Square Gets New Benches And Planters",
+        ];
+        // Wrapped inside one long sentence: each line goes on in lowercase.
+        let flowing = "the harbour was dredged in the spring and\n\
+                       the council said the work would keep the\n\
+                       channel open for the fishing fleet while\n\
+                       boats that had run aground near the old\n\
+                       pier waited for the tide to lift them\n\
+                       and the spoil went to rebuild the dunes";
+        // Wrapped across sentences: lines open with names, sentences end
+        // inside them.
+        let named = "The dredger worked through the night near the\n\
+                     Old Pier. Officials said the channel would open by\n\
+                     Friday. Boats from the\n\
+                     North Quay fleet waited. The council paid for the\n\
+                     Work from its reserves. Fishermen welcomed the\n\
+                     News. The survey starts in May";
+        let docs: Vec<String> = (0..10)
+            .map(|i| {
+                let v = |j: usize| WORDS[(i * 7 + j) % WORDS.len()];
+                let extra = match i {
+                    0 | 1 => links.join("\n"),
+                    2 | 3 => flowing.to_string(),
+                    4 | 5 => named.to_string(),
+                    _ => String::new(),
+                };
+                format!(
+                    "Home | World | Sport | Weather\n\n\
+                     The {} met the {} and the {} on Monday, and the {} said the {} would be ready before the {}.\n\n\
+                     {}\n\n\
+                     The {} asked the {} about the {} again.\n\n\
+                     Copyright 2024 The Bay Herald. All rights reserved.",
+                    v(0), v(1), v(2), v(3), v(4), v(5),
+                    extra,
+                    v(8), v(9), v(10),
+                )
+            })
+            .collect();
+        let out = learn_and_clean(&docs);
+        for page in &out[..2] {
+            for l in links {
+                assert!(!page.contains(l), "list kept: {page:?}");
+            }
+        }
+        for page in &out[2..4] {
+            assert!(page.contains(flowing), "prose lost: {page:?}");
+        }
+        for page in &out[4..6] {
+            assert!(page.contains(named), "prose lost: {page:?}");
+        }
+        for page in &out {
+            assert!(
+                page.contains("again.") && !page.contains("Copyright"),
+                "{page:?}"
             );
         }
     }

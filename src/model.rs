@@ -73,6 +73,7 @@ impl KeySet {
     /// against 6% with one bit).
     #[inline]
     fn filter_bits(&self, k: u64) -> (usize, u64) {
+        let k = crate::shingle::unflagged(k);
         let w = ((k >> 24) & self.filter_mask) >> 6;
         (w as usize, (1u64 << ((k >> 52) & 63)) | (1u64 << (k >> 58)))
     }
@@ -928,6 +929,57 @@ impl std::error::Error for ModelError {}
 mod tests {
     use super::*;
     use crate::LearnerBuilder;
+
+    /// The key of a whole line of `words` (as `Model::is_frequent` makes it).
+    fn line_key(group: &str, kind: Feature, words: &str) -> u64 {
+        let hashes: Vec<Word> = words
+            .split(' ')
+            .map(|w| Word {
+                start: 0,
+                end: 0,
+                hash: crate::tokenize::word_hash(w),
+            })
+            .collect();
+        key(group_hash(group), kind, crate::shingle::seq_hash(&hashes))
+    }
+
+    #[test]
+    fn whole_lines_in_two_documents_are_kept_apart() {
+        let short2 = "Elsewhere in the county today";
+        let long2 = "Council votes to keep the library open on Sundays through the winter months";
+        let short1 = "Only one page has this line";
+        let every = "Advertisement";
+        let learner = LearnerBuilder::new().build().unwrap();
+        for i in 0..8 {
+            let extra = match i {
+                0 | 1 => short2,
+                2 | 3 => long2,
+                4 => short1,
+                _ => "",
+            };
+            learner.add(
+                &format!("Report {i} on the vote held today.\n{extra}\n{every}"),
+                "g",
+            );
+        }
+        let model = learner.finish().unwrap();
+        for m in [&model, &Model::from_bytes(&model.to_bytes()).unwrap()] {
+            let pair = |kind, words| {
+                m.keys
+                    .contains(crate::shingle::pair_key(line_key("g", kind, words)))
+            };
+            assert!(pair(Feature::Line, short2));
+            assert!(pair(Feature::WholeLine, long2));
+            assert!(!pair(Feature::Line, short1));
+            // A frequent line is kept as frequent; a long line never is.
+            assert!(m.is_frequent("g", Feature::Line, &[every]));
+            assert!(!pair(Feature::Line, every));
+            assert!(!m.keys.contains(line_key("g", Feature::WholeLine, long2)));
+            // Pair keys are not counted as the group's features.
+            let pairs = m.keys.sorted().len() as u64 - m.groups()[0].features;
+            assert!(pairs >= 2, "{pairs}");
+        }
+    }
 
     fn small_model() -> Model {
         let learner = LearnerBuilder::new().build().unwrap();

@@ -412,6 +412,7 @@ impl OnceFilter {
 
     #[inline]
     fn bits(&self, k: u64) -> (usize, u64) {
+        let k = crate::shingle::unflagged(k);
         let w = (k >> 24) as usize & (self.words.len() - 1);
         (w, (1u64 << ((k >> 52) & 63)) | (1u64 << (k >> 58)))
     }
@@ -531,7 +532,18 @@ impl Features {
         shingle_keys(&self.words, c.shingle_words, gh, &mut self.keys);
         self.all.clear();
         self.all.extend_from_slice(&self.keys);
+        let at = self.all.len();
         short_keys(&self.words, &self.gaps, c, gh, &mut self.all);
+        // Whole long lines serve only a model's lines in two pages, which
+        // the online cleaner does not use.
+        let mut i = at;
+        while i < self.all.len() {
+            if crate::shingle::is_whole_line_key(self.all[i]) {
+                self.all.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
     }
 }
 
@@ -1095,7 +1107,7 @@ impl OnlineCleaner {
 
     /// Write the state. Layout, all integers little-endian:
     /// ```text
-    /// magic "BOILRONL", u32 version (1), u64 hash seed, learning options (as in
+    /// magic "BOILRONL", u32 version (2), u64 hash seed, learning options (as in
     /// a model file), input spec (u32 length, bytes), 9 × u64 online options,
     /// u64 arrivals, 7 × u64 counters, warm-start model (u32 length, model
     /// file bytes; 0 for none), once filter (u8 0, or 1 + u8 generation + u64
@@ -1283,7 +1295,7 @@ impl OnlineCleaner {
 
 const MAGIC: &[u8; 8] = b"BOILRONL";
 /// Version of the state format this build reads and writes.
-pub const STATE_VERSION: u32 = 1;
+pub const STATE_VERSION: u32 = 2;
 /// How many keys ahead the once filter is prefetched while counting.
 const PREFETCH_AHEAD: usize = 8;
 /// Seed of the text hashes that recognise exact copies.

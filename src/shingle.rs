@@ -111,8 +111,10 @@ pub fn near_key(k: u64) -> u64 {
 }
 
 /// Bit of a key that marks a whole line ([`Feature::Line`] or
-/// [`Feature::WholeLine`]): above the bits that index a table or choose a
-/// filter word, below those of a filter bit and of the partition.
+/// [`Feature::WholeLine`]): above the bits that index a table or pick a
+/// count pass, below those of the partition and of a bit in a filter word.
+/// The largest filters pick their word with bits up to 51: they look at
+/// [`unflagged`] keys.
 pub const LINE_BIT: u64 = 1 << 51;
 /// Bit of a key that marks a [`Feature::WholeLine`].
 pub const WHOLE_BIT: u64 = 1 << 50;
@@ -153,6 +155,15 @@ pub fn model_key(k: u64, df: u64, t: u64, near: u64) -> Option<(u64, bool)> {
     } else {
         None
     }
+}
+
+/// Key `k` with its two kind bits ([`LINE_BIT`], [`WHOLE_BIT`]) replaced by
+/// its two lowest bits, which are as random as the rest: what a filter that
+/// picks its word with bits 24 to 51 looks at, so that the kind of a key
+/// does not choose half of the filter.
+#[inline]
+pub fn unflagged(k: u64) -> u64 {
+    k & !(LINE_BIT | WHOLE_BIT) | (k & 3) << 50
 }
 
 /// Whether key `k` (as [`key`] made it) is a whole line's.
