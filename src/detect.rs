@@ -349,6 +349,39 @@ fn fill_near_lines(
         }
     };
     let mut added = Vec::new();
+    // A list that two pages or more carry, anywhere: at least LIST_LINES
+    // untouched lines in a row and LIST_WORDS words, each line listed, none
+    // ending with a full stop, holding a sentence end or going on from the
+    // line before in lowercase (a sidebar or menu block only a few of a
+    // site's pages have; prose repeated in two stories, hard-wrapped or
+    // not, ends and continues its sentences across its lines).
+    let list_line = |a: usize, b: usize| {
+        b - a <= crate::shingle::MAX_PAIR_LINE
+            && !(a + 1..b).any(|i| gaps.sentence_end(i))
+            && !full_stop(b)
+            && !{
+                // The line starts with a lowercase word, nothing before it.
+                let from = if a == 0 { 0 } else { words[a - 1].end as usize };
+                let gap = &text[from..words[a].start as usize];
+                let lead = gap.rsplit('\n').next().unwrap_or(gap);
+                lead.trim().is_empty() && initial(text, &words[a]).is_some_and(char::is_lowercase)
+            }
+    };
+    // The first word of the list so far, its lines and words; ended before
+    // word `end`.
+    let mut list: Option<(usize, usize, usize)> = None;
+    let end_list =
+        |list: &mut Option<(usize, usize, usize)>, end: usize, added: &mut Vec<Range<usize>>| {
+            if let Some((from, lines, count)) = list.take() {
+                if lines >= LIST_LINES && count >= LIST_WORDS {
+                    let start = widen_left(text, words[from].start as usize);
+                    let end = widen_right(text, words[end - 1].end as usize);
+                    if let Some(r) = whole_tokens(text, start, end) {
+                        added.push(r.0..r.1);
+                    }
+                }
+            }
+        };
     let ours = &spans[start_of..];
     // Lines as word ranges, walked with a cursor over the removed ranges: a
     // run of untouched lines after a line whose last word is removed, up
@@ -382,6 +415,19 @@ fn fill_near_lines(
             l += 1;
         }
         let last = ours.get(l).is_some_and(|r| r.start <= last_at);
+        let listable = !touched && list_line(a, b);
+        let how = if !touched && (run.is_some() || listable) {
+            listed(a, b)
+        } else {
+            None
+        };
+        if listable && how.is_some() {
+            let l = list.get_or_insert((a, 0, 0));
+            l.1 += 1;
+            l.2 += b - a;
+        } else {
+            end_list(&mut list, a, &mut added);
+        }
         if touched {
             if let Some(from) = run.take() {
                 if first && from < a && kept_before && !(own_headline && run_pair) {
@@ -402,7 +448,7 @@ fn fill_near_lines(
         // An untouched line: the run goes on while its lines are listed;
         // otherwise they and this line are kept.
         if let Some(from) = run {
-            if let Some(how) = listed(a, b) {
+            if let Some(how) = how {
                 if from == a {
                     own_headline = how != Listed::Frequent && !prose_before && headline(doc, a, b);
                 }
@@ -414,58 +460,7 @@ fn fill_near_lines(
         kept_before = true;
         prose_before |= b - a > crate::shingle::MAX_PAIR_LINE;
     }
-    // A list that two pages or more carry, anywhere: at least LIST_LINES
-    // untouched lines in a row and LIST_WORDS words, each line listed, none
-    // ending with a full stop, holding a sentence end or going on from the
-    // line before in lowercase (a sidebar or menu block only a few of a
-    // site's pages have; prose repeated in two stories, hard-wrapped or
-    // not, ends and continues its sentences across its lines).
-    // Whether line `a` starts with a lowercase word, nothing before it.
-    let continues = |a: usize| {
-        let from = if a == 0 { 0 } else { words[a - 1].end as usize };
-        let gap = &text[from..words[a].start as usize];
-        let lead = gap.rsplit('\n').next().unwrap_or(gap);
-        lead.trim().is_empty() && initial(text, &words[a]).is_some_and(char::is_lowercase)
-    };
-    let mut c = 0;
-    // The first word of the list so far, its lines and words.
-    let mut list: Option<(usize, usize, usize)> = None;
-    let mut starts = gaps.line_starts();
-    let mut prev = starts.next().unwrap_or(0);
-    let mut push_list = |list: &mut Option<(usize, usize, usize)>, end: usize| {
-        if let Some((from, lines, count)) = list.take() {
-            if lines >= LIST_LINES && count >= LIST_WORDS {
-                let start = widen_left(text, words[from].start as usize);
-                let end = widen_right(text, words[end - 1].end as usize);
-                if let Some(r) = whole_tokens(text, start, end) {
-                    added.push(r.0..r.1);
-                }
-            }
-        }
-    };
-    for next in starts {
-        let (a, b) = (prev, next);
-        prev = next;
-        let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
-        while ours.get(c).is_some_and(|r| r.end <= s) {
-            c += 1;
-        }
-        let touched = ours.get(c).is_some_and(|r| r.start < e);
-        if !touched
-            && b - a <= crate::shingle::MAX_PAIR_LINE
-            && !full_stop(b)
-            && !continues(a)
-            && !(a + 1..b).any(|i| gaps.sentence_end(i))
-            && listed(a, b).is_some()
-        {
-            let l = list.get_or_insert((a, 0, 0));
-            l.1 += 1;
-            l.2 += b - a;
-        } else {
-            push_list(&mut list, a);
-        }
-    }
-    push_list(&mut list, prev);
+    end_list(&mut list, prev, &mut added);
     if added.is_empty() {
         return;
     }
