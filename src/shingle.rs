@@ -35,7 +35,8 @@ pub enum Feature {
     /// anchor, which moves the start of a block found next to it (a header
     /// before a varying greeting) to the line's start.
     LineStart = 8,
-    /// A whole line of k to [`MAX_PAIR_LINE`] words. Never frequent: only
+    /// A whole line of k to [`MAX_PAIR_LINE`] words with no sentence end
+    /// inside. Never frequent: only
     /// counted to tell, as [`pair_key`]s, the lines that repeat in two or
     /// more pages of a site (see `detect::fill_near_lines`).
     WholeLine = 9,
@@ -665,7 +666,11 @@ pub fn for_each_short(
             if gaps.newline(i) {
                 if i - start < k {
                     emit(Feature::Line, seq_hash(&words[start..i]), start, i);
-                } else if i - start <= MAX_PAIR_LINE {
+                } else if i - start <= MAX_PAIR_LINE
+                    && !(start + 1..i).any(|j| gaps.sentence_end(j))
+                {
+                    // Not a line that holds a sentence end: prose, never a
+                    // listed line.
                     emit(Feature::WholeLine, seq_hash(&words[start..i]), start, i);
                 }
                 start = i;
