@@ -401,6 +401,30 @@ impl Model {
         self.keys.contains(key(group_hash(group), kind, h))
     }
 
+    /// How many keys the model holds: frequent, near and pair keys.
+    #[cfg(test)]
+    pub(crate) fn key_count(&self) -> usize {
+        self.keys.len
+    }
+
+    /// Whether the given word sequence, a whole line ([`Feature::Line`] or
+    /// [`Feature::WholeLine`]), is kept as found in two documents or more
+    /// of `group` but not otherwise (see [`crate::shingle::model_key`]).
+    #[cfg(test)]
+    pub(crate) fn is_pair(&self, group: &str, kind: Feature, words: &[&str]) -> bool {
+        let hashes: Vec<Word> = words
+            .iter()
+            .map(|w| Word {
+                start: 0,
+                end: 0,
+                hash: crate::tokenize::word_hash(w),
+            })
+            .collect();
+        let h = crate::shingle::seq_hash(&hashes);
+        self.keys
+            .contains(crate::shingle::pair_key(key(group_hash(group), kind, h)))
+    }
+
     /// Clean one document of `group`: cut every repeated block out.
     ///
     /// ```

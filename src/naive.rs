@@ -81,7 +81,7 @@ fn naive_shingles(words: &[Word], k: usize) -> Vec<(usize, u64)> {
 type Words = Vec<String>;
 
 /// The feature kinds, in an order that can key a map (`Feature` is not `Hash`).
-const KINDS: [Feature; 8] = [
+const KINDS: [Feature; 9] = [
     Feature::Shingle,
     Feature::Line,
     Feature::Prefix,
@@ -90,6 +90,7 @@ const KINDS: [Feature; 8] = [
     Feature::LineHead,
     Feature::PrefixTail,
     Feature::LineStart,
+    Feature::WholeLine,
 ];
 
 /// The options the reference needs.
@@ -173,6 +174,19 @@ impl NaiveCounts {
                         }
                 })
                 .collect();
+            // Whole lines of k to MAX_PAIR_LINE words with no sentence end
+            // inside (counted for the model's lines in two documents).
+            let lines: Vec<usize> = (0..=n)
+                .filter(|&i| i == 0 || i == n || gaps.newline(i))
+                .collect();
+            for pair in lines.windows(2) {
+                let (a, b) = (pair[0], pair[1]);
+                if (o.k..=crate::shingle::MAX_PAIR_LINE).contains(&(b - a))
+                    && !(a + 1..b).any(|i| gaps.sentence_end(i))
+                {
+                    found.push((Feature::WholeLine, norm[a..b].to_vec()));
+                }
+            }
             for pair in cuts.windows(2) {
                 let head = &norm[pair[0]..(pair[0] + 4).min(pair[1])];
                 if pair[1] - pair[0] > 4 && !head.iter().any(weak) {
@@ -425,9 +439,26 @@ proptest! {
         let model: Model = learner.finish().unwrap();
 
         let mut frequent = 0;
+        // Every key the model should hold: frequent, near, pair.
+        let mut kept = 0;
         for ((kind, group, words), ids) in &naive.features {
-            let want = ids.len() >= naive.needed(group, min_docs, min_fraction);
+            let needed = naive.needed(group, min_docs, min_fraction);
+            // A whole long line is never frequent, only kept as a pair.
+            let whole = KINDS[*kind] == Feature::WholeLine;
+            let want = !whole && ids.len() >= needed;
             frequent += usize::from(want);
+            // Whole lines in two documents or more, below what else keeps
+            // them (the threshold, or one short of it when that is >= 3).
+            let near = if needed >= 4 { needed - 1 } else { needed };
+            let pair = ids.len() >= 2
+                && (whole || KINDS[*kind] == Feature::Line && ids.len() < near);
+            kept += usize::from(want || pair || !whole && ids.len() >= near);
+            prop_assert_eq!(
+                model.is_pair(group, KINDS[*kind], &strs(words)),
+                pair,
+                "pair {:?} {:?} of group {:?} in {} of {} docs",
+                KINDS[*kind], words, group, ids.len(), naive.docs[group]
+            );
             prop_assert_eq!(
                 model.is_frequent(group, KINDS[*kind], &strs(words)),
                 want,
@@ -440,6 +471,7 @@ proptest! {
         // The reference found every frequent key the model has, and the
         // model's per-group counts agree with it.
         prop_assert_eq!(model.len(), frequent);
+        prop_assert_eq!(model.key_count(), kept);
         for g in model.groups() {
             prop_assert_eq!(g.docs as usize, naive.docs[&g.name]);
         }
