@@ -942,6 +942,21 @@ mod line_tests {
     const NAMES: [&str; 8] = [
         "Ann", "Bruno", "Chen", "Dana", "Emeka", "Freya", "Gus", "Hana",
     ];
+    /// Headlines, short and long, for the tests of lines between removed
+    /// text.
+    const TITLES: [&str; 10] = [
+        "Ferry crosses the bay with timber",
+        "Storm cuts power across the northern districts for most of the night",
+        "Council backs repair of the stone bridge",
+        "Farmers report an early harvest of apples and pears after the dry summer",
+        "Museum opens a wing for maritime history",
+        "Students plant two hundred trees along the canal path for a school project",
+        "Bakery sells out of bread before nine",
+        "Lifeboat crew rescues two sailors after their yacht loses its mast in a squall",
+        "Harbour master warns of fog on the estuary",
+        "Choir from the valley wins a regional contest with a song about its river mouth",
+    ];
+
     const WORDS: [&str; 16] = [
         "harbour", "budget", "ferry", "lantern", "orchard", "granite", "meadow", "copper",
         "willow", "saddle", "thunder", "pepper", "marble", "falcon", "velvet", "canyon",
@@ -1072,16 +1087,7 @@ mod line_tests {
         // of the threshold. Between removed lines the teasers go, short and
         // long; the page's own headline, between the menu and the byline
         // (removed) but the first text kept, stays.
-        let titles = [
-            "Ferry crosses the bay with timber",
-            "Storm cuts power across the northern districts for most of the night",
-            "Council backs repair of the stone bridge",
-            "Farmers report an early harvest of apples and pears after the dry summer",
-            "Museum opens a wing for maritime history",
-            "Students plant two hundred trees along the canal path for a school project",
-            "Bakery sells out of bread before nine",
-            "Lifeboat crew rescues two sailors after their yacht loses its mast in a squall",
-        ];
+        let titles = &TITLES[..8];
         let stories = [
             "The ferry left at dawn with a cargo of timber for the new school.",
             "Engineers worked until morning to restore the lines after the gale.",
@@ -1126,18 +1132,7 @@ mod line_tests {
         // headlines alike). The page's own headline, between the menu and the
         // byline, stays, though a kept line comes before it; so does a
         // background sentence two pages repeat between two removed inserts.
-        let titles = [
-            "Ferry crosses the bay with timber",
-            "Storm cuts power across the northern districts for most of the night",
-            "Council backs repair of the stone bridge",
-            "Farmers report an early harvest of apples and pears after the dry summer",
-            "Museum opens a wing for maritime history",
-            "Students plant two hundred trees along the canal path for a school project",
-            "Bakery sells out of bread before nine",
-            "Lifeboat crew rescues two sailors after their yacht loses its mast in a squall",
-            "Harbour master warns of fog on the estuary",
-            "Choir from the valley wins a regional contest with a song about its river mouth",
-        ];
+        let titles = TITLES;
         let towns = [
             "Ashby", "Brill", "Corfe", "Dunster", "Eyam", "Frome", "Glynde", "Hawes", "Ilam",
             "Jarrow",

@@ -36,6 +36,26 @@ const MAGIC: &[u8; 8] = b"BOILRCUT";
 /// Version of the model file format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 3;
 
+/// The key of the feature of `kind` made of `words` (normalised as when
+/// learning) in `group`.
+fn feature_key(group: &str, kind: Feature, words: &[&str]) -> u64 {
+    let hashes: Vec<Word> = words
+        .iter()
+        .map(|w| Word {
+            start: 0,
+            end: 0,
+            hash: crate::tokenize::word_hash(w),
+        })
+        .collect();
+    let mut h = crate::shingle::seq_hash(&hashes);
+    if matches!(kind, Feature::Prefix | Feature::Suffix) {
+        // Affixes are hashed without the length tag, then tagged by length.
+        h ^= (words.len() as u64).wrapping_mul(0x2545_f491_4f6c_dd1d);
+        h ^= words.len() as u64;
+    }
+    key(group_hash(group), kind, h)
+}
+
 /// Open-addressing set of non-zero keys. Keys are mixed hashes, so their low
 /// bits index the table directly. In front of it, a bitmap of about 16 bits
 /// per key (one bit per key set, chosen by higher key bits) answers most
@@ -384,21 +404,7 @@ impl Model {
     /// Whether the given word sequence is a frequent feature of `kind` in
     /// `group`. For tests and inspection.
     pub fn is_frequent(&self, group: &str, kind: Feature, words: &[&str]) -> bool {
-        let hashes: Vec<Word> = words
-            .iter()
-            .map(|w| Word {
-                start: 0,
-                end: 0,
-                hash: crate::tokenize::word_hash(w),
-            })
-            .collect();
-        let mut h = crate::shingle::seq_hash(&hashes);
-        if matches!(kind, Feature::Prefix | Feature::Suffix) {
-            // Affixes are hashed without the length tag, then tagged by length.
-            h ^= (words.len() as u64).wrapping_mul(0x2545_f491_4f6c_dd1d);
-            h ^= words.len() as u64;
-        }
-        self.keys.contains(key(group_hash(group), kind, h))
+        self.keys.contains(feature_key(group, kind, words))
     }
 
     /// How many keys the model holds: frequent, near and pair keys.
@@ -412,17 +418,8 @@ impl Model {
     /// of `group` but not otherwise (see [`crate::shingle::model_key`]).
     #[cfg(test)]
     pub(crate) fn is_pair(&self, group: &str, kind: Feature, words: &[&str]) -> bool {
-        let hashes: Vec<Word> = words
-            .iter()
-            .map(|w| Word {
-                start: 0,
-                end: 0,
-                hash: crate::tokenize::word_hash(w),
-            })
-            .collect();
-        let h = crate::shingle::seq_hash(&hashes);
         self.keys
-            .contains(crate::shingle::pair_key(key(group_hash(group), kind, h)))
+            .contains(crate::shingle::pair_key(feature_key(group, kind, words)))
     }
 
     /// Clean one document of `group`: cut every repeated block out.
@@ -956,15 +953,7 @@ mod tests {
 
     /// The key of a whole line of `words` (as `Model::is_frequent` makes it).
     fn line_key(group: &str, kind: Feature, words: &str) -> u64 {
-        let hashes: Vec<Word> = words
-            .split(' ')
-            .map(|w| Word {
-                start: 0,
-                end: 0,
-                hash: crate::tokenize::word_hash(w),
-            })
-            .collect();
-        key(group_hash(group), kind, crate::shingle::seq_hash(&hashes))
+        feature_key(group, kind, &words.split(' ').collect::<Vec<_>>())
     }
 
     #[test]
