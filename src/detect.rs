@@ -294,8 +294,13 @@ pub(crate) fn detect(
 /// must not end a sentence: repeated prose is not a list). A page's own
 /// headline, listed in other pages' sidebars, often sits between removed
 /// lines too (the menu above, a byline below), but nothing is kept before
-/// it: a run with no kept word before it stays. `spans[start_of..]`: the
-/// removed ranges so far (sorted, disjoint).
+/// it: a run with no kept word before it stays. A line also joins when the
+/// whole line is in two pages or more (`pair`) and does not end with a full
+/// stop; a run that needs such a line keeps a first line that reads as a
+/// headline before any prose (the page's own, linked from another page).
+/// And anywhere, a list of such lines (LIST_LINES, LIST_WORDS) that reads
+/// as no prose goes. `spans[start_of..]`: the removed ranges so far
+/// (sorted, disjoint).
 fn fill_near_lines(
     config: &Config,
     doc: Doc<'_>,
@@ -310,7 +315,6 @@ fn fill_near_lines(
     }
     let Doc { text, words, gaps } = doc;
     let k = config.shingle_words;
-    let known = |kind: Feature, h: u64| near(kind, h) || frequent(kind, h);
     // Whether the line of words `[a, b)` ends with a full stop: a sentence
     // of prose, which a newsroom repeats in follow-up stories, rather than
     // a headline (`?`, `!`) or a teaser cut off with `...`.
@@ -332,17 +336,22 @@ fn fill_near_lines(
             } else {
                 (!full_stop(b) && pair(Feature::Line, h)).then_some(Listed::Pair)
             }
-        } else if !gaps.sentence_end(b)
-            && (a..=b - k)
-                .all(|i| known(Feature::Shingle, crate::shingle::seq_hash(&words[i..i + k])))
+        } else if let Some(all_frequent) = (!gaps.sentence_end(b))
+            .then(|| {
+                // Every shingle known: whether all are frequent.
+                (a..=b - k).try_fold(true, |all, i| {
+                    let h = crate::shingle::seq_hash(&words[i..i + k]);
+                    let f = frequent(Feature::Shingle, h);
+                    (f || near(Feature::Shingle, h)).then_some(all && f)
+                })
+            })
+            .flatten()
         {
-            if (a..=b - k)
-                .all(|i| frequent(Feature::Shingle, crate::shingle::seq_hash(&words[i..i + k])))
-            {
-                Some(Listed::Frequent)
+            Some(if all_frequent {
+                Listed::Frequent
             } else {
-                Some(Listed::Near)
-            }
+                Listed::Near
+            })
         } else {
             (b - a <= crate::shingle::MAX_PAIR_LINE && !full_stop(b) && pair(Feature::WholeLine, h))
                 .then_some(Listed::Pair)

@@ -532,18 +532,10 @@ impl Features {
         shingle_keys(&self.words, c.shingle_words, gh, &mut self.keys);
         self.all.clear();
         self.all.extend_from_slice(&self.keys);
-        let at = self.all.len();
         short_keys(&self.words, &self.gaps, c, gh, &mut self.all);
         // Whole long lines serve only a model's lines in two pages, which
         // the online cleaner does not use.
-        let mut i = at;
-        while i < self.all.len() {
-            if crate::shingle::is_whole_line_key(self.all[i]) {
-                self.all.swap_remove(i);
-            } else {
-                i += 1;
-            }
-        }
+        self.all.retain(|&k| !crate::shingle::is_whole_line_key(k));
     }
 }
 
