@@ -47,7 +47,8 @@ pub(crate) struct Doc<'a> {
 /// says whether a feature is one document short of the threshold, and
 /// `pair(kind, hash)` whether a whole line ([`Feature::Line`] or
 /// [`Feature::WholeLine`]) is in two documents or more (see
-/// [`fill_near_lines`]).
+/// [`fill_near_lines`] and [`keep_own_headlines`]); `None` when the caller
+/// keeps no whole-line counts (the online cleaner).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn detect(
     config: &Config,
@@ -55,7 +56,7 @@ pub(crate) fn detect(
     shingles: &[u32],
     frequent: impl Fn(Feature, u64) -> bool,
     near: impl Fn(Feature, u64) -> bool,
-    pair: impl Fn(Feature, u64) -> bool,
+    pair: Option<impl Fn(Feature, u64) -> bool>,
     mut matched: impl FnMut(Feature, usize, usize),
     runs: &mut Vec<Run>,
     spans: &mut Vec<Range<usize>>,
@@ -248,6 +249,22 @@ pub(crate) fn detect(
                 None => continue,
             }
         }
+        // The same teaser cut at a sentence end: a block found by shingles
+        // that opens a line and stops after a sentence, the line going on
+        // with LEAD_WORDS words or more that nothing removes (`If the polls
+        // are correct, ... in 2009. | About two months after ...`), is this
+        // page's opening paragraph. The line must be longer than any
+        // hard-wrapped line (PARAGRAPH_WORDS).
+        if !r.trusted
+            && !r.fixed_to
+            && to < n
+            && gaps.sentence_end(to)
+            && !gaps.newline(to)
+            && (from == 0 || gaps.newline(from))
+            && lead_goes_on(gaps, runs, ri, from, to, n)
+        {
+            continue;
+        }
         if r.trusted || to - from >= config.min_run {
             // A long block whose first or last words vary (`Dear Emma,We...`):
             // widen it to a boundary a word or two away.
@@ -283,7 +300,145 @@ pub(crate) fn detect(
             _ => spans.push(start..end),
         }
     }
-    fill_near_lines(config, doc, &frequent, &near, &pair, start_of, spans);
+    // Without whole-line counts (the online cleaner) no line is known to
+    // be in two pages, and no headline can be told from a template line.
+    match &pair {
+        Some(pair) => {
+            fill_near_lines(config, doc, &frequent, &near, pair, start_of, spans);
+            keep_own_headlines(
+                config, doc, &frequent, &near, pair, &anchors, start_of, spans,
+            );
+        }
+        None => {
+            let no_pairs = |_: Feature, _: u64| false;
+            fill_near_lines(config, doc, &frequent, &near, &no_pairs, start_of, spans);
+        }
+    }
+}
+
+/// Fewest words of a line [`keep_own_headlines`] takes for a headline.
+const OWN_HEADLINE_WORDS: usize = 6;
+
+/// A page's own headline, listed in other pages' sidebars inside longer
+/// lines (`Yesterday at 11:30 a.m. <headline>`), is frequent by its
+/// shingles and removed with the header around it. Such a line comes back
+/// when it reads as a headline (OWN_HEADLINE_WORDS to
+/// [`crate::shingle::MAX_PAIR_LINE`] words, no sentence end inside, no full
+/// stop at its end, nothing before it on its line) and no other page has it
+/// as a whole line: a template's lines repeat whole. Not in hard-wrapped
+/// text, where a block's lines break at different words in each copy,
+/// unless blank lines set the line apart.
+#[allow(clippy::too_many_arguments)]
+fn keep_own_headlines(
+    config: &Config,
+    doc: Doc<'_>,
+    frequent: &impl Fn(Feature, u64) -> bool,
+    near: &impl Fn(Feature, u64) -> bool,
+    pair: &impl Fn(Feature, u64) -> bool,
+    anchors: &[Range<usize>],
+    start_of: usize,
+    spans: &mut Vec<Range<usize>>,
+) {
+    if spans.len() == start_of {
+        return;
+    }
+    let Doc { text, words, gaps } = doc;
+    let n = words.len();
+    let mut wrapped: Option<bool> = None;
+    let mut keep: Vec<Range<usize>> = Vec::new();
+    let mut c = start_of;
+    let mut starts = gaps.line_starts();
+    let mut prev = starts.next().unwrap_or(0);
+    // The first word of the line before.
+    let mut before = 0;
+    for next in starts {
+        let (z, a, b) = (before, prev, next);
+        (before, prev) = (prev, next);
+        if b - a < OWN_HEADLINE_WORDS || b - a > crate::shingle::MAX_PAIR_LINE || b == n {
+            continue;
+        }
+        let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
+        while spans.get(c).is_some_and(|r| r.end <= s) {
+            c += 1;
+        }
+        if !spans.get(c).is_some_and(|r| r.start <= s && r.end >= e) {
+            continue;
+        }
+        if !(gaps.paragraph(a) && gaps.paragraph(b))
+            && *wrapped.get_or_insert_with(|| (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i)))
+        {
+            continue;
+        }
+        // After a line of prose (a sentence of `shingle_words` words or
+        // more, most in lowercase) a line is the rest of a block, cut short.
+        if a - z >= config.shingle_words
+            && gaps.sentence_end(a)
+            && 2 * words[z..a]
+                .iter()
+                .filter(|w| initial(text, w).is_some_and(char::is_lowercase))
+                .count()
+                > a - z
+        {
+            continue;
+        }
+        if (a + 1..b).any(|i| gaps.boundary(i) || gaps.separator(i)) || gaps.sentence_end(b) {
+            continue;
+        }
+        let line_start = text[..s].rfind('\n').map_or(0, |p| p + 1);
+        if !text[line_start..s].trim().is_empty() || text[s..].starts_with(['(', '[']) {
+            continue;
+        }
+        if anchors.iter().any(|x| x.start == a) {
+            continue;
+        }
+        // It ends there: no `,` or `:` after it, no lowercase going on in
+        // the next line; and it is no bar repeating its verb.
+        let tail = text[e..].split('\n').next().unwrap_or("").trim();
+        if tail.starts_with([',', ';', ':'])
+            || initial(text, &words[b]).is_some_and(char::is_lowercase)
+        {
+            continue;
+        }
+        let line = &words[a..b];
+        if line
+            .iter()
+            .any(|w| line.iter().filter(|v| v.hash == w.hash).count() >= 3)
+        {
+            continue;
+        }
+        let h = crate::shingle::seq_hash(&words[a..b]);
+        let listed = if b - a < config.shingle_words {
+            frequent(Feature::Line, h) || near(Feature::Line, h) || pair(Feature::Line, h)
+        } else {
+            pair(Feature::WholeLine, h)
+        };
+        if listed {
+            continue;
+        }
+        keep.push(s..e);
+    }
+    if keep.is_empty() {
+        return;
+    }
+    let mut out = Vec::with_capacity(spans.len() + keep.len());
+    let mut k = keep.iter().peekable();
+    for r in spans.drain(start_of..) {
+        let mut r = r;
+        while let Some(x) = k.peek() {
+            if x.start >= r.end {
+                break;
+            }
+            let x = k.next().unwrap();
+            if x.start > r.start {
+                out.push(r.start..x.start);
+            }
+            r.start = x.end;
+        }
+        if r.start < r.end {
+            out.push(r);
+        }
+    }
+    spans.extend(out);
 }
 
 /// Lines between removed text that are all one document short of the
@@ -703,6 +858,28 @@ fn isolated_line(gaps: &Gaps, runs: &[Run], ri: usize, n: usize) -> bool {
     let before = ri > 0 && runs[ri - 1].to > prev_start && r.from > 0;
     let after = runs.get(ri + 1).is_some_and(|x| x.from < next_end) && r.to < n;
     !before && !after
+}
+
+/// Words a line must go on with after a teaser's last sentence for the
+/// teaser to be the page's own opening (see [`detect`]).
+const LEAD_WORDS: usize = 8;
+
+/// Words of a line that is a paragraph, not a line of hard-wrapped text.
+const PARAGRAPH_WORDS: usize = 40;
+
+/// Does the line that word `from` starts hold words `[from, to)`, two
+/// sentences at most, and go on after them with LEAD_WORDS words or more
+/// before the next run of `runs` after `ri`, PARAGRAPH_WORDS words in all?
+/// (A long appeal glued before the article on one line is many sentences.)
+fn lead_goes_on(gaps: &Gaps, runs: &[Run], ri: usize, from: usize, to: usize, n: usize) -> bool {
+    if (from + 1..to).any(|i| gaps.newline(i))
+        || (from + 1..to).filter(|&i| gaps.sentence_end(i)).count() > 1
+    {
+        return false;
+    }
+    let line_end = (to + 1..n).find(|&i| gaps.newline(i)).unwrap_or(n);
+    let next = runs.get(ri + 1).map_or(n, |x| x.from);
+    line_end.min(next) - to >= LEAD_WORDS && line_end - from >= PARAGRAPH_WORDS
 }
 
 /// A block that starts its line and ends inside the line's last token
@@ -1278,6 +1455,95 @@ mod line_tests {
         for (i, out) in learn_and_clean(&docs).iter().enumerate() {
             assert!(out.contains(&format!("The U.S. {}", verbs[i])), "{out:?}");
             assert!(!out.contains("Copyright"), "{out:?}");
+        }
+    }
+
+    #[test]
+    fn teaser_of_whole_sentences_keeps_the_page_opening_it() {
+        // Every page lists the others' opening sentences as teasers, each on
+        // a line of its own: they go, and each page keeps its own, which
+        // opens a paragraph that goes on after it on the same line. An
+        // appeal of three sentences glued before the article on one line
+        // still goes.
+        let leads = [
+            "The harbour master said the new ferry timetable would start in spring after months of talks with the unions.",
+            "Farmers along the river valley expect a smaller apple harvest this year because the late frost damaged the blossom.",
+            "The museum will close its maritime wing for repairs next winter while engineers replace the roof that leaked.",
+            "Council members voted to repair the old stone bridge before the floods arrive, ending a dispute that began in May.",
+            "Students from the technical college built a small wind turbine on the school roof to power their workshop.",
+            "A new bakery on the high street has sold out of bread before nine every morning since it opened in June.",
+            "The lifeboat crew rescued two sailors whose yacht lost its mast in a squall off the point late on Sunday.",
+            "Residents of the northern districts waited most of the night for power to return after the storm passed.",
+        ];
+        let appeal = "Support the Bay Herald and its reporters with a gift today. \
+                      Our reporters cover every council meeting and every storm for you. \
+                      Give what you can, from as little as one pound a month.";
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                let v = |j: usize| WORDS[(i * 5 + j) % WORDS.len()];
+                let mut d = format!(
+                    "{} The {} and the {} were discussed again on {} evening, and the {} said the {} of the {} and the {} would follow, as the {} and the {} had asked in the {}.\n\
+                     {appeal} The {} of the {} was reported by the {} and the {}, with the {} and the {} close by.\n\nLatest stories\n",
+                    leads[i], v(0), v(1), v(2), v(3), v(4), v(5), v(6), v(7), v(8), v(9), v(10), v(11), v(12), v(13), v(14), v(15)
+                );
+                for j in (0..8).filter(|&j| j != i) {
+                    d.push_str(&format!("{}\n", leads[j]));
+                }
+                d
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            assert!(out.contains(leads[i]), "own opening lost: {out:?}");
+            assert!(!out.contains(leads[(i + 1) % 8]), "teaser kept: {out:?}");
+            assert!(!out.contains("Support the Bay"), "appeal kept: {out:?}");
+        }
+    }
+
+    #[test]
+    fn own_headline_listed_inside_longer_lines_stays() {
+        // Every page lists every headline under `Most read`, after a time:
+        // each headline is frequent, and a page's own, between the menu and
+        // the byline, is removed with them unless no other page has it as
+        // a whole line. A template line two pages show whole (the others
+        // after a varying word) still goes.
+        let heads = [
+            "Storm cuts power across the northern districts for most of the night",
+            "Farmers report an early harvest of apples and pears after the dry summer",
+            "Students plant two hundred trees along the canal path for a school project",
+            "Lifeboat crew rescues two sailors after their yacht loses its mast in a squall",
+            "Choir from the valley wins a regional contest with a song about its river",
+            "Harbour master warns fishing boats of thick fog on the estuary this week",
+            "Museum opens a new wing for maritime history with models of old ships",
+            "Bakery on the high street sells out of bread before nine every morning",
+        ];
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                let v = |j: usize| WORDS[(i * 3 + j) % WORDS.len()];
+                let sign_up = "Sign up for the morning briefing from the harbour desk today";
+                let mut d = format!(
+                    "Home | World | Sport | Weather\nThe Bay Herald\n\n{}\n\nBy the Bay Herald news desk\n\n{}{sign_up}\n\n\
+                     The {} met the {} and the {} on Monday, and the {} said the {} would be ready before the {}.\n\nMost read\n",
+                    heads[i],
+                    if i < 2 { "" } else { "New! " },
+                    v(0), v(1), v(2), v(3), v(4), v(5),
+                );
+                for (j, h) in heads.iter().enumerate() {
+                    d.push_str(&format!("Yesterday at {}:{}0 {h}\n", 9 + j, i % 6));
+                }
+                d
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            assert!(out.contains(heads[i]), "own headline lost: {out:?}");
+            assert!(!out.contains("Yesterday"), "list kept: {out:?}");
+            assert!(
+                !out.contains("Home |") && !out.contains("By the Bay"),
+                "{out:?}"
+            );
+            assert!(
+                !out.contains("Sign up"),
+                "template line in two pages kept: {out:?}"
+            );
         }
     }
 

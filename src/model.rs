@@ -641,10 +641,10 @@ impl Model {
                 self.keys
                     .contains(crate::shingle::near_key(key(gh, kind, h)))
             },
-            |kind, h| {
+            Some(|kind, h| {
                 self.keys
                     .contains(crate::shingle::pair_key(key(gh, kind, h)))
-            },
+            }),
             matched,
             &mut scratch.runs,
             removed,

@@ -990,7 +990,7 @@ impl OnlineCleaner {
                     &w.hits,
                     |kind, h| frequent(key(gh, kind, h)),
                     |_, _| false,
-                    |_, _| false,
+                    None::<fn(crate::shingle::Feature, u64) -> bool>,
                     |_, _, _| {},
                     &mut w.runs,
                     &mut removed,
