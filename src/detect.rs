@@ -64,6 +64,8 @@ pub(crate) fn detect(
     let Doc { text, words, gaps } = doc;
     runs.clear();
     let mut anchors: Vec<Range<usize>> = Vec::new();
+    // The words after the site's name on the page's first line: its title.
+    let mut title: Option<Range<usize>> = None;
 
     let k = config.shingle_words;
     for &i in shingles {
@@ -102,7 +104,10 @@ pub(crate) fn detect(
                 // The page's first line, headed by the site's name (`BBC
                 // News - <title>`), is its title: only the head goes.
                 let to = if o.kind == Feature::LineHead && o.from == 0 {
-                    (1..o.to).find(|&h| gaps.boundary(h)).unwrap_or(o.to)
+                    let head = (1..o.to).find(|&h| gaps.boundary(h)).unwrap_or(o.to);
+                    let line_end = (head..words.len()).find(|&i| gaps.newline(i));
+                    title = Some(head..line_end.unwrap_or(words.len()));
+                    head
                 } else {
                     o.to
                 };
@@ -300,6 +305,20 @@ pub(crate) fn detect(
             _ => spans.push(start..end),
         }
     }
+    // A title that is not all template keeps its words (`Top Gear in
+    // Iran: Why do Iranians love Jeremy Clarkson?`: the question is listed
+    // in other pages' sidebars).
+    if let Some(t) = title.filter(|t| !t.is_empty()) {
+        let (start, end) = (words[t.start].start as usize, words[t.end - 1].end as usize);
+        let whole = spans[start_of..]
+            .iter()
+            .any(|r| r.start <= start && r.end >= end);
+        if !whole {
+            // To the line's end, with the punctuation after the last word.
+            let end = end + text[end..].find('\n').unwrap_or(text.len() - end);
+            carve(spans, start_of, std::slice::from_ref(&(start..end)));
+        }
+    }
     // Without whole-line counts (the online cleaner) no line is known to
     // be in two pages, and no headline can be told from a template line.
     match &pair {
@@ -420,22 +439,34 @@ fn keep_own_headlines(
     if keep.is_empty() {
         return;
     }
-    let mut out = Vec::with_capacity(spans.len() + keep.len());
+    carve(spans, start_of, &keep);
+}
+
+/// Take the byte ranges `keep` (sorted, disjoint) out of `spans[start_of..]`.
+fn carve(spans: &mut Vec<Range<usize>>, start_of: usize, keep: &[Range<usize>]) {
+    let mut out = Vec::with_capacity(spans.len() - start_of + keep.len());
     let mut k = keep.iter().peekable();
     for r in spans.drain(start_of..) {
-        let mut r = r;
+        let mut start = r.start;
         while let Some(x) = k.peek() {
+            if x.end <= start {
+                k.next();
+                continue;
+            }
             if x.start >= r.end {
                 break;
             }
-            let x = k.next().unwrap();
-            if x.start > r.start {
-                out.push(r.start..x.start);
+            if x.start > start {
+                out.push(start..x.start);
             }
-            r.start = x.end;
+            start = start.max(x.end);
+            if x.end > r.end {
+                break;
+            }
+            k.next();
         }
-        if r.start < r.end {
-            out.push(r);
+        if start < r.end {
+            out.push(start..r.end);
         }
     }
     spans.extend(out);
@@ -1589,6 +1620,78 @@ mod line_tests {
             assert!(out.contains(leads[i]), "{out:?}");
             let other: Vec<&str> = leads[(i + 1) % 8].split(' ').take(16).collect();
             assert!(!out.contains(&other.join(" ")), "{out:?}");
+        }
+    }
+
+    #[test]
+    fn title_keeps_a_question_other_pages_list() {
+        // `Harbour News - <topic>: <question>`, then the site's name, a
+        // menu (the page reads as hard-wrapped: the title line runs to the
+        // blank line). Every page lists every question under `Most read`,
+        // so a title's question is a frequent segment; the title is not all
+        // template (its topic is the page's own), so all of it stays. A
+        // first line that is all template still goes.
+        let topics = [
+            "Ferry fares on the bay",
+            "Storm damage in the north",
+            "Bridge repairs near the quay",
+        ];
+        let questions = [
+            "Why do fares rise every spring?",
+            "Who pays for fallen power lines?",
+            "When will the old bridge reopen?",
+            "How do orchards survive a frost?",
+            "What will the new wing show?",
+            "Which trees grow best near water?",
+            "Where will the lifeboat be based?",
+            "Why does the bakery sell out?",
+        ];
+        let days = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+            "holiday",
+        ];
+        let desks = [
+            "city", "coast", "valley", "river", "island", "county", "harbour", "sports",
+        ];
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                let mut d = match topics.get(i) {
+                    Some(t) => format!("Harbour News - {t}: {}\nHarbour\n\n", questions[i]),
+                    None => "Harbour News - Skip to the main story\nHarbour\n\n".to_string(),
+                };
+                d.push_str(
+                    "Home\nWorld\nSport\nWeather\nTravel\nBusiness\nScience\nHealth\nArts\nFood\nMusic\nFilm\nBooks\nGames\n\n",
+                );
+                d.push_str(&format!(
+                    "The story was reported on {} morning by our {} desk.\nIt was checked twice.\n\nMost read\n",
+                    days[i], desks[i],
+                ));
+                for (j, q) in questions.iter().enumerate() {
+                    d.push_str(&format!("{}: {q}\n", j + 1));
+                }
+                d
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            match topics.get(i) {
+                Some(t) => assert!(
+                    out.starts_with(&format!("{t}: {}\n", questions[i])),
+                    "{out:?}"
+                ),
+                None => assert!(!out.contains("Skip"), "{out:?}"),
+            }
+            assert!(
+                !out.contains("Harbour") && !out.contains("Most read"),
+                "{out:?}"
+            );
+            assert!(!out.contains("Games"), "{out:?}");
+            assert!(!out.contains(questions[(i + 1) % 8]), "{out:?}");
         }
     }
 
