@@ -327,6 +327,7 @@ pub(crate) fn detect(
             keep_own_headlines(
                 config, doc, &frequent, &near, pair, &anchors, start_of, spans,
             );
+            keep_field_lines(config, doc, pair, start_of, spans);
         }
         None => {
             let no_pairs = |_: Feature, _: u64| false;
@@ -438,6 +439,67 @@ fn keep_own_headlines(
     }
     if keep.is_empty() {
         return;
+    }
+    carve(spans, start_of, &keep);
+}
+
+/// Fewest `|`-separated fields, and of those labelled (`Author: <name>`),
+/// of a line [`keep_field_lines`] takes for the page's own.
+const FIELDS: usize = 3;
+const LABELLED_FIELDS: usize = 2;
+
+/// A line of labelled fields (`Date: <date> | Category: <name> | Author:
+/// <name>`) is the page's own record, though each label repeats: it comes
+/// back unless another page has the same line whole.
+fn keep_field_lines(
+    config: &Config,
+    doc: Doc<'_>,
+    pair: &impl Fn(Feature, u64) -> bool,
+    start_of: usize,
+    spans: &mut Vec<Range<usize>>,
+) {
+    let Doc { text, words, gaps } = doc;
+    let mut keep: Vec<Range<usize>> = Vec::new();
+    let mut c = start_of;
+    let mut starts = gaps.line_starts();
+    let mut prev = starts.next().unwrap_or(0);
+    for next in starts {
+        let (a, b) = (prev, next);
+        prev = next;
+        if b - a > crate::shingle::MAX_PAIR_LINE
+            || (a + 1..b).filter(|&i| gaps.separator(i)).count() + 1 < FIELDS
+        {
+            continue;
+        }
+        let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
+        while spans.get(c).is_some_and(|r| r.end <= s) {
+            c += 1;
+        }
+        if !spans.get(c).is_some_and(|r| r.start <= s && r.end >= e) {
+            continue;
+        }
+        let line = &text[s..e];
+        let labelled = line
+            .split(['|', '•', '·', '¦'])
+            .filter(|f| {
+                f.split_once(':')
+                    .is_some_and(|(l, v)| !l.trim().is_empty() && !v.trim().is_empty())
+            })
+            .count();
+        let fields = line.split(['|', '•', '·', '¦']).count();
+        if fields < FIELDS || labelled < LABELLED_FIELDS {
+            continue;
+        }
+        let h = crate::shingle::seq_hash(&words[a..b]);
+        let kind = if b - a < config.shingle_words {
+            Feature::Line
+        } else {
+            Feature::WholeLine
+        };
+        if pair(kind, h) {
+            continue;
+        }
+        keep.push(s..e);
     }
     carve(spans, start_of, &keep);
 }
@@ -1692,6 +1754,46 @@ mod line_tests {
             );
             assert!(!out.contains("Games"), "{out:?}");
             assert!(!out.contains(questions[(i + 1) % 8]), "{out:?}");
+        }
+    }
+
+    #[test]
+    fn line_of_labelled_fields_stays_unless_repeated_whole() {
+        // `Date: <date> | Desk: <desk> | Author: <name>` under each headline:
+        // the labels and most dates repeat, the line is the page's own and
+        // stays. Two pages carry the same line whole (a re-post): it goes
+        // there, as does a menu of three fields that every page carries.
+        let names = [
+            "Ann Lee", "Bo Park", "Cy Diaz", "Di Ng", "Ed Roe", "Flo Kim", "Gus Hay", "Al Roe",
+        ];
+        let desks = [
+            "Tips", "News", "Tips", "News", "Tips", "News", "Tips", "Tips",
+        ];
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                let v = |j: usize| WORDS[(i * 5 + j) % WORDS.len()];
+                let who = if i == 7 { 0 } else { i };
+                format!(
+                    "Home | Sign in | Subscribe to the Herald\nDate: November 2, 2012 | Desk: {} | Author: {}\n\n\
+                     The {} met the {} and the {} on Monday, and the {} said the {} would be ready before the {}.\n",
+                    desks[who], names[who], v(0), v(1), v(2), v(3), v(4), v(5),
+                )
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            assert!(!out.contains("Sign in"), "{out:?}");
+            let line = format!("Author: {}", names[i]);
+            if i == 0 || i == 7 {
+                assert!(
+                    !out.contains("Date:"),
+                    "line found whole in two pages kept: {out:?}"
+                );
+            } else {
+                assert!(
+                    out.starts_with("Date: November 2, 2012 |") && out.contains(&line),
+                    "{out:?}"
+                );
+            }
         }
     }
 
