@@ -316,7 +316,7 @@ pub(crate) fn detect(
         if !whole {
             // To the line's end, with the punctuation after the last word.
             let end = end + text[end..].find('\n').unwrap_or(text.len() - end);
-            carve(spans, start_of, std::slice::from_ref(&(start..end)));
+            carve(text, spans, start_of, std::slice::from_ref(&(start..end)));
         }
     }
     // Without whole-line counts (the online cleaner) no line is known to
@@ -401,8 +401,20 @@ fn keep_own_headlines(
         {
             continue;
         }
-        if (a + 1..b).any(|i| gaps.boundary(i) || gaps.separator(i)) || gaps.sentence_end(b) {
+        if (a + 1..b).any(|i| gaps.sentence_end(i) || gaps.separator(i)) || gaps.sentence_end(b) {
             continue;
+        }
+        // A line cut by `:` or a dash after a label the site repeats
+        // (`Tags: <tags>`, `Previous post: <title>`) is a template line
+        // with a varying tail, not a headline (`London Day 10: <title>`).
+        if let Some(h) = (a + 1..b).find(|&i| gaps.boundary(i)) {
+            let head = crate::shingle::seq_hash(&words[a..h]);
+            if [Feature::LineHead, Feature::Segment, Feature::Prefix]
+                .into_iter()
+                .any(|kind| frequent(kind, head) || near(kind, head))
+            {
+                continue;
+            }
         }
         let line_start = text[..s].rfind('\n').map_or(0, |p| p + 1);
         if !text[line_start..s].trim().is_empty() || text[s..].starts_with(['(', '[']) {
@@ -440,7 +452,7 @@ fn keep_own_headlines(
     if keep.is_empty() {
         return;
     }
-    carve(spans, start_of, &keep);
+    carve(text, spans, start_of, &keep);
 }
 
 /// Fewest `|`-separated fields, and of those labelled (`Author: <name>`),
@@ -501,11 +513,15 @@ fn keep_field_lines(
         }
         keep.push(s..e);
     }
-    carve(spans, start_of, &keep);
+    carve(text, spans, start_of, &keep);
 }
 
-/// Take the byte ranges `keep` (sorted, disjoint) out of `spans[start_of..]`.
-fn carve(spans: &mut Vec<Range<usize>>, start_of: usize, keep: &[Range<usize>]) {
+/// Take the byte ranges `keep` (sorted, disjoint) out of `spans[start_of..]`,
+/// with the whitespace around each: the cut's tidy-up
+/// ([`crate::cut::tidy`]) then decides what whitespace each seam keeps, so
+/// a kept line is never glued to the text after the cut.
+fn carve(text: &str, spans: &mut Vec<Range<usize>>, start_of: usize, keep: &[Range<usize>]) {
+    let b = text.as_bytes();
     let mut out = Vec::with_capacity(spans.len() - start_of + keep.len());
     let mut k = keep.iter().peekable();
     for r in spans.drain(start_of..) {
@@ -518,10 +534,18 @@ fn carve(spans: &mut Vec<Range<usize>>, start_of: usize, keep: &[Range<usize>]) 
             if x.start >= r.end {
                 break;
             }
-            if x.start > start {
-                out.push(start..x.start);
+            let mut left = x.start;
+            while left > start && b[left - 1].is_ascii_whitespace() {
+                left -= 1;
             }
-            start = start.max(x.end);
+            if left > start {
+                out.push(start..left);
+            }
+            let mut right = x.end.max(start);
+            while right < r.end && b[right].is_ascii_whitespace() {
+                right += 1;
+            }
+            start = right;
             if x.end > r.end {
                 break;
             }
@@ -1597,13 +1621,14 @@ mod line_tests {
         // Every page lists every headline under `Most read`, after a time:
         // each headline is frequent, and a page's own, between the menu and
         // the byline, is removed with them unless no other page has it as
-        // a whole line. A template line two pages show whole (the others
-        // after a varying word) still goes.
+        // a whole line (a dash inside it too). A template line two pages
+        // show whole (the others after a varying word) still goes, and so
+        // does a line after a repeated label (`Tags: <tags>`).
         let heads = [
             "Storm cuts power across the northern districts for most of the night",
             "Farmers report an early harvest of apples and pears after the dry summer",
             "Students plant two hundred trees along the canal path for a school project",
-            "Lifeboat crew rescues two sailors after their yacht loses its mast in a squall",
+            "Lifeboat crew rescues two sailors – their yacht lost its mast in a squall",
             "Choir from the valley wins a regional contest with a song about its river",
             "Harbour master warns fishing boats of thick fog on the estuary this week",
             "Museum opens a new wing for maritime history with models of old ships",
@@ -1614,10 +1639,11 @@ mod line_tests {
                 let v = |j: usize| WORDS[(i * 3 + j) % WORDS.len()];
                 let sign_up = "Sign up for the morning briefing from the harbour desk today";
                 let mut d = format!(
-                    "Home | World | Sport | Weather\nThe Bay Herald\n\n{}\n\nBy the Bay Herald news desk\n\n{}{sign_up}\n\n\
+                    "Home | World | Sport | Weather\nThe Bay Herald\n\n{}\n\nBy the Bay Herald news desk\n\n{}{sign_up}\n\nTags: {} and {}, {} and {}\n\n\
                      The {} met the {} and the {} on Monday, and the {} said the {} would be ready before the {}.\n\nMost read\n",
                     heads[i],
                     if i < 2 { "" } else { "New! " },
+                    v(6), v(7), v(8), v(9),
                     v(0), v(1), v(2), v(3), v(4), v(5),
                 );
                 for (j, h) in heads.iter().enumerate() {
@@ -1627,12 +1653,17 @@ mod line_tests {
             })
             .collect();
         for (i, out) in learn_and_clean(&docs).iter().enumerate() {
-            assert!(out.contains(heads[i]), "own headline lost: {out:?}");
+            // Kept whole, and not glued to the text after the cut.
+            assert!(
+                out.starts_with(&format!("{}\n", heads[i])),
+                "own headline lost: {out:?}"
+            );
             assert!(!out.contains("Yesterday"), "list kept: {out:?}");
             assert!(
                 !out.contains("Home |") && !out.contains("By the Bay"),
                 "{out:?}"
             );
+            assert!(!out.contains("Tags"), "label line kept: {out:?}");
             assert!(
                 !out.contains("Sign up"),
                 "template line in two pages kept: {out:?}"
