@@ -1655,9 +1655,9 @@ mod line_tests {
         // each headline is frequent, and a page's own, between the menu and
         // the byline, is removed with them unless no other page has it as
         // a whole line (a dash inside it too, or a `?` at its end, which it
-        // keeps). A template line two pages
-        // show whole (the others after a varying word) still goes, and so
-        // does a line after a repeated label (`Tags: <tags>`).
+        // keeps). A template line two pages show whole (the others after a
+        // varying word) still goes, and so does a line after a repeated
+        // label (`Tags: <tags>`).
         let heads = [
             "Will the storm cut power across the northern districts again tonight?",
             "Farmers report an early harvest of apples and pears after the dry summer",
