@@ -467,7 +467,8 @@ fn keep_own_headlines(
 }
 
 /// Fewest `|`-separated fields, and of those labelled (`Author: <name>`),
-/// of a line [`keep_field_lines`] takes for the page's own.
+/// of a line [`keep_field_lines`] takes for the page's own; more than half
+/// of its fields must be labelled.
 const FIELDS: usize = 3;
 const LABELLED_FIELDS: usize = 2;
 
@@ -512,9 +513,13 @@ fn keep_field_lines(
             })
         };
         let fields = text[s..e].split(['|', '•', '·', '¦']);
-        if fields.clone().count() < FIELDS
-            || fields.filter(|f| labelled(f)).count() < LABELLED_FIELDS
-        {
+        // Most fields labelled: a bar of links with a label (`Share:
+        // Facebook | X | Email`) is no record.
+        let (count, labelled) = (
+            fields.clone().count(),
+            fields.filter(|f| labelled(f)).count(),
+        );
+        if count < FIELDS || labelled < LABELLED_FIELDS || 2 * labelled <= count {
             continue;
         }
         // Repeated whole: as a short line at any count; a longer one found
@@ -1827,7 +1832,9 @@ mod line_tests {
         // `Date: <date> | Desk: <desk> | Author: <name>` under each headline:
         // the labels and most dates repeat, the line is the page's own and
         // stays. Two pages carry the same line whole (a re-post): it goes
-        // there, as does a menu of three fields that every page carries.
+        // there, as does a menu of three fields that every page carries, and
+        // a labelled share bar glued to a varying sign-up line (two of its
+        // six fields read as labelled).
         let names = [
             "Ann Lee", "Bo Park", "Cy Diaz", "Di Ng", "Ed Roe", "Flo Kim", "Gus Hay", "Al Roe",
         ];
@@ -1840,13 +1847,19 @@ mod line_tests {
                 let who = if i == 7 { 0 } else { i };
                 format!(
                     "Home | Sign in | Subscribe to the Herald\nDate: November 2, 2012 | Desk: {} | Author: {}\n\n\
-                     The {} met the {} and the {} on Monday, and the {} said the {} would be ready before the {}.\n",
-                    desks[who], names[who], v(0), v(1), v(2), v(3), v(4), v(5),
+                     The {} met the {} and the {} on Monday, and the {} said the {} would be ready before the {}.\n\n\
+                     Share: Facebook | X | LinkedIn | WhatsApp | EmailNever miss a story: sign up for {}\n\n\
+                     Copyright 2024 The Bay Herald. All rights reserved.",
+                    desks[who], names[who], v(0), v(1), v(2), v(3), v(4), v(5), v(6),
                 )
             })
             .collect();
         for (i, out) in learn_and_clean(&docs).iter().enumerate() {
             assert!(!out.contains("Sign in"), "{out:?}");
+            assert!(
+                !out.contains("LinkedIn"),
+                "bar with two labels kept: {out:?}"
+            );
             let line = format!("Author: {}", names[i]);
             if i == 0 || i == 7 {
                 assert!(
