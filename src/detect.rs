@@ -191,8 +191,7 @@ pub(crate) fn detect(
         // more, some in lowercase, not a list item or a bracketed note.
         if !r.trusted
             && isolated_line(gaps, runs, ri, n)
-            && (!*wrapped
-                .get_or_insert_with(|| (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i)))
+            && (!*wrapped.get_or_insert_with(|| hard_wrapped(gaps, n))
                 || headline(doc, r.from, r.to))
             && !counted_bar(doc, r.from, r.to)
         {
@@ -375,26 +374,13 @@ fn keep_own_headlines(
     let n = words.len();
     let mut wrapped: Option<bool> = None;
     let mut keep: Vec<Range<usize>> = Vec::new();
-    let mut c = start_of;
-    let mut starts = gaps.line_starts();
-    let mut prev = starts.next().unwrap_or(0);
-    // The first word of the line before.
-    let mut before = 0;
-    for next in starts {
-        let (z, a, b) = (before, prev, next);
-        (before, prev) = (prev, next);
+    for (z, a, b) in removed_lines(doc, &spans[start_of..]) {
         if b - a < OWN_HEADLINE_WORDS || b - a > crate::shingle::MAX_PAIR_LINE || b == n {
             continue;
         }
         let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
-        while spans.get(c).is_some_and(|r| r.end <= s) {
-            c += 1;
-        }
-        if !spans.get(c).is_some_and(|r| r.start <= s && r.end >= e) {
-            continue;
-        }
         if !(gaps.paragraph(a) && gaps.paragraph(b))
-            && *wrapped.get_or_insert_with(|| (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i)))
+            && *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n))
         {
             continue;
         }
@@ -460,9 +446,6 @@ fn keep_own_headlines(
         }
         keep.push(s..with_punctuation(text, e));
     }
-    if keep.is_empty() {
-        return;
-    }
     carve(text, spans, start_of, &keep);
 }
 
@@ -486,24 +469,13 @@ fn keep_field_lines(
 ) {
     let Doc { text, words, gaps } = doc;
     let mut keep: Vec<Range<usize>> = Vec::new();
-    let mut c = start_of;
-    let mut starts = gaps.line_starts();
-    let mut prev = starts.next().unwrap_or(0);
-    for next in starts {
-        let (a, b) = (prev, next);
-        prev = next;
+    for (_, a, b) in removed_lines(doc, &spans[start_of..]) {
         if b - a > crate::shingle::MAX_PAIR_LINE
             || (a + 1..b).filter(|&i| gaps.separator(i)).count() + 1 < FIELDS
         {
             continue;
         }
         let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
-        while spans.get(c).is_some_and(|r| r.end <= s) {
-            c += 1;
-        }
-        if !spans.get(c).is_some_and(|r| r.start <= s && r.end >= e) {
-            continue;
-        }
         // A field is labelled when a word ends in a letter before its `:`
         // and a letter or digit follows (not a time, `12:30`, or a URL).
         let labelled = |f: &str| {
@@ -545,6 +517,38 @@ fn keep_field_lines(
     carve(text, spans, start_of, &keep);
 }
 
+/// The lines of `doc` that lie whole inside one of `removed` (sorted,
+/// disjoint byte ranges), as (first word of the line before, first word,
+/// end word).
+fn removed_lines<'a>(
+    doc: Doc<'a>,
+    removed: &'a [Range<usize>],
+) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    let Doc { words, gaps, .. } = doc;
+    let mut starts = gaps.line_starts();
+    let mut prev = starts.next().unwrap_or(0);
+    let mut before = 0;
+    let mut c = 0;
+    starts.filter_map(move |next| {
+        let (z, a, b) = (before, prev, next);
+        (before, prev) = (prev, next);
+        let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
+        while removed.get(c).is_some_and(|r| r.end <= s) {
+            c += 1;
+        }
+        removed
+            .get(c)
+            .is_some_and(|r| r.start <= s && r.end >= e)
+            .then_some((z, a, b))
+    })
+}
+
+/// Whether the text was judged hard-wrapped: some line break in it is no
+/// boundary.
+fn hard_wrapped(gaps: &Gaps, n: usize) -> bool {
+    (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i))
+}
+
 /// `end` (a word's end) moved over the punctuation glued after the word
 /// (`Clarkson?`), up to the next whitespace.
 fn with_punctuation(text: &str, end: usize) -> usize {
@@ -558,6 +562,9 @@ fn with_punctuation(text: &str, end: usize) -> usize {
 /// ([`crate::cut::tidy`]) then decides what whitespace each seam keeps, so
 /// a kept line is never glued to the text after the cut.
 fn carve(text: &str, spans: &mut Vec<Range<usize>>, start_of: usize, keep: &[Range<usize>]) {
+    if keep.is_empty() {
+        return;
+    }
     let b = text.as_bytes();
     let mut out = Vec::with_capacity(spans.len() - start_of + keep.len());
     let mut k = keep.iter().peekable();
