@@ -95,7 +95,7 @@ pub(crate) fn detect(
             // forecast.`; a prefix ending in `McDonald`) matched a piece of
             // a word: the words it found are not the block's. A whole long
             // line is never frequent (its shingles are).
-            if o.kind != Feature::WholeLine
+            if !matches!(o.kind, Feature::WholeLine | Feature::Opener)
                 && frequent(o.kind, o.hash)
                 && !split_word(doc, o.from)
                 && !split_word(doc, o.to)
@@ -127,7 +127,34 @@ pub(crate) fn detect(
             }
         },
     );
-    if runs.is_empty() {
+    // A run of capitalised words opening a sentence or line whose longest
+    // frequent opener is followed by one more such word (`... said. Share
+    // Tweet Pin Email Peru attended ...`) is a bar glued into the text: it
+    // ends where the run stops repeating. When the whole run is frequent
+    // (`Prime Minister Boris Johnson said`) it is a name, not a bar. Such a
+    // bar is cut on its own, never joined with the runs around it (a
+    // common phrase opening the next sentence stays).
+    let word = |i: usize| &text[words[i].start as usize..words[i].end as usize];
+    let mut glued: Vec<Range<usize>> = Vec::new();
+    for (i, len) in gaps.openers() {
+        let stop = i + len;
+        let top = stop.min(i + k - 1);
+        // Not ending with a word that opens the next sentence (`Share
+        // Tweet Pin Email The`: most sentences after the bar start so).
+        let found = (i + crate::shingle::MIN_OPENER..=top).rev().find(|&e| {
+            !crate::shingle::opens_sentence(word(e - 1))
+                && frequent(Feature::Opener, crate::shingle::seq_hash(&words[i..e]))
+        });
+        if let Some(e) = found.filter(|&e| e < stop && !split_word(doc, e)) {
+            matched(Feature::Opener, i, e);
+            let start = widen_left(text, words[i].start as usize);
+            let end = widen_right(text, words[e - 1].end as usize);
+            if let Some((start, end)) = whole_tokens(text, start, end) {
+                glued.push(start..end);
+            }
+        }
+    }
+    if runs.is_empty() && glued.is_empty() {
         return;
     }
     runs.sort_unstable_by_key(|r| (r.from, r.to));
@@ -304,6 +331,7 @@ pub(crate) fn detect(
             _ => spans.push(start..end),
         }
     }
+    add_spans(spans, start_of, glued);
     // A title that is not all template keeps its words (`Top Gear in
     // Iran: Why do Iranians love Jeremy Clarkson?`: the question is listed
     // in other pages' sidebars).
@@ -786,6 +814,12 @@ fn fill_near_lines(
         prose_before |= b - a > crate::shingle::MAX_PAIR_LINE;
     }
     end_list(&mut list, prev, &mut added);
+    add_spans(spans, start_of, added);
+}
+
+/// Add byte ranges to `spans[start_of..]`, keeping them sorted and
+/// disjoint.
+fn add_spans(spans: &mut Vec<Range<usize>>, start_of: usize, added: Vec<Range<usize>>) {
     if added.is_empty() {
         return;
     }
@@ -857,7 +891,7 @@ fn label_title(doc: Doc<'_>, to: usize) -> Option<usize> {
         end
     } else {
         (to + 2..end.saturating_sub(2))
-            .find(|&p| opener(word(p)) && lower(p + 1) && lower(p + 2))?
+            .find(|&p| crate::shingle::opens_sentence(word(p)) && lower(p + 1) && lower(p + 2))?
     };
     if !(2..=MAX_HEADED_LINE).contains(&(stop - to)) {
         return None;
@@ -875,63 +909,6 @@ fn label_title(doc: Doc<'_>, to: usize) -> Option<usize> {
         }
     }
     (lettered >= 2 && capitals * 3 >= lettered * 2).then_some(stop)
-}
-
-/// Capitalised words that open sentences far more often than they end
-/// titles: where a glued title stops when the next sentence follows on its
-/// line.
-fn opener(word: &str) -> bool {
-    matches!(
-        word,
-        "The"
-            | "A"
-            | "An"
-            | "In"
-            | "On"
-            | "At"
-            | "It"
-            | "He"
-            | "She"
-            | "They"
-            | "We"
-            | "I"
-            | "This"
-            | "That"
-            | "These"
-            | "Those"
-            | "But"
-            | "And"
-            | "As"
-            | "After"
-            | "Before"
-            | "When"
-            | "While"
-            | "Although"
-            | "If"
-            | "Its"
-            | "His"
-            | "Her"
-            | "Their"
-            | "Our"
-            | "For"
-            | "With"
-            | "Within"
-            | "Amid"
-            | "Against"
-            | "During"
-            | "Under"
-            | "Over"
-            | "Two"
-            | "Three"
-            | "Four"
-            | "Five"
-            | "Six"
-            | "Dozens"
-            | "Thousands"
-            | "Many"
-            | "Some"
-            | "Several"
-    )
 }
 
 /// Whether words `[from, to)`, one whole line, read as a headline rather
@@ -1342,6 +1319,49 @@ mod line_tests {
                 out.contains("rose near") && out.contains("said it would meet"),
                 "{out}"
             );
+        }
+    }
+
+    /// A bar of capitalised buttons glued between two sentences, the next
+    /// one opening with a varying name (`said. Share Tweet Pin Email Ann
+    /// moved ...`), goes, and only the bar: not the name after it, nor a
+    /// common opening word (`The`) that follows it on most pages. A name
+    /// that every page writes whole, a credit with a comma, a Title Case
+    /// line and a sentence opening with `The` stay, though their first
+    /// words repeat just as often.
+    #[test]
+    fn bar_glued_between_sentences_goes_names_stay() {
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                let v = |j: usize| WORDS[(i * 3 + j) % WORDS.len()];
+                let next = if i % 2 == 0 { format!("{} Lee", NAMES[i]) } else { "The".to_string() };
+                format!(
+                    "The {} rose near the {}.\nFerry Crosses The Bay {}\nMayor Ines Dahl Ortega said the {} fell. Share Tweet Pin Email {} moved the {} to the {}. Photo Desk, Harbour City Wire {} sent the {}. The White House Photo Office {} saw the {}.",
+                    v(0), v(1), NAMES[i], v(2), next, v(3), v(4), NAMES[(i + 1) % 8], v(5), NAMES[(i + 2) % 8], v(6)
+                )
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).into_iter().enumerate() {
+            assert!(
+                !out.contains("Tweet") && !out.contains("Pin Email"),
+                "{out}"
+            );
+            if i % 2 == 0 {
+                assert!(
+                    out.contains(&format!("fell. {} Lee moved", NAMES[i])),
+                    "{out}"
+                );
+            } else {
+                assert!(out.contains("fell. The moved"), "{out}");
+            }
+            for kept in [
+                "Photo Desk, Harbour City Wire",
+                "Ferry Crosses The Bay",
+                "Mayor Ines Dahl Ortega said",
+                "The White House Photo Office",
+            ] {
+                assert!(out.contains(kept), "{kept}: {out}");
+            }
         }
     }
 

@@ -204,7 +204,7 @@ pub struct Kinds(u16);
 
 impl Kinds {
     /// Every kind, in the order of [`Feature`]'s values.
-    pub const ALL: [Feature; 8] = [
+    pub const ALL: [Feature; 9] = [
         Feature::Shingle,
         Feature::Line,
         Feature::Prefix,
@@ -213,6 +213,7 @@ impl Kinds {
         Feature::LineHead,
         Feature::PrefixTail,
         Feature::LineStart,
+        Feature::Opener,
     ];
 
     /// Add `kind`.

@@ -81,7 +81,7 @@ fn naive_shingles(words: &[Word], k: usize) -> Vec<(usize, u64)> {
 type Words = Vec<String>;
 
 /// The feature kinds, in an order that can key a map (`Feature` is not `Hash`).
-const KINDS: [Feature; 9] = [
+const KINDS: [Feature; 10] = [
     Feature::Shingle,
     Feature::Line,
     Feature::Prefix,
@@ -91,6 +91,7 @@ const KINDS: [Feature; 9] = [
     Feature::PrefixTail,
     Feature::LineStart,
     Feature::WholeLine,
+    Feature::Opener,
 ];
 
 /// The options the reference needs.
@@ -234,6 +235,47 @@ impl NaiveCounts {
                 }
             }
         }
+        // Openers: where a sentence or line opens inside the document (a
+        // boundary that ends a sentence or holds a line break), the words
+        // that start with an uppercase letter (or, after the first, an
+        // ASCII digit), with no boundary and no comma between them, up to
+        // 8. A run of more than MIN_OPENER words that does not open with a
+        // common sentence opener, and after which its sentence goes on in
+        // lowercase (the next word, with no boundary or comma before it,
+        // starts in lowercase; or the run reached 8), gives its first
+        // MIN_OPENER to k-1 words.
+        let first_char = |j: usize| text[words[j].start as usize..].chars().next();
+        let comma =
+            |j: usize| text[words[j - 1].end as usize..words[j].start as usize].contains(',');
+        for i in 1..n {
+            if !(gaps.boundary(i) && (gaps.sentence_end(i) || gaps.newline(i))) {
+                continue;
+            }
+            let mut len = 0;
+            while i + len < n
+                && len < 8
+                && (len == 0 || !gaps.boundary(i + len) && !comma(i + len))
+                && first_char(i + len)
+                    .is_some_and(|c| c.is_uppercase() || (len > 0 && c.is_ascii_digit()))
+            {
+                len += 1;
+            }
+            let stop = i + len;
+            let goes_on = len == 8
+                || stop < n
+                    && !gaps.boundary(stop)
+                    && !comma(stop)
+                    && first_char(stop).is_some_and(char::is_lowercase);
+            let opening = &text[words[i].start as usize..words[i].end as usize];
+            if len > crate::shingle::MIN_OPENER
+                && goes_on
+                && !crate::shingle::opens_sentence(opening)
+            {
+                for e in i + crate::shingle::MIN_OPENER..=stop.min(i + o.k - 1) {
+                    found.push((Feature::Opener, norm[i..e].to_vec()));
+                }
+            }
+        }
         // Prefixes and suffixes of up to max_affix words that end (start) at
         // a boundary inside the document, and the tails of the shortest such
         // prefix.
@@ -284,6 +326,7 @@ fn piece() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
         "news",
         "News",
+        ". Share Tweet Pin Email Peru said ",
         "NEWS",
         "sign",
         "up",

@@ -40,11 +40,19 @@ pub enum Feature {
     /// counted to tell, as [`pair_key`]s, the lines that repeat in two or
     /// more pages of a site (see `detect::fill_near_lines`).
     WholeLine = 9,
+    /// The first [`MIN_OPENER`] to k-1 words of a run of capitalised words
+    /// (numbers may follow the first) that opens a sentence or line, its
+    /// sentence going on in lowercase after it (see [`Gaps::openers`]): a
+    /// bar of buttons glued between two sentences (`... said. Share Tweet
+    /// Pin Email Peru attended ...`) has no boundary after it, so no
+    /// segment or line finds it.
+    Opener = 10,
 }
 
 impl Feature {
     /// A short name for reports: `shingle`, `line`, `prefix`, `suffix`,
-    /// `segment`, `line head`, `prefix tail`, `line start`, `whole line`.
+    /// `segment`, `line head`, `prefix tail`, `line start`, `whole line`,
+    /// `opener`.
     pub fn name(self) -> &'static str {
         match self {
             Feature::Shingle => "shingle",
@@ -56,6 +64,7 @@ impl Feature {
             Feature::PrefixTail => "prefix tail",
             Feature::LineStart => "line start",
             Feature::WholeLine => "whole line",
+            Feature::Opener => "opener",
         }
     }
 }
@@ -329,6 +338,89 @@ pub struct Gaps {
     marks: Vec<u32>,
     /// Scratch: the positions whose gap is not one space.
     odd: Vec<u32>,
+    /// Where a sentence or line opens with more than [`MIN_OPENER`]
+    /// capitalised words (numbers may follow the first) that its sentence
+    /// goes on from in lowercase, and how many (at most [`OPENER_SCAN`]),
+    /// ascending: see [`Feature::Opener`].
+    openers: Vec<(u32, u8)>,
+}
+
+/// Fewest words of a [`Feature::Opener`].
+pub const MIN_OPENER: usize = 3;
+/// Most capitalised words an opener run is followed to.
+pub const OPENER_SCAN: usize = 8;
+
+/// Capitalised words that open sentences far more often than they end
+/// titles or bars: where a glued title stops when the next sentence follows
+/// on its line (`detect::label_title`), and what neither opens nor ends an
+/// opener ([`Feature::Opener`]).
+pub(crate) fn opens_sentence(word: &str) -> bool {
+    matches!(
+        word,
+        "The"
+            | "A"
+            | "An"
+            | "In"
+            | "On"
+            | "At"
+            | "It"
+            | "He"
+            | "She"
+            | "They"
+            | "We"
+            | "I"
+            | "This"
+            | "That"
+            | "These"
+            | "Those"
+            | "But"
+            | "And"
+            | "As"
+            | "After"
+            | "Before"
+            | "When"
+            | "While"
+            | "Although"
+            | "If"
+            | "Its"
+            | "His"
+            | "Her"
+            | "Their"
+            | "Our"
+            | "For"
+            | "With"
+            | "Within"
+            | "Amid"
+            | "Against"
+            | "During"
+            | "Under"
+            | "Over"
+            | "Two"
+            | "Three"
+            | "Four"
+            | "Five"
+            | "Six"
+            | "Dozens"
+            | "Thousands"
+            | "Many"
+            | "Some"
+            | "Several"
+    )
+}
+
+/// Whether word `w` of `text` starts with an uppercase letter, or (`digits`)
+/// with an ASCII digit.
+#[inline]
+fn capital(text: &str, w: &Word, digits: bool) -> bool {
+    let first = text.as_bytes()[w.start as usize];
+    if first < 128 {
+        first.is_ascii_uppercase() || (digits && first.is_ascii_digit())
+    } else {
+        text[w.start as usize..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    }
 }
 
 const BOUNDARY: u8 = 1;
@@ -513,6 +605,10 @@ impl Gaps {
         self.flags[0] = BOUNDARY | NEWLINE | PARAGRAPH;
         self.marks.clear();
         self.marks.push(0);
+        // Where a sentence or line opens with two capitalised words: the
+        // candidates for an opener (see below).
+        self.openers.clear();
+        const OPENS: u8 = BOUNDARY | UPPER_NEXT;
         for &i in odd {
             let i = i as usize;
             if i == 0 || i >= n {
@@ -522,6 +618,13 @@ impl Gaps {
             if f != 0 {
                 self.flags[i] = f;
                 self.marks.push(i as u32);
+                if f & OPENS == OPENS
+                    && f & (SENTENCE_END | NEWLINE) != 0
+                    && i + 1 < n
+                    && capital(text, &words[i + 1], true)
+                {
+                    self.openers.push((i as u32, 0));
+                }
             }
         }
         let end = words.last().map_or(0, |w| w.end as usize);
@@ -534,6 +637,50 @@ impl Gaps {
             self.marks.push(n as u32);
         }
         self.flags[last] = BOUNDARY | NEWLINE | PARAGRAPH | tail;
+        // Runs of capitalised words where a sentence or line opens inside
+        // the document (at its start the prefix features look; a line break
+        // in hard-wrapped text opens nothing). A run stops at a boundary or
+        // a comma (`By Ann Lee, 28 May 2010`, `NEW ORLEANS, Louisiana`), and
+        // counts only when its sentence goes on in lowercase right after it
+        // (a line of Title Case words is a headline) and it does not open
+        // with a common sentence opener (`The White House Photo Office`).
+        let flags = &self.flags;
+        let bytes = text.as_bytes();
+        let plain = |j: usize| {
+            let (a, b) = (words[j - 1].end as usize, words[j].start as usize);
+            b == a + 1 && bytes[a] == b' ' || !bytes[a..b].contains(&b',')
+        };
+        self.openers.retain_mut(|(m, len)| {
+            let i = *m as usize;
+            let first = &words[i];
+            let run = (i + 1..n.min(i + OPENER_SCAN))
+                .take_while(|&j| {
+                    capital(text, &words[j], true) && flags[j] & BOUNDARY == 0 && plain(j)
+                })
+                .count();
+            let stop = i + 1 + run;
+            let goes_on = || {
+                stop == i + OPENER_SCAN
+                    || (stop < n
+                        && text[words[stop].start as usize..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_lowercase)
+                        && flags[stop] & BOUNDARY == 0
+                        && plain(stop))
+            };
+            *len = (run + 1) as u8;
+            run >= MIN_OPENER
+                && goes_on()
+                && !opens_sentence(&text[first.start as usize..first.end as usize])
+        });
+    }
+
+    /// Where a sentence or line opens with more than [`MIN_OPENER`]
+    /// capitalised words (numbers may follow the first), and how many, up
+    /// to [`OPENER_SCAN`]: (first word, words).
+    pub fn openers(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.openers.iter().map(|&(i, l)| (i as usize, l as usize))
     }
 
     /// The positions with any flag set, ascending (see the field).
@@ -635,7 +782,8 @@ const MAX_HEAD: usize = 4;
 /// Call `f` for every short-block feature of a document (shingles are
 /// enumerated by `for_each_shingle`): whole lines shorter than k words (and,
 /// as [`Feature::WholeLine`], those up to [`MAX_PAIR_LINE`] words),
-/// heads of short lines, sentence-like segments of 2 to k-1 words, and
+/// heads of short lines, sentence-like segments of 2 to k-1 words, the
+/// capitalised openers of sentences and lines ([`Feature::Opener`]), and
 /// prefixes and suffixes followed (preceded) by a boundary.
 pub fn for_each_short(
     words: &[Word],
@@ -760,6 +908,13 @@ pub fn for_each_short(
             }
         }
     }
+    // The first MIN_OPENER to k-1 words of each run of capitalised words
+    // opening a sentence or line, up to the whole run.
+    for (i, len) in gaps.openers() {
+        for e in i + MIN_OPENER..=(i + len).min(i + k - 1) {
+            emit(Feature::Opener, seq_hash(&words[i..e]), i, e);
+        }
+    }
     let m = max_affix.min(n);
     let mut h = 0u64;
     let mut first_boundary = None;
@@ -850,6 +1005,46 @@ mod tests {
             "One line.\nAnother line.\nAdvertisement\nA third line."
         ));
         assert!(!is_hard_wrapped("no newline at all"));
+    }
+
+    #[test]
+    fn openers() {
+        let text = "Share Tweet Pin Email Ann left.\nThe mayor spoke. Share Tweet Pin Email Ann Lee moved it. Ann Lee, Bo Chen Dale Eve said so. Red Blue Green went on. Share Tweet Pin Email 12 Comments Ann Lee Bo went. The White House Photo Office saw it. A B C D\nE F G H";
+        let w = toks(text);
+        let mut gaps = Gaps::default();
+        gaps.compute(text, &w);
+        let mut got = Vec::new();
+        for_each_short(&w, &gaps, 8, true, 3, |o| {
+            if o.kind == Feature::Opener {
+                got.push((o.from, o.to));
+            }
+        });
+        let shares: Vec<usize> = (0..w.len())
+            .filter(|&i| &text[w[i].start as usize..w[i].end as usize] == "Share")
+            .collect();
+        // Not at the document's start (the prefix features look there).
+        // After `spoke.`, `Share Tweet Pin Email Ann Lee` (6 words, then
+        // `moved`) gives its first 3 to 6 words. `Ann Lee, Bo ...` stops at
+        // its comma, `Red Blue Green` is 3 words, too few; the third bar runs on with a number to the 8-word scan
+        // and gives its first 3 to 7 words (k - 1). Nothing from `The White
+        // House ...` (a sentence opener) or the Title Case lines, which end
+        // at a line break and at the document's end.
+        let (a, b) = (shares[1], shares[2]);
+        assert_eq!(
+            got,
+            vec![
+                (a, a + 3),
+                (a, a + 4),
+                (a, a + 5),
+                (a, a + 6),
+                (b, b + 3),
+                (b, b + 4),
+                (b, b + 5),
+                (b, b + 6),
+                (b, b + 7),
+            ]
+        );
+        assert_eq!(gaps.openers().collect::<Vec<_>>(), vec![(a, 6), (b, 8)]);
     }
 
     #[test]
