@@ -280,6 +280,23 @@ pub(crate) fn detect(
                 None => continue,
             }
         }
+        // The mirror: a block found by shingles that starts inside a
+        // sentence this page began on the same line, LEAD_WORDS / 2 words or
+        // more after the last boundary, none taken by a run (`... on
+        // Election Day: the reliably Republican "Old | Virginia," which is
+        // more religious ...`), is this page's sentence that another page
+        // paraphrases: only what starts after that sentence can be a block.
+        if !r.trusted && !r.fixed_from && from > 0 && !at_start(from) && !gaps.newline(from) {
+            let opened = (0..from).rev().find(|&b| at_start(b)).unwrap_or(0);
+            let free = ri == 0 || runs[ri - 1].to <= opened;
+            let gap = crate::shingle::gap(text, words, from);
+            if free && from - opened >= LEAD_WORDS / 2 && !gap.is_empty() && gap.trim().is_empty() {
+                match (from + 1..to).find(|&b| gaps.sentence_end(b) || gaps.newline(b)) {
+                    Some(b) => from = b,
+                    None => continue,
+                }
+            }
+        }
         // The same teaser cut at a sentence end: a block found by shingles
         // that opens a line and stops after a sentence, the line going on
         // with LEAD_WORDS words or more that nothing removes (`If the polls
@@ -1319,6 +1336,43 @@ mod line_tests {
                 out.contains("rose near") && out.contains("said it would meet"),
                 "{out}"
             );
+        }
+    }
+
+    /// Other pages list a paraphrase of one page's sentence as a teaser:
+    /// they share its second half word for word. There that half starts
+    /// inside a sentence this page began on its line, so the sentence
+    /// stays whole; the teaser line goes from the pages that list it.
+    #[test]
+    fn teaser_sharing_the_end_of_a_sentence_keeps_the_page_writing_it() {
+        const SHARED: &str = "harbor, which is more rural and working class and quiet, or the new harbor, which is more urban and diverse and busy.";
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                let v = |j: usize| WORDS[(i * 3 + j) % WORDS.len()];
+                let own = if i == 0 {
+                    format!("The polls have split for months over the {} and the disagreement is about the reliably quiet old {SHARED}\n", v(7))
+                } else {
+                    String::new()
+                };
+                format!(
+                    "The {} rose near the {} while the {} fell.\n{own}The {} and the {} were seen by the {}.\nHarbor poll: voters disagree about the old {SHARED}\nThe {} met the {}.",
+                    v(0), v(1), v(2), v(3), v(4), v(5), v(6), v(8)
+                )
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).into_iter().enumerate() {
+            assert!(!out.contains("Harbor poll"), "{out}");
+            assert_eq!(
+                out.contains("reliably quiet old harbor, which is more rural"),
+                i == 0,
+                "{out}"
+            );
+            assert_eq!(
+                out.matches("diverse and busy.").count(),
+                usize::from(i == 0),
+                "{out}"
+            );
+            assert!(out.contains("were seen by"), "{out}");
         }
     }
 
