@@ -458,11 +458,19 @@ fn keep_own_headlines(
         // A line cut by `:` or a dash after a label the site repeats
         // (`Tags: <tags>`, `Previous post: <title>`) is a template line
         // with a varying tail, not a headline (`London Day 10: <title>`).
+        // Unless the words after the label are frequent too (`London Day
+        // 10: 400m success, gene pools and ...`, listed in other pages'
+        // sidebars, head included): then the listing of this very line
+        // made its head frequent.
+        let k = config.shingle_words;
+        let listed_start =
+            b - a >= k && frequent(Feature::Shingle, crate::shingle::seq_hash(&words[a..a + k]));
         if let Some(h) = (a + 1..b).find(|&i| gaps.boundary(i)) {
             let head = crate::shingle::seq_hash(&words[a..h]);
-            if [Feature::LineHead, Feature::Segment]
-                .into_iter()
-                .any(|kind| frequent(kind, head) || near(kind, head))
+            if !listed_start
+                && [Feature::LineHead, Feature::Segment]
+                    .into_iter()
+                    .any(|kind| frequent(kind, head) || near(kind, head))
             {
                 continue;
             }
@@ -1734,6 +1742,48 @@ mod line_tests {
             assert!(out.contains(leads[i]), "own opening lost: {out:?}");
             assert!(!out.contains(leads[(i + 1) % 8]), "teaser kept: {out:?}");
             assert!(!out.contains("Support the Bay"), "appeal kept: {out:?}");
+        }
+    }
+
+    /// A series label heads every headline (`Harbour Day 3: <title>`), and
+    /// other pages list each headline, cut short, as a line of its own: the
+    /// label is a frequent line head, yet a page's own headline is no
+    /// template line, for its first words are listed too. It stays; a
+    /// `Tags:` line, whose words after the label vary, still goes.
+    #[test]
+    fn own_headline_after_a_series_label_stays() {
+        let heads = [
+            "Ferry crosses the bay with timber for the new pier",
+            "Storm cuts power across the northern districts for most of the night",
+            "Council backs repair of the stone bridge before the floods",
+            "Farmers report an early harvest of apples and pears this year",
+            "Museum opens a wing for maritime history and old ships",
+            "Students plant two hundred trees along the canal path",
+            "Bakery sells out of bread before nine every single morning",
+            "Lifeboat crew rescues two sailors after their yacht loses its mast",
+        ];
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                let v = |j: usize| WORDS[(i * 3 + j) % WORDS.len()];
+                let mut d = format!(
+                    "Home | World | Sport | Weather\n\nHarbour Day {}: {}\n\nTags: {} and {}, {} and {}\n\n\
+                     The {} met the {} and the {} on Monday, and the {} said the {} would be ready before the {}.\n\nLatest\n",
+                    i + 1, heads[i], v(6), v(7), v(8), v(9), v(0), v(1), v(2), v(3), v(4), v(5),
+                );
+                for (j, h) in heads.iter().enumerate().filter(|&(j, _)| j != i) {
+                    let short: Vec<&str> = h.split(' ').take(6).collect();
+                    d.push_str(&format!("  • Harbour Day {}: {}...\n", j + 1, short.join(" ")));
+                }
+                d
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            assert!(
+                out.contains(&format!("Harbour Day {}: {}", i + 1, heads[i])),
+                "own headline lost: {out:?}"
+            );
+            assert!(!out.contains("Tags"), "{out:?}");
+            assert!(!out.contains("..."), "{out:?}");
         }
     }
 
