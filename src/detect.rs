@@ -283,7 +283,8 @@ pub(crate) fn detect(
             }
         }
         // The mirror: a block found by shingles that starts inside a
-        // sentence this page began on the same line, LEAD_WORDS / 2 words or
+        // sentence this page began, on the same line (a line break is a
+        // boundary unless the text is hard-wrapped), LEAD_WORDS / 2 words or
         // more after the last boundary, none taken by a run (`... on
         // Election Day: the reliably Republican "Old | Virginia," which is
         // more religious ...`), is this page's sentence that another page

@@ -434,15 +434,7 @@ const SEPARATOR: u8 = 32;
 /// not a single space.
 fn gap_flags(text: &str, words: &[Word], i: usize, soft: bool) -> u8 {
     let g = gap(text, words, i);
-    let first = text.as_bytes()[words[i].start as usize];
-    let upper = if first < 128 {
-        first.is_ascii_uppercase()
-    } else {
-        text[words[i].start as usize..]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
-    };
+    let upper = capital(text, &words[i], false);
     // The commonest gaps after one space: punctuation then a space.
     if let [p, b' '] = g.as_bytes() {
         let f = match p {
