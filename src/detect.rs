@@ -1387,6 +1387,47 @@ mod line_tests {
         }
     }
 
+    /// A page that opens on its own date (`Monday, November 12, 2012`, as a
+    /// blog's posts of one month do) keeps it: the end of that first
+    /// segment, `November 0, 0` once digits are folded, repeats on every
+    /// page of the month, but a number in it says the words before vary.
+    /// A wire tag ending a varying dateline still goes.
+    #[test]
+    fn own_date_opening_the_page_stays() {
+        const DAYS: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        let docs: Vec<String> = (0..16)
+            .map(|i| {
+                let v = |j: usize| WORDS[(i * 3 + j) % WORDS.len()];
+                let date = format!("{}, November {}, 2012", DAYS[i % 7], 20 - i);
+                let body = format!("The {} rose near the {} while the {} fell.\nThe {} and the {} were seen by the {}.", v(0), v(1), v(2), v(3), v(4), v(5));
+                if i % 2 == 0 {
+                    format!("{date}\n\n{body}")
+                } else {
+                    format!("{}, Nov {} (Harbor Wire) - {body}", NAMES[i % NAMES.len()].to_uppercase(), 20 - i)
+                }
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).into_iter().enumerate() {
+            assert!(out.contains("rose near the"), "{out}");
+            if i % 2 == 0 {
+                assert!(
+                    out.starts_with(&format!("{}, November {}, 2012", DAYS[i % 7], 20 - i)),
+                    "{out}"
+                );
+            } else {
+                assert!(!out.contains("Harbor Wire"), "{out}");
+            }
+        }
+    }
+
     /// A bar of capitalised buttons glued between two sentences, the next
     /// one opening with a varying name (`said. Share Tweet Pin Email Ann
     /// moved ...`), goes, and only the bar: not the name after it, nor a

@@ -287,7 +287,8 @@ impl NaiveCounts {
             found.push((Feature::Prefix, norm[..len].to_vec()));
         }
         if let Some(&b) = prefixes.first() {
-            for tail in 1..b {
+            let numeral = |w: &String| w.len() <= 12 && w.bytes().all(|b| b == b'0');
+            for tail in (1..b).take_while(|&tail| !numeral(&norm[b - tail])) {
                 found.push((Feature::PrefixTail, norm[b - tail..b].to_vec()));
             }
         }

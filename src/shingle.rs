@@ -764,6 +764,14 @@ pub(crate) fn weak(hash: u64) -> bool {
     w.filter[top / 64] & (1 << (top % 64)) != 0 && w.hashes.binary_search(&hash).is_ok()
 }
 
+/// A number of up to 12 digits, once normalised (`0`, `00`, ...).
+fn numeral(hash: u64) -> bool {
+    static NUMERALS: std::sync::OnceLock<[u64; 12]> = std::sync::OnceLock::new();
+    NUMERALS
+        .get_or_init(|| std::array::from_fn(|n| word_hash(&"0".repeat(n + 1))))
+        .contains(&hash)
+}
+
 /// Longest line (in words) whose repeated head makes the whole line
 /// boilerplate (`Read more: <a title>`). The rest of such a line must not
 /// end a sentence: a title, not a lead paragraph after a scraper prefix.
@@ -917,9 +925,15 @@ pub fn for_each_short(
             first_boundary.get_or_insert(len);
         }
     }
-    // The end of a prefix whose first words vary (`CITY, Jan 5 (Wire) -`).
+    // The end of a prefix whose first words vary (`CITY, Jan 5 (Wire) -`),
+    // up to its last number: a number in it varies too, and a page opening
+    // on its own date (`Friday, November 02, 2012`) would end its first
+    // segment on `November 0, 0` like every page of that month.
     if let Some(b) = first_boundary {
         for tail in 1..b {
+            if numeral(words[b - tail].hash) {
+                break;
+            }
             emit(Feature::PrefixTail, seq_hash(&words[b - tail..b]), 0, b);
         }
     }
