@@ -685,6 +685,36 @@ fn fill_near_lines(
     if spans.len() == start_of {
         return;
     }
+    lines_between(config, doc, frequent, near, pair, start_of, spans);
+}
+
+/// A page of a group with no frequent feature (a site of two or three
+/// pages, under the threshold of documents): only its lists found in two
+/// pages or more go (see [`fill_near_lines`]): a menu or sidebar block,
+/// which line dedup needing three pages misses on a two-page site.
+/// `spans` is cleared.
+pub(crate) fn lists_only(
+    config: &Config,
+    doc: Doc<'_>,
+    near: impl Fn(Feature, u64) -> bool,
+    pair: impl Fn(Feature, u64) -> bool,
+    spans: &mut Vec<Range<usize>>,
+) {
+    spans.clear();
+    let never = |_: Feature, _: u64| false;
+    lines_between(config, doc, &never, &near, &pair, 0, spans);
+}
+
+/// [`fill_near_lines`] on `spans[start_of..]`, empty or not.
+fn lines_between(
+    config: &Config,
+    doc: Doc<'_>,
+    frequent: &impl Fn(Feature, u64) -> bool,
+    near: &impl Fn(Feature, u64) -> bool,
+    pair: &impl Fn(Feature, u64) -> bool,
+    start_of: usize,
+    spans: &mut Vec<Range<usize>>,
+) {
     let Doc { text, words, gaps } = doc;
     let k = config.shingle_words;
     // Whether the line of words `[a, b)` ends with a full stop: a sentence
@@ -730,6 +760,18 @@ fn fill_near_lines(
         }
     };
     let mut added = Vec::new();
+    // Whether the line of words `[a, b)` opens the page's first line up to a
+    // boundary (the title, ` - Site Name` after it): the page's own
+    // headline, in a list only because other pages link to it.
+    let title = |a: usize, b: usize| {
+        a > 0
+            && gaps.boundary(b - a)
+            && !(1..b - a).any(|i| gaps.newline(i))
+            && words[..b - a]
+                .iter()
+                .zip(&words[a..b])
+                .all(|(x, y)| x.hash == y.hash)
+    };
     // A list that two pages or more carry, anywhere: at least LIST_LINES
     // untouched lines in a row and LIST_WORDS words, each line listed, none
     // ending with a full stop, holding a sentence end or going on from the
@@ -738,6 +780,7 @@ fn fill_near_lines(
     // not, ends and continues its sentences across its lines).
     let list_line = |a: usize, b: usize| {
         b - a <= crate::shingle::MAX_PAIR_LINE
+            && !title(a, b)
             && !(a + 1..b).any(|i| gaps.sentence_end(i))
             && !full_stop(b)
             && !{

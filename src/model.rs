@@ -181,6 +181,11 @@ pub struct Model {
     groups: Vec<GroupInfo>,
     /// Groups that have at least one frequent feature, by name hash.
     active: HashMap<u64, ()>,
+    /// Groups of two documents or more, too few for any feature to be
+    /// frequent: only lists found in two pages are cut from them (see
+    /// `detect::lists_only`). A large group whose pages hold no frequent
+    /// feature (a second clean of cleaned pages) is left alone.
+    listed: HashMap<u64, ()>,
     keys: KeySet,
     /// Frequent features (the keys also hold the near ones).
     frequent: usize,
@@ -323,11 +328,20 @@ impl Model {
             .filter(|g| g.features > 0)
             .map(|g| (group_hash(&g.name), ()))
             .collect();
+        let listed = groups
+            .iter()
+            .filter(|g| {
+                (crate::shingle::PAIR_DF..config.threshold(g.docs)).contains(&g.docs)
+                    && g.features == 0
+            })
+            .map(|g| (group_hash(&g.name), ()))
+            .collect();
         let frequent = groups.iter().map(|g| g.features as usize).sum();
         let mut model = Model {
             config,
             groups,
             active,
+            listed,
             keys: KeySet::new(&keys),
             frequent,
             file_hash: 0,
@@ -397,7 +411,8 @@ impl Model {
         self.frequent
     }
 
-    /// Whether no feature is frequent (nothing will ever be cut).
+    /// Whether no feature is frequent: nothing is cut but lists found in two
+    /// pages of a group (see `detect::lists_only`).
     pub fn is_empty(&self) -> bool {
         self.frequent == 0
     }
@@ -602,7 +617,8 @@ impl Model {
         scratch.hits.clear();
         scratch.tokenized = false;
         let gh = group_hash(group);
-        if !self.active.contains_key(&gh) || self.too_large(text) {
+        let active = self.active.contains_key(&gh);
+        if !(active || self.listed.contains_key(&gh)) || self.too_large(text) {
             return;
         }
         scratch.tokenized = true;
@@ -610,6 +626,28 @@ impl Model {
         scratch
             .gaps
             .compute_with(text, &scratch.words, scratch.tokenizer.odd_gaps());
+        if !active {
+            let doc = Doc {
+                text,
+                words: &scratch.words,
+                gaps: &scratch.gaps,
+            };
+            crate::detect::lists_only(
+                &self.config,
+                doc,
+                |kind, h| {
+                    self.keys
+                        .contains(crate::shingle::near_key(key(gh, kind, h)))
+                },
+                |kind, h| {
+                    self.keys
+                        .contains(crate::shingle::pair_key(key(gh, kind, h)))
+                },
+                removed,
+            );
+            tidy(text, removed);
+            return;
+        }
         let keys = &mut scratch.keys;
         keys.clear();
         let k = self.config.shingle_words;
@@ -1131,5 +1169,67 @@ mod tests {
         let text = "Sign up for our morning newsletter to get the news first.";
         assert!(matches!(m.clean(text, "other").text, Cow::Borrowed(_)));
         assert_eq!(m.clean(text, "a").text, "");
+    }
+
+    /// A site of two pages has no frequent feature, but the menu both pages
+    /// carry goes: five lines or more, none a sentence. A paragraph both
+    /// pages quote stays, and so does a page's own headline that the other
+    /// page lists in the menu. A group of one page learns nothing; nor does
+    /// a group of more pages than the threshold whose pages hold nothing
+    /// frequent.
+    #[test]
+    fn two_page_site_loses_its_menu_only() {
+        const MENU: [&str; 9] = [
+            "Home and Latest Local Headlines",
+            "Politics and Government in the County",
+            "Business News Today from the Harbour",
+            "Local Sports Scores and School Results",
+            "Weather and Traffic for the Coast",
+            "Opinion Letters and Editorials",
+            "Obituaries and Family Notices",
+            "Events Calendar for the Weekend",
+            "Contact the Newsroom",
+        ];
+        const QUOTED: &str = "The council voted on Tuesday to keep the library open on Sundays.\nIts members said the decision would be reviewed next spring.";
+        let page = |i: usize, title: &str, other: &str| {
+            format!(
+                "{title} - Harbour Gazette\n{}\n{other}\n\n{title}\n\nStory {i} opened with the ferry leaving early and the harbour quiet.\n{QUOTED}\nStory {i} ended with a word from the mayor about the tide.",
+                MENU.join("\n")
+            )
+        };
+        let (t1, t2) = ("Ferry leaves early again", "Library stays open on Sundays");
+        let docs = [page(1, t1, t2), page(2, t2, t1)];
+        let learner = LearnerBuilder::new().build().unwrap();
+        for d in &docs {
+            learner.add(d, "gazette");
+        }
+        learner.add(&docs[0], "alone");
+        // A group of enough pages where nothing is frequent (pages cleaned
+        // once already) keeps a list two of its pages share.
+        let others = [
+            "Tide tables for the northern coast were printed early.",
+            "A storm closed the bridge for two days in March.",
+            "Fishermen sold their catch at dawn near the pier.",
+            "Our museum opened a new wing for maritime maps.",
+        ]
+        .map(String::from);
+        for d in docs.iter().chain(&others) {
+            learner.add(d, "archive");
+        }
+        let m = learner.finish().unwrap();
+        assert!(m.is_empty());
+        assert!(matches!(
+            m.clean(&docs[0], "archive").text,
+            Cow::Borrowed(_)
+        ));
+        for (d, own) in docs.iter().zip([t1, t2]) {
+            let out = m.clean(d, "gazette").text;
+            assert!(!out.contains("Politics and Government"), "{out}");
+            assert!(!out.contains("Contact the Newsroom"), "{out}");
+            assert!(out.contains(&format!("\n{own}\n")), "{out}");
+            assert!(out.contains(QUOTED), "{out}");
+            assert!(out.contains("ferry leaving early"), "{out}");
+        }
+        assert!(matches!(m.clean(&docs[0], "alone").text, Cow::Borrowed(_)));
     }
 }

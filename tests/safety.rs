@@ -417,7 +417,7 @@ fn silent_fallbacks_are_warned_and_counted() {
         err.contains("groups that the model has never seen"),
         "{err}"
     );
-    // Groups too small to clean.
+    // Groups too small to learn a template.
     let small = dir.s("small.jsonl");
     std::fs::write(
         &small,
@@ -428,7 +428,9 @@ fn silent_fallbacks_are_warned_and_counted() {
         .args(["clean", &small, "-o", &o, "--group-field", "site"])
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("2 documents in 2 groups too small"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2 documents in 2 groups too small to learn")
+    );
     // Documents cut to nothing are counted.
     let mut same = String::new();
     for i in 0..8 {

@@ -1189,9 +1189,9 @@ impl RunReport {
             kv("exact duplicates", format!("{d} documents had the same text as another of their site and were learned once"));
         }
         kv(
-            "sites too small to clean",
+            "sites too small to learn a template",
             format!(
-                "{} sites, {} documents (fewer than min_docs {} learned): passed through",
+                "{} sites, {} documents (fewer than min_docs {} learned): only lists found in two of their pages cut",
                 info.small.0,
                 info.small.1,
                 cfg.min_docs()

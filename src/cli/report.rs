@@ -159,7 +159,7 @@ impl Stats {
         if small_docs > 0 {
             let _ = writeln!(
                 e,
-                "  {small_docs} documents in {small_groups} groups too small to clean (fewer than --min-docs {} documents learned): passed through",
+                "  {small_docs} documents in {small_groups} groups too small to learn a template (fewer than --min-docs {} documents learned): only lists found in two of their pages cut",
                 model.config().min_docs()
             );
         }
