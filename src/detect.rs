@@ -1433,8 +1433,9 @@ mod line_tests {
     /// A page that opens on its own date (`Monday, November 12, 2012`, as a
     /// blog's posts of one month do) keeps it: the end of that first
     /// segment, `November 0, 0` once digits are folded, repeats on every
-    /// page of the month, but a number in it says the words before vary.
-    /// A wire tag ending a varying dateline still goes.
+    /// page of the month, but a number in it says the words before vary;
+    /// so does the unit after a number (`2:16 PM`). A wire tag ending a
+    /// varying dateline still goes.
     #[test]
     fn own_date_opening_the_page_stays() {
         const DAYS: [&str; 7] = [
@@ -1449,7 +1450,10 @@ mod line_tests {
         let docs: Vec<String> = (0..16)
             .map(|i| {
                 let v = |j: usize| WORDS[(i * 3 + j) % WORDS.len()];
-                let date = format!("{}, November {}, 2012", DAYS[i % 7], 20 - i);
+                let mut date = format!("{}, November {}, 2012", DAYS[i % 7], 20 - i);
+                if i % 4 == 2 {
+                    date += &format!(" {}:{:02} PM", 1 + i % 11, 7 * i % 60);
+                }
                 let body = format!("The {} rose near the {} while the {} fell.\nThe {} and the {} were seen by the {}.", v(0), v(1), v(2), v(3), v(4), v(5));
                 if i % 2 == 0 {
                     format!("{date}\n\n{body}")
@@ -1465,6 +1469,7 @@ mod line_tests {
                     out.starts_with(&format!("{}, November {}, 2012", DAYS[i % 7], 20 - i)),
                     "{out}"
                 );
+                assert_eq!(out.contains(" PM\n"), i % 4 == 2, "{out}");
             } else {
                 assert!(!out.contains("Harbor Wire"), "{out}");
             }

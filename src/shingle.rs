@@ -928,10 +928,12 @@ pub fn for_each_short(
     // The end of a prefix whose first words vary (`CITY, Jan 5 (Wire) -`),
     // up to its last number: a number in it varies too, and a page opening
     // on its own date (`Friday, November 02, 2012`) would end its first
-    // segment on `November 0, 0` like every page of that month.
+    // segment on `November 0, 0` like every page of that month. Nor a unit
+    // one space after its number (`2:16 PM`): it goes with the number.
     if let Some(b) = first_boundary {
         for tail in 1..b {
-            if numeral(words[b - tail].hash) {
+            let (w, before) = (&words[b - tail], &words[b - tail - 1]);
+            if numeral(w.hash) || (numeral(before.hash) && w.start == before.end + 1) {
                 break;
             }
             emit(Feature::PrefixTail, seq_hash(&words[b - tail..b]), 0, b);
