@@ -688,8 +688,8 @@ fn fill_near_lines(
     lines_between(config, doc, frequent, near, pair, start_of, spans);
 }
 
-/// A page of a group with no frequent feature (a site of two or three
-/// pages, under the threshold of documents): only its lists found in two
+/// A page of a group with no frequent feature (a site of fewer than
+/// `min_docs` pages, under the threshold of documents): only its lists found in two
 /// pages or more go (see [`fill_near_lines`]): a menu or sidebar block,
 /// which line dedup needing three pages misses on a two-page site.
 /// `spans` is cleared.
@@ -761,16 +761,19 @@ fn lines_between(
     };
     let mut added = Vec::new();
     // Whether the line of words `[a, b)` opens the page's first line up to a
-    // boundary (the title, ` - Site Name` after it): the page's own
-    // headline, in a list only because other pages link to it.
+    // boundary (the title, ` - Site Name` after it), or is a first line that
+    // reads as a headline: the page's own headline, in a list only because
+    // other pages link to it.
     let title = |a: usize, b: usize| {
-        a > 0
-            && gaps.boundary(b - a)
-            && !(1..b - a).any(|i| gaps.newline(i))
-            && words[..b - a]
-                .iter()
-                .zip(&words[a..b])
-                .all(|(x, y)| x.hash == y.hash)
+        // The first line itself, when it reads as a headline.
+        (a == 0 && headline(doc, a, b))
+            || (a > 0
+                && gaps.boundary(b - a)
+                && !(1..b - a).any(|i| gaps.newline(i))
+                && words[..b - a]
+                    .iter()
+                    .zip(&words[a..b])
+                    .all(|(x, y)| x.hash == y.hash))
     };
     // A list that two pages or more carry, anywhere: at least LIST_LINES
     // untouched lines in a row and LIST_WORDS words, each line listed, none

@@ -254,7 +254,9 @@ pub struct Explained {
     /// Byte range of the original text (the same as in [`Cleaned::removed`]).
     pub range: Range<usize>,
     /// Kinds of frequent feature whose words overlap the range (or, for a
-    /// range with no word in it, border it).
+    /// range with no word in it, border it). Empty for a list of lines
+    /// each found whole in two pages, which no frequent feature needs to
+    /// overlap (all a group under the threshold of documents loses).
     pub kinds: Kinds,
     /// Hash of the words in the range, normalised as for learning (case,
     /// digit runs); blocks with the same words have the same hash,
@@ -1216,12 +1218,25 @@ mod tests {
         for d in docs.iter().chain(&others) {
             learner.add(d, "archive");
         }
+        // A page whose first line is its bare headline, above the menu.
+        let bare = |i: usize, title: &str, other: &str| {
+            format!("{title}\n{}\n{other}\n\nStory {i} opened with the ferry leaving early and the harbour quiet.", MENU.join("\n"))
+        };
+        let bares = [bare(1, t1, t2), bare(2, t2, t1)];
+        for d in &bares {
+            learner.add(d, "bare");
+        }
         let m = learner.finish().unwrap();
         assert!(m.is_empty());
         assert!(matches!(
             m.clean(&docs[0], "archive").text,
             Cow::Borrowed(_)
         ));
+        for (d, own) in bares.iter().zip([t1, t2]) {
+            let out = m.clean(d, "bare").text;
+            assert!(out.starts_with(&format!("{own}\n")), "{out}");
+            assert!(!out.contains("Contact the Newsroom"), "{out}");
+        }
         for (d, own) in docs.iter().zip([t1, t2]) {
             let out = m.clean(d, "gazette").text;
             assert!(!out.contains("Politics and Government"), "{out}");

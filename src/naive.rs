@@ -287,7 +287,7 @@ impl NaiveCounts {
             found.push((Feature::Prefix, norm[..len].to_vec()));
         }
         if let Some(&b) = prefixes.first() {
-            let numeral = |w: &String| w.len() <= 12 && w.bytes().all(|b| b == b'0');
+            let numeral = |w: &String| w == "0";
             // Up to a number, or a unit one space after one (`2:16 PM`).
             let unit = |j: usize| numeral(&norm[j - 1]) && words[j].start == words[j - 1].end + 1;
             for tail in (1..b).take_while(|&tail| !numeral(&norm[b - tail]) && !unit(b - tail)) {

@@ -764,12 +764,11 @@ pub(crate) fn weak(hash: u64) -> bool {
     w.filter[top / 64] & (1 << (top % 64)) != 0 && w.hashes.binary_search(&hash).is_ok()
 }
 
-/// A number of up to 12 digits, once normalised (`0`, `00`, ...).
+/// A number: every run of digits normalises to one `0`. (A word that only
+/// starts with digits, `12th`, is not one.)
 fn numeral(hash: u64) -> bool {
-    static NUMERALS: std::sync::OnceLock<[u64; 12]> = std::sync::OnceLock::new();
-    NUMERALS
-        .get_or_init(|| std::array::from_fn(|n| word_hash(&"0".repeat(n + 1))))
-        .contains(&hash)
+    static ZERO: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    hash == *ZERO.get_or_init(|| word_hash("0"))
 }
 
 /// Longest line (in words) whose repeated head makes the whole line
@@ -929,7 +928,8 @@ pub fn for_each_short(
     // up to its last number: a number in it varies too, and a page opening
     // on its own date (`Friday, November 02, 2012`) would end its first
     // segment on `November 0, 0` like every page of that month. Nor a unit
-    // one space after its number (`2:16 PM`): it goes with the number.
+    // one byte (a space) after its number (`2:16 PM`): it goes with the
+    // number.
     if let Some(b) = first_boundary {
         for tail in 1..b {
             let (w, before) = (&words[b - tail], &words[b - tail - 1]);
