@@ -1247,4 +1247,39 @@ mod tests {
         }
         assert!(matches!(m.clean(&docs[0], "alone").text, Cow::Borrowed(_)));
     }
+
+    /// A site of three pages (one short of min-docs) loses a menu all
+    /// three carry (its lines known as one document short of the
+    /// threshold), and keeps each page's own text.
+    #[test]
+    fn three_page_site_loses_its_menu() {
+        let menu: Vec<String> = (0..8)
+            .map(|i| {
+                format!(
+                    "Section {} County News And Notices",
+                    ["A", "B", "C", "D", "E", "F", "G", "H"][i]
+                )
+            })
+            .collect();
+        let docs: Vec<String> = (0..3)
+            .map(|i| {
+                format!(
+                    "{}\n\nStory {i} opened with the ferry leaving early and the harbour quiet.\nThe tide turned late in the evening for page {i}.",
+                    menu.join("\n")
+                )
+            })
+            .collect();
+        let learner = LearnerBuilder::new().build().unwrap();
+        for d in &docs {
+            learner.add(d, "three");
+        }
+        let m = learner.finish().unwrap();
+        assert!(m.is_empty());
+        for (i, d) in docs.iter().enumerate() {
+            let out = m.clean(d, "three").text;
+            assert!(!out.contains("Section"), "{out}");
+            assert!(out.starts_with(&format!("Story {i} opened")), "{out}");
+            assert!(out.contains(&format!("for page {i}.")), "{out}");
+        }
+    }
 }
