@@ -375,6 +375,9 @@ pub(crate) fn detect(
             carve(text, spans, start_of, std::slice::from_ref(&(start..end)));
         }
     }
+    if spans.len() == start_of {
+        return;
+    }
     // Without whole-line counts (the online cleaner) no line is known to
     // be in two pages, and no headline can be told from a template line.
     match &pair {
@@ -658,36 +661,6 @@ fn carve(text: &str, spans: &mut Vec<Range<usize>>, start_of: usize, keep: &[Ran
     spans.extend(out);
 }
 
-/// Lines between removed text that are all one document short of the
-/// threshold (or frequent) go too: the items of a sidebar list whose other
-/// items are frequent (teasers listed in three pages of a site that needs
-/// four). A line is such when its whole-line feature is (under
-/// `shingle_words` words) or every shingle inside it is (longer lines, which
-/// must not end a sentence: repeated prose is not a list). A page's own
-/// headline, listed in other pages' sidebars, often sits between removed
-/// lines too (the menu above, a byline below), but nothing is kept before
-/// it: a run with no kept word before it stays. A line also joins when the
-/// whole line is in two pages or more (`pair`) and does not end with a full
-/// stop; a run that needs such a line keeps a first line that reads as a
-/// headline before any prose (the page's own, linked from another page).
-/// And anywhere, a list of such lines (LIST_LINES, LIST_WORDS) that reads
-/// as no prose goes. `spans[start_of..]`: the removed ranges so far
-/// (sorted, disjoint).
-fn fill_near_lines(
-    config: &Config,
-    doc: Doc<'_>,
-    frequent: &impl Fn(Feature, u64) -> bool,
-    near: &impl Fn(Feature, u64) -> bool,
-    pair: &impl Fn(Feature, u64) -> bool,
-    start_of: usize,
-    spans: &mut Vec<Range<usize>>,
-) {
-    if spans.len() == start_of {
-        return;
-    }
-    lines_between(config, doc, frequent, near, pair, start_of, spans);
-}
-
 /// A page of a group with no frequent feature (a site of fewer than
 /// `min_docs` pages, under the threshold of documents): only its lists found in two
 /// pages or more go (see [`fill_near_lines`]): a menu or sidebar block,
@@ -702,11 +675,25 @@ pub(crate) fn lists_only(
 ) {
     spans.clear();
     let never = |_: Feature, _: u64| false;
-    lines_between(config, doc, &never, &near, &pair, 0, spans);
+    fill_near_lines(config, doc, &never, &near, &pair, 0, spans);
 }
 
-/// [`fill_near_lines`] on `spans[start_of..]`, empty or not.
-fn lines_between(
+/// Lines between removed text that are all one document short of the
+/// threshold (or frequent) go too: the items of a sidebar list whose other
+/// items are frequent (teasers listed in three pages of a site that needs
+/// four). A line is such when its whole-line feature is (under
+/// `shingle_words` words) or every shingle inside it is (longer lines, which
+/// must not end a sentence: repeated prose is not a list). A page's own
+/// headline, listed in other pages' sidebars, often sits between removed
+/// lines too (the menu above, a byline below), but nothing is kept before
+/// it: a run with no kept word before it stays. A line also joins when the
+/// whole line is in two pages or more (`pair`) and does not end with a full
+/// stop; a run that needs such a line keeps a first line that reads as a
+/// headline before any prose (the page's own, linked from another page).
+/// And anywhere, a list of such lines (LIST_LINES, LIST_WORDS) that reads
+/// as no prose goes. `spans[start_of..]`: the removed ranges so far
+/// (sorted, disjoint; empty only for [`lists_only`]).
+fn fill_near_lines(
     config: &Config,
     doc: Doc<'_>,
     frequent: &impl Fn(Feature, u64) -> bool,

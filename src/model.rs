@@ -628,25 +628,21 @@ impl Model {
         scratch
             .gaps
             .compute_with(text, &scratch.words, scratch.tokenizer.odd_gaps());
+        let near = |kind, h| {
+            self.keys
+                .contains(crate::shingle::near_key(key(gh, kind, h)))
+        };
+        let pair = |kind, h| {
+            self.keys
+                .contains(crate::shingle::pair_key(key(gh, kind, h)))
+        };
         if !active {
             let doc = Doc {
                 text,
                 words: &scratch.words,
                 gaps: &scratch.gaps,
             };
-            crate::detect::lists_only(
-                &self.config,
-                doc,
-                |kind, h| {
-                    self.keys
-                        .contains(crate::shingle::near_key(key(gh, kind, h)))
-                },
-                |kind, h| {
-                    self.keys
-                        .contains(crate::shingle::pair_key(key(gh, kind, h)))
-                },
-                removed,
-            );
+            crate::detect::lists_only(&self.config, doc, near, pair, removed);
             tidy(text, removed);
             return;
         }
@@ -678,14 +674,8 @@ impl Model {
             doc,
             &scratch.hits,
             |kind, h| self.keys.contains(key(gh, kind, h)),
-            |kind, h| {
-                self.keys
-                    .contains(crate::shingle::near_key(key(gh, kind, h)))
-            },
-            Some(|kind, h| {
-                self.keys
-                    .contains(crate::shingle::pair_key(key(gh, kind, h)))
-            }),
+            near,
+            Some(pair),
             matched,
             &mut scratch.runs,
             removed,
