@@ -3,6 +3,10 @@
 
 use std::fmt;
 
+/// Share of a group's documents under which a frequent paragraph of prose
+/// may be reused text (see [`Config::reuse_ceiling`]).
+const REUSED_FRACTION: f64 = 0.1;
+
 /// The options of a learner and of the model it yields. Built by
 /// [`LearnerBuilder`]; read back with [`crate::Model::config`].
 #[derive(Clone, Debug, PartialEq)]
@@ -98,6 +102,16 @@ impl Config {
     pub fn near_threshold(&self, docs: u64) -> Option<u64> {
         let t = self.threshold(docs);
         (t >= 4).then(|| t - 1)
+    }
+
+    /// The document frequency under which a frequent paragraph of prose,
+    /// between two of a page's own, is text the site reuses rather than
+    /// template: a tenth of the group's documents (see
+    /// [`crate::shingle::reused_mark`]). At or under [`Config::threshold`]
+    /// for groups of 40 documents or fewer (with the default options): in
+    /// a small site a few pages are a large share.
+    pub fn reuse_ceiling(&self, docs: u64) -> u64 {
+        (REUSED_FRACTION * docs as f64).ceil() as u64
     }
 }
 

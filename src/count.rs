@@ -859,6 +859,10 @@ impl Learner {
             .zip(&thresholds)
             .map(|(&(_, d), &t)| self.config.near_threshold(d).unwrap_or(t))
             .collect();
+        let ceilings: Vec<u64> = groups
+            .iter()
+            .map(|&(_, d)| self.config.reuse_ceiling(d))
+            .collect();
         let lowest = near
             .iter()
             .copied()
@@ -878,13 +882,19 @@ impl Learner {
                 self.count_part(p, table, min_df, |k, df, g| {
                     // A group unknown to `thresholds` arrived from another
                     // thread after the snapshot: it is not in this model.
-                    let (Some(&t), Some(&n)) = (thresholds.get(g as usize), near.get(g as usize))
-                    else {
+                    let (Some(&t), Some(&n), Some(&c)) = (
+                        thresholds.get(g as usize),
+                        near.get(g as usize),
+                        ceilings.get(g as usize),
+                    ) else {
                         return;
                     };
-                    if let Some((key, frequent)) = crate::shingle::model_key(k, u64::from(df), t, n)
-                    {
+                    let df = u64::from(df);
+                    if let Some((key, frequent)) = crate::shingle::model_key(k, df, t, n) {
                         out.push((key, g, frequent));
+                    }
+                    if let Some(mark) = crate::shingle::reused_mark(k, df, t, c) {
+                        out.push((mark, g, false));
                     }
                 })
                 .map(|()| out)

@@ -567,21 +567,26 @@ pub(crate) fn threshold(
     sources: Vec<Box<dyn Source + '_>>,
     remap: &[Vec<u32>],
 ) -> Result<Model, CountsError> {
-    let thresholds: Vec<(u64, u64)> = groups
+    let thresholds: Vec<(u64, u64, u64)> = groups
         .iter()
         .map(|g| {
             let t = config.threshold(g.1);
-            (t, config.near_threshold(g.1).unwrap_or(t))
+            (
+                t,
+                config.near_threshold(g.1).unwrap_or(t),
+                config.reuse_ceiling(g.1),
+            )
         })
         .collect();
     let mut per_group = vec![0u64; groups.len()];
     let mut keys = Vec::new();
     merge(sources, remap, |k, df, g| {
-        if let Some(&(t, near)) = thresholds.get(g as usize) {
+        if let Some(&(t, near, ceiling)) = thresholds.get(g as usize) {
             if let Some((key, frequent)) = crate::shingle::model_key(k, df, t, near) {
                 keys.push(key);
                 per_group[g as usize] += u64::from(frequent);
             }
+            keys.extend(crate::shingle::reused_mark(k, df, t, ceiling));
         }
     })?;
     let stats = groups

@@ -48,7 +48,10 @@ pub(crate) struct Doc<'a> {
 /// `pair(kind, hash)` whether a whole line ([`Feature::Line`] or
 /// [`Feature::WholeLine`]) is in two documents or more (see
 /// [`fill_near_lines`] and [`keep_own_headlines`]); `None` when the caller
-/// keeps no whole-line counts (the online cleaner).
+/// keeps no whole-line counts (the online cleaner). `reused(i)` says
+/// whether the frequent shingle starting at word `i` is in fewer pages than
+/// [`Config::reuse_ceiling`] (see [`reused_paragraph`]); the online cleaner
+/// says no.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn detect(
     config: &Config,
@@ -57,6 +60,7 @@ pub(crate) fn detect(
     frequent: impl Fn(Feature, u64) -> bool,
     near: impl Fn(Feature, u64) -> bool,
     pair: Option<impl Fn(Feature, u64) -> bool>,
+    reused: impl Fn(usize) -> bool,
     mut matched: impl FnMut(Feature, usize, usize),
     runs: &mut Vec<Run>,
     spans: &mut Vec<Range<usize>>,
@@ -337,6 +341,11 @@ pub(crate) fn detect(
             // A short run inside a sentence is a common phrase, not a block.
             continue;
         }
+        if reused_paragraph(doc, runs, from, to, shingles, k, &reused, || {
+            *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n))
+        }) {
+            continue;
+        }
         let start = widen_left(text, words[from].start as usize);
         let end = widen_right(text, words[to - 1].end as usize);
         // Never cut a token apart (`iPod`, `guardian.co.uk`, `http://`,
@@ -601,6 +610,69 @@ fn removed_lines<'a>(
             .then_some((z, a, b))
     })
 }
+
+/// Whether words `[from, to)`, found by one of `runs`, are a paragraph of prose
+/// the site reuses in a few of its stories (background repeated in
+/// follow-ups, between a story's own paragraphs), not template: the run is
+/// a whole paragraph of MIN_PARAGRAPH_WORDS words or more ending a
+/// sentence, the paragraphs before and after it are prose of that length
+/// that no run touches, and most of its frequent shingles are in fewer
+/// pages than [`Config::reuse_ceiling`]. A template sits in more pages, or
+/// at the top or the end of the page (an author's bio), or next to other
+/// template; a background paragraph is found in 5% of a large site's
+/// stories, always between the story's own paragraphs. A paragraph is set
+/// apart by blank lines, or by line breaks in text not hard-wrapped.
+#[allow(clippy::too_many_arguments)]
+fn reused_paragraph(
+    doc: Doc<'_>,
+    runs: &[Run],
+    from: usize,
+    to: usize,
+    shingles: &[u32],
+    k: usize,
+    reused: impl Fn(usize) -> bool,
+    wrapped: impl FnOnce() -> bool,
+) -> bool {
+    let gaps = doc.gaps;
+    let n = doc.words.len();
+    if to - from < MIN_PARAGRAPH_WORDS || from == 0 || to >= n || !gaps.sentence_end(to) {
+        return false;
+    }
+    if !(gaps.newline(from) && gaps.newline(to)) {
+        return false;
+    }
+    let wrapped = wrapped();
+    let brk = |i: usize| gaps.paragraph(i) || (!wrapped && gaps.newline(i));
+    if !(brk(from) && brk(to)) || (from + 1..to).any(brk) {
+        return false;
+    }
+    // The paragraphs around it: prose, most of it in no run (a common
+    // phrase inside one is).
+    let before = (0..from).rev().find(|&i| brk(i)).unwrap_or(0);
+    let after = (to + 1..=n).find(|&i| brk(i)).unwrap_or(n);
+    // Runs are sorted and disjoint once joined.
+    let own = |a: usize, b: usize| {
+        let first = runs.partition_point(|r| r.to <= a);
+        let covered: usize = runs[first..]
+            .iter()
+            .take_while(|r| r.from < b)
+            .map(|r| r.to.min(b).saturating_sub(r.from.max(a)))
+            .sum();
+        b - a >= MIN_PARAGRAPH_WORDS / 2 && gaps.sentence_end(b) && covered * 2 < b - a
+    };
+    if !own(before, from) || !own(to, after) {
+        return false;
+    }
+    let lo = shingles.partition_point(|&s| (s as usize) < from);
+    let hi = shingles.partition_point(|&s| (s as usize) + k <= to);
+    let inside = &shingles[lo..hi.max(lo)];
+    let marked = inside.iter().filter(|&&s| reused(s as usize)).count();
+    !inside.is_empty() && marked * 2 >= inside.len()
+}
+
+/// Fewest words of a paragraph [`reused_paragraph`] keeps (half that for
+/// each paragraph around it).
+const MIN_PARAGRAPH_WORDS: usize = 16;
 
 /// Whether the text was judged hard-wrapped: some line break in it is no
 /// boundary.

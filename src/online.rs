@@ -991,6 +991,7 @@ impl OnlineCleaner {
                     |kind, h| frequent(key(gh, kind, h)),
                     |_, _| false,
                     None::<fn(crate::shingle::Feature, u64) -> bool>,
+                    |_| false,
                     |_, _, _| {},
                     &mut w.runs,
                     &mut removed,

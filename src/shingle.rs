@@ -167,6 +167,30 @@ pub fn model_key(k: u64, df: u64, t: u64, near: u64) -> Option<(u64, bool)> {
     }
 }
 
+/// The key under which a model marks feature key `k`, frequent, when its
+/// document frequency stays under [`crate::Config::reuse_ceiling`]: a
+/// paragraph in so few of a large site's pages, between two paragraphs of
+/// a page's own prose, is text the site reuses (background repeated in
+/// follow-up stories), not template (see `detect::reused_paragraph`).
+#[inline]
+pub fn reused_key(k: u64) -> u64 {
+    let n = k ^ 0x7265_7573_655f_6b79;
+    if n == 0 {
+        1
+    } else {
+        n
+    }
+}
+
+/// The [`reused_key`] a model keeps besides frequent key `k` (found in `df`
+/// documents of a group that needs `t`), when `df` is under `ceiling`.
+/// Lines are never marked: only shingles and the short features inside
+/// a paragraph are looked up.
+#[inline]
+pub fn reused_mark(k: u64, df: u64, t: u64, ceiling: u64) -> Option<u64> {
+    (df >= t && df < ceiling && !is_line_key(k)).then(|| reused_key(k))
+}
+
 /// Key `k` with its two kind bits ([`LINE_BIT`], [`WHOLE_BIT`]) replaced by
 /// its two lowest bits, which are as random as the rest: what a filter that
 /// picks its word with bits 24 to 51 looks at, so that the kind of a key

@@ -34,7 +34,8 @@ const fn g(kind: &'static str, guard: f64, target: f64) -> Guard {
 }
 
 /// Measured 2026-12-02 with the engine at af79778 (`corpus/README.md` has the
-/// table). Guards: removal F1 minus 0.03, share lost plus 0.02 (plus 0.01
+/// table); `keep:byline` and `keep:background` lowered on 2026-12-03 (0.048
+/// and 0 lost). Guards: removal F1 minus 0.03, share lost plus 0.02 (plus 0.01
 /// where nothing is lost now), capped at 1: a kind now lost whole (`1.0`)
 /// has a guard that cannot fail until the engine improves and the guard is
 /// lowered.
@@ -51,16 +52,16 @@ const GUARDS: &[Guard] = &[
     g("keep:camel", 0.01, 0.001),
     g("keep:abbrev", 0.01, 0.001),
     g("keep:value", 1.0, 0.001),
-    g("keep:byline", 1.0, 0.001),
-    g("keep:background", 1.0, 0.05),
+    g("keep:byline", 0.068, 0.001),
+    g("keep:background", 0.01, 0.05),
     g("keep:neardup", 0.672, 0.001),
     g("keep:exactdup", 0.01, 0.001),
 ];
 
 /// The whole corpus: (F1 at least, article words lost at most), measured
-/// 0.640 and 6.35% (the keep kinds above are most of the loss); targets
-/// 0.95 and 0.1%.
-const OVERALL: (f64, f64) = (0.72, 0.05);
+/// 0.640 and 6.35% at af79778, 0.7995 and 3.07% on 2026-12-03 (the keep
+/// kinds above are most of the loss); targets 0.95 and 0.1%.
+const OVERALL: (f64, f64) = (0.77, 0.035);
 
 /// Per-kind figures of a cleaned hard corpus: for each kind, (words, value)
 /// where value is the removal F1 on the kind's sites (kinds to remove) or
