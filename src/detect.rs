@@ -341,9 +341,11 @@ pub(crate) fn detect(
             // A short run inside a sentence is a common phrase, not a block.
             continue;
         }
-        if reused_paragraph(doc, runs, from, to, shingles, k, &reused, || {
-            *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n))
-        }) {
+        if !r.trusted
+            && reused_paragraph(doc, runs, from, to, shingles, k, &reused, || {
+                *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n))
+            })
+        {
             continue;
         }
         let start = widen_left(text, words[from].start as usize);
@@ -611,17 +613,19 @@ fn removed_lines<'a>(
     })
 }
 
-/// Whether words `[from, to)`, found by one of `runs`, are a paragraph of prose
-/// the site reuses in a few of its stories (background repeated in
-/// follow-ups, between a story's own paragraphs), not template: the run is
-/// a whole paragraph of MIN_PARAGRAPH_WORDS words or more ending a
-/// sentence, the paragraphs before and after it are prose of that length
-/// that no run touches, and most of its frequent shingles are in fewer
-/// pages than [`Config::reuse_ceiling`]. A template sits in more pages, or
-/// at the top or the end of the page (an author's bio), or next to other
-/// template; a background paragraph is found in 5% of a large site's
-/// stories, always between the story's own paragraphs. A paragraph is set
-/// apart by blank lines, or by line breaks in text not hard-wrapped.
+/// Whether words `[from, to)`, found by shingles only, are prose the site
+/// reuses in a few of its stories (background repeated in follow-ups,
+/// between a story's own sentences), not template: the run is whole
+/// sentences, MIN_REUSED_WORDS words or more, inside one paragraph or
+/// making one; the CONTEXT_WORDS words before it end a sentence and those
+/// after it start one, each in the same paragraph and most of them in no
+/// run, and the paragraph after it ends a sentence; and at least half of
+/// its frequent shingles are in fewer pages than [`Config::reuse_ceiling`].
+/// A template sits in more pages, or at the top or the end of the page (an
+/// author's bio), or next to other template; a background paragraph is
+/// found in 5% of a large site's stories, between the story's own
+/// paragraphs or glued into them by a scraper. A paragraph is set apart by
+/// blank lines, or by line breaks in text not hard-wrapped.
 #[allow(clippy::too_many_arguments)]
 fn reused_paragraph(
     doc: Doc<'_>,
@@ -635,21 +639,16 @@ fn reused_paragraph(
 ) -> bool {
     let gaps = doc.gaps;
     let n = doc.words.len();
-    if to - from < MIN_PARAGRAPH_WORDS || from == 0 || to >= n || !gaps.sentence_end(to) {
-        return false;
-    }
-    if !(gaps.newline(from) && gaps.newline(to)) {
+    if to - from < MIN_REUSED_WORDS
+        || from < CONTEXT_WORDS
+        || to + CONTEXT_WORDS > n
+        || !gaps.sentence_end(from)
+        || !gaps.sentence_end(to)
+    {
         return false;
     }
     let wrapped = wrapped();
     let brk = |i: usize| gaps.paragraph(i) || (!wrapped && gaps.newline(i));
-    if !(brk(from) && brk(to)) || (from + 1..to).any(brk) {
-        return false;
-    }
-    // The paragraphs around it: prose, most of it in no run (a common
-    // phrase inside one is).
-    let before = (0..from).rev().find(|&i| brk(i)).unwrap_or(0);
-    let after = (to + 1..=n).find(|&i| brk(i)).unwrap_or(n);
     // Runs are sorted and disjoint once joined.
     let own = |a: usize, b: usize| {
         let first = runs.partition_point(|r| r.to <= a);
@@ -658,9 +657,13 @@ fn reused_paragraph(
             .take_while(|r| r.from < b)
             .map(|r| r.to.min(b).saturating_sub(r.from.max(a)))
             .sum();
-        b - a >= MIN_PARAGRAPH_WORDS / 2 && gaps.sentence_end(b) && covered * 2 < b - a
+        covered * 2 < b - a && !(a + 1..b).any(brk)
     };
-    if !own(before, from) || !own(to, after) {
+    if (from + 1..to).any(brk) || !own(from - CONTEXT_WORDS, from) || !own(to, to + CONTEXT_WORDS) {
+        return false;
+    }
+    let after = (to + 1..=n).find(|&i| brk(i)).unwrap_or(n);
+    if !gaps.sentence_end(after) {
         return false;
     }
     let lo = shingles.partition_point(|&s| (s as usize) < from);
@@ -670,9 +673,10 @@ fn reused_paragraph(
     !inside.is_empty() && marked * 2 >= inside.len()
 }
 
-/// Fewest words of a paragraph [`reused_paragraph`] keeps (half that for
-/// each paragraph around it).
-const MIN_PARAGRAPH_WORDS: usize = 16;
+/// Fewest words of reused prose [`reused_paragraph`] keeps.
+const MIN_REUSED_WORDS: usize = 16;
+/// Words of the page's own text [`reused_paragraph`] wants on each side.
+const CONTEXT_WORDS: usize = 8;
 
 /// Whether the text was judged hard-wrapped: some line break in it is no
 /// boundary.
