@@ -50,8 +50,8 @@ pub(crate) struct Doc<'a> {
 /// [`fill_near_lines`] and [`keep_own_headlines`]); `None` when the caller
 /// keeps no whole-line counts (the online cleaner). `reused(i)` says
 /// whether the frequent shingle starting at word `i` is in fewer pages than
-/// [`Config::reuse_ceiling`] (see [`reused_paragraph`]); the online cleaner
-/// says no.
+/// [`Config::reuse_ceiling`] (see [`reused_paragraph`]), `reused_short(kind,
+/// hash)` the same of a frequent short feature; the online cleaner says no.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn detect(
     config: &Config,
@@ -61,6 +61,7 @@ pub(crate) fn detect(
     near: impl Fn(Feature, u64) -> bool,
     pair: Option<impl Fn(Feature, u64) -> bool>,
     reused: impl Fn(usize) -> bool,
+    reused_short: impl Fn(Feature, u64) -> bool,
     mut matched: impl FnMut(Feature, usize, usize),
     runs: &mut Vec<Run>,
     spans: &mut Vec<Range<usize>>,
@@ -212,6 +213,26 @@ pub(crate) fn detect(
     let mut wrapped: Option<bool> = None;
     for (ri, r) in runs.iter().enumerate() {
         let (mut from, mut to) = (r.from, r.to);
+        // Reused prose joined with a short template line next to it (an
+        // ad break between two paragraphs): only the line goes.
+        if r.trusted && !(r.fixed_from && r.fixed_to) {
+            let common_line = |a: usize, b: usize| {
+                let h = crate::shingle::seq_hash(&words[a..b]);
+                frequent(Feature::Line, h) && !reused_short(Feature::Line, h)
+            };
+            if let Some(cut) = split_reused(
+                doc,
+                runs,
+                r,
+                shingles,
+                k,
+                &reused,
+                common_line,
+                &mut wrapped,
+            ) {
+                (from, to) = (cut.start, cut.end);
+            }
+        }
         // A headline alone among unique lines: one whole line, not ending a
         // sentence, found by shingles only, with nothing frequent on the
         // lines before and after it. Other pages list a site's headlines in
@@ -342,9 +363,16 @@ pub(crate) fn detect(
             continue;
         }
         if !r.trusted
-            && reused_paragraph(doc, runs, from, to, shingles, k, &reused, || {
-                *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n))
-            })
+            && reused_paragraph(
+                doc,
+                runs,
+                (from, to),
+                (from, to),
+                shingles,
+                k,
+                &reused,
+                *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n)),
+            )
         {
             continue;
         }
@@ -625,29 +653,31 @@ fn removed_lines<'a>(
 /// author's bio), or next to other template; a background paragraph is
 /// found in 5% of a large site's stories, between the story's own
 /// paragraphs or glued into them by a scraper. A paragraph is set apart by
-/// blank lines, or by line breaks in text not hard-wrapped.
+/// blank lines, or by line breaks in text not hard-wrapped. `before` and
+/// `after` are where the page's own text must end and start: `from` and
+/// `to`, or past a short template line next to the prose (see
+/// [`split_reused`]).
 #[allow(clippy::too_many_arguments)]
 fn reused_paragraph(
     doc: Doc<'_>,
     runs: &[Run],
-    from: usize,
-    to: usize,
+    (from, to): (usize, usize),
+    (before, after): (usize, usize),
     shingles: &[u32],
     k: usize,
     reused: impl Fn(usize) -> bool,
-    wrapped: impl FnOnce() -> bool,
+    wrapped: bool,
 ) -> bool {
     let gaps = doc.gaps;
     let n = doc.words.len();
     if to - from < MIN_REUSED_WORDS
-        || from < CONTEXT_WORDS
-        || to + CONTEXT_WORDS > n
+        || before < CONTEXT_WORDS
+        || after + CONTEXT_WORDS > n
         || !gaps.sentence_end(from)
         || !gaps.sentence_end(to)
     {
         return false;
     }
-    let wrapped = wrapped();
     let brk = |i: usize| gaps.paragraph(i) || (!wrapped && gaps.newline(i));
     // Runs are sorted and disjoint once joined.
     let own = |a: usize, b: usize| {
@@ -659,18 +689,80 @@ fn reused_paragraph(
             .sum();
         covered * 2 < b - a && !(a + 1..b).any(brk)
     };
-    if (from + 1..to).any(brk) || !own(from - CONTEXT_WORDS, from) || !own(to, to + CONTEXT_WORDS) {
+    if (from + 1..to).any(brk)
+        || !own(before - CONTEXT_WORDS, before)
+        || !own(after, after + CONTEXT_WORDS)
+    {
         return false;
     }
-    let after = (to + 1..=n).find(|&i| brk(i)).unwrap_or(n);
-    if !gaps.sentence_end(after) {
+    let end = (after + 1..=n).find(|&i| brk(i)).unwrap_or(n);
+    if !gaps.sentence_end(end) {
         return false;
     }
     let lo = shingles.partition_point(|&s| (s as usize) < from);
     let hi = shingles.partition_point(|&s| (s as usize) + k <= to);
     let inside = &shingles[lo..hi.max(lo)];
     let marked = inside.iter().filter(|&&s| reused(s as usize)).count();
-    !inside.is_empty() && marked * 2 >= inside.len()
+    !inside.is_empty() && marked * 4 >= inside.len() * 3
+}
+
+/// For a run that joined reused prose (see [`reused_paragraph`]) with a
+/// short template line right after or before it, a line of its own of at
+/// most CONTEXT_WORDS words (`Continue reading the main story`,
+/// `Advertisement`: an ad break between two paragraphs), the words of that
+/// line, all of the run that is template. The line must be frequent as a
+/// whole and in a tenth of the pages or more (`common_line(from, to)`): a
+/// line only some pages carry (`Send tips to <an author's e-mail>`, ending
+/// that author's bio) belongs with the prose. The page's own text must
+/// follow (precede) the line.
+#[allow(clippy::too_many_arguments)]
+fn split_reused(
+    doc: Doc<'_>,
+    runs: &[Run],
+    r: &Run,
+    shingles: &[u32],
+    k: usize,
+    reused: impl Fn(usize) -> bool,
+    common_line: impl Fn(usize, usize) -> bool,
+    wrapped: &mut Option<bool>,
+) -> Option<Range<usize>> {
+    let gaps = doc.gaps;
+    let n = doc.words.len();
+    let line = |a: usize, b: usize| {
+        b > a
+            && b - a <= CONTEXT_WORDS
+            && gaps.newline(a)
+            && gaps.newline(b)
+            && !(a + 1..b).any(|i| gaps.newline(i))
+            && common_line(a, b)
+    };
+    let mut prose = |from, to| {
+        let wrapped = *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n));
+        reused_paragraph(
+            doc,
+            runs,
+            (from, to),
+            (r.from, r.to),
+            shingles,
+            k,
+            &reused,
+            wrapped,
+        )
+    };
+    // Prose, then the template line, which starts at `inner`.
+    if !r.fixed_from && r.inner < r.to && line(r.inner, r.to) && prose(r.from, r.inner) {
+        return Some(r.inner..r.to);
+    }
+    // The template line, which ends at `inner_end`, then prose.
+    if !r.fixed_to
+        && r.inner_end > r.from
+        && r.inner_end < r.to
+        && line(r.from, r.inner_end)
+        && prose(r.inner_end, r.to)
+    {
+        return Some(r.from..r.inner_end);
+    }
+    None
 }
 
 /// Fewest words of reused prose [`reused_paragraph`] keeps.

@@ -992,6 +992,7 @@ impl OnlineCleaner {
                     |_, _| false,
                     None::<fn(crate::shingle::Feature, u64) -> bool>,
                     |_| false,
+                    |_, _| false,
                     |_, _, _| {},
                     &mut w.runs,
                     &mut removed,

@@ -184,11 +184,11 @@ pub fn reused_key(k: u64) -> u64 {
 
 /// The [`reused_key`] a model keeps besides frequent key `k` (found in `df`
 /// documents of a group that needs `t`), when `df` is under `ceiling`.
-/// Lines are never marked: only shingles and the short features inside
-/// a paragraph are looked up.
+/// Whole lines of 8 words or more (kept only as [`pair_key`]s) are never
+/// marked.
 #[inline]
 pub fn reused_mark(k: u64, df: u64, t: u64, ceiling: u64) -> Option<u64> {
-    (df >= t && df < ceiling && !is_line_key(k)).then(|| reused_key(k))
+    (df >= t && df < ceiling && !is_whole_line_key(k)).then(|| reused_key(k))
 }
 
 /// Key `k` with its two kind bits ([`LINE_BIT`], [`WHOLE_BIT`]) replaced by
