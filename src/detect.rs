@@ -51,7 +51,8 @@ pub(crate) struct Doc<'a> {
 /// keeps no whole-line counts (the online cleaner). `reused(i)` says
 /// whether the frequent shingle starting at word `i` is in fewer pages than
 /// [`Config::reuse_ceiling`] (see [`reused_paragraph`]), `reused_short(kind,
-/// hash)` the same of a frequent short feature; the online cleaner says no.
+/// hash)` the same of a frequent short feature (the online cleaner asks its
+/// exact counts).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn detect(
     config: &Config,
