@@ -993,7 +993,7 @@ class Generator:
             need = fu[1]
             if need <= 0:
                 continue
-            if rng.random() < 0.35 or left <= need:
+            if rng.random() < (0.08 if self.args.followup_share else 0.35) or left <= need:
                 p = fu[0]
                 i = rng.randint(1, len(pars)) if len(pars) > 1 else len(pars)
                 pars.insert(i, (p, [(0, len(p), "keep:followup")]))
@@ -1005,7 +1005,11 @@ class Generator:
             i = rng.choice(own)
             p, sp = pars[i]
             pars[i] = (p, [(0, len(p), "keep:followup")])
-            site.followups.append([p, rng.randint(1, 2)])
+            if self.args.followup_share:
+                copies = max(2, round(self.args.followup_share * site.size))
+            else:
+                copies = rng.randint(1, 2)
+            site.followups.append([p, copies])
 
         # blocks chosen for this document
         def use(b):
@@ -1577,6 +1581,10 @@ def main(argv=None):
     ap.add_argument("--gzip", action="store_true", help="write corpus.jsonl.gz and labels.jsonl.gz")
     ap.add_argument("--txt-dir", help="write one .txt file per document under TXT_DIR/<site>/NNNN.txt "
                     "instead of corpus.jsonl; labels go to --out/labels.jsonl or TXT_DIR.labels.jsonl")
+    ap.add_argument("--followup-share", type=float, default=0.0,
+                    help="reuse each follow-up paragraph in this share of its site's documents "
+                    "(e.g. 0.05, background repeated in follow-up stories of large sites) "
+                    "instead of 2-3 (default: off; the corpus is then unchanged)")
     ap.add_argument("--hard", action="store_true",
                     help="write the hard-case corpus instead (failure classes seen on real pages, "
                     "14 new kinds on 20 sites, about 500 documents; --docs, --sites, "
