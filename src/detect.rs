@@ -648,8 +648,9 @@ fn removed_lines<'a>(
 /// sentences, MIN_REUSED_WORDS words or more, inside one paragraph or
 /// making one; the CONTEXT_WORDS words before it end a sentence and those
 /// after it start one, each in the same paragraph and most of them in no
-/// run, and the paragraph after it ends a sentence; and at least half of
-/// its frequent shingles are in fewer pages than [`Config::reuse_ceiling`].
+/// run, and the paragraph after it ends a sentence; and three quarters
+/// of its frequent shingles are in fewer pages than
+/// [`Config::reuse_ceiling`].
 /// A template sits in more pages, or at the top or the end of the page (an
 /// author's bio), or next to other template; a background paragraph is
 /// found in 5% of a large site's stories, between the story's own
