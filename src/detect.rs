@@ -658,7 +658,7 @@ fn removed_lines<'a>(
 /// blank lines, or by line breaks in text not hard-wrapped. `before` and
 /// `after` are where the page's own text must end and start: `from` and
 /// `to`, or past a short template line next to the prose (see
-/// [`split_reused`]).
+/// [`split_reused`]), after which the prose starts a line.
 #[allow(clippy::too_many_arguments)]
 fn reused_paragraph(
     doc: Doc<'_>,
@@ -675,7 +675,8 @@ fn reused_paragraph(
     if to - from < MIN_REUSED_WORDS
         || before < CONTEXT_WORDS
         || after + CONTEXT_WORDS > n
-        || !gaps.sentence_end(from)
+        || !gaps.sentence_end(before)
+        || !(from == before || gaps.newline(from))
         || !gaps.sentence_end(to)
     {
         return false;
