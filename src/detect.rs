@@ -645,8 +645,8 @@ fn removed_lines<'a>(
 /// Whether words `[from, to)`, found by shingles only, are prose the site
 /// reuses in a few of its stories (background repeated in follow-ups,
 /// between a story's own sentences), not template: the run is whole
-/// sentences, MIN_REUSED_WORDS words or more, inside one paragraph or
-/// making one; the CONTEXT_WORDS words before it end a sentence and those
+/// sentences, MIN_REUSED_WORDS words or more (inside a paragraph, or
+/// whole paragraphs); the CONTEXT_WORDS words before it end a sentence and those
 /// after it start one, each in the same paragraph and most of them in no
 /// run, and the paragraph after it ends a sentence; and three quarters
 /// of its frequent shingles are in fewer pages than
@@ -682,7 +682,9 @@ fn reused_paragraph(
         return false;
     }
     let brk = |i: usize| gaps.paragraph(i) || (!wrapped && gaps.newline(i));
-    // Runs are sorted and disjoint once joined.
+    // Runs are sorted once joined (an anchor may have moved a start
+    // back over the run before: that run's words count twice, which
+    // only makes the check stricter).
     let own = |a: usize, b: usize| {
         let first = runs.partition_point(|r| r.to <= a);
         let covered: usize = runs[first..]
@@ -692,10 +694,7 @@ fn reused_paragraph(
             .sum();
         covered * 2 < b - a && !(a + 1..b).any(brk)
     };
-    if (from + 1..to).any(brk)
-        || !own(before - CONTEXT_WORDS, before)
-        || !own(after, after + CONTEXT_WORDS)
-    {
+    if !own(before - CONTEXT_WORDS, before) || !own(after, after + CONTEXT_WORDS) {
         return false;
     }
     let end = (after + 1..=n).find(|&i| brk(i)).unwrap_or(n);
@@ -710,8 +709,9 @@ fn reused_paragraph(
 }
 
 /// For a run that joined reused prose (see [`reused_paragraph`]) with a
-/// short template line right after or before it, a line of its own of at
-/// most CONTEXT_WORDS words (`Continue reading the main story`,
+/// short template line right after or before it, a line of its own of
+/// fewer than `k` words, and at most CONTEXT_WORDS, that is frequent as a
+/// [`Feature::Line`] (`Continue reading the main story`,
 /// `Advertisement`: an ad break between two paragraphs), the words of that
 /// line, all of the run that is template. The line must be frequent as a
 /// whole and in a tenth of the pages or more (`common_line(from, to)`): a
@@ -733,7 +733,7 @@ fn split_reused(
     let n = doc.words.len();
     let line = |a: usize, b: usize| {
         b > a
-            && b - a <= CONTEXT_WORDS
+            && b - a <= CONTEXT_WORDS.min(k - 1)
             && gaps.newline(a)
             && gaps.newline(b)
             && !(a + 1..b).any(|i| gaps.newline(i))

@@ -380,7 +380,7 @@ fn corpus() -> impl Strategy<Value = Vec<(String, usize)>> {
     let wrap = prop_oneof![2 => Just(None), 1 => (8usize..30).prop_map(Some)];
     (
         prop::collection::vec(text(), 1..4),
-        prop::collection::vec(doc, 1..14),
+        prop::collection::vec(doc, 1..32),
         wrap,
     )
         .prop_map(|(blocks, docs, wrap)| {
@@ -499,6 +499,16 @@ proptest! {
             let pair = ids.len() >= 2
                 && (whole || KINDS[*kind] == Feature::Line && ids.len() < near);
             kept += usize::from(want || pair || !whole && ids.len() >= near);
+            // Frequent in under a tenth of the group's documents: marked too.
+            let ceiling = (0.1 * naive.docs[group] as f64).ceil() as usize;
+            let reused = want && ids.len() < ceiling;
+            kept += usize::from(reused);
+            prop_assert_eq!(
+                model.is_reused(group, KINDS[*kind], &strs(words)),
+                reused,
+                "reused {:?} {:?} of group {:?} in {} of {} docs",
+                KINDS[*kind], words, group, ids.len(), naive.docs[group]
+            );
             prop_assert_eq!(
                 model.is_pair(group, KINDS[*kind], &strs(words)),
                 pair,
