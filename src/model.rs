@@ -16,7 +16,10 @@
 //!            features' keys and, under `shingle::near_key`, those one
 //!            document short of the threshold (`Config::near_threshold`),
 //!            and under `shingle::pair_key` whole lines found in two or more
-//!            documents that are not kept otherwise (`shingle::model_key`)
+//!            documents that are not kept otherwise (`shingle::model_key`),
+//!            and under `shingle::reused_key` a mark for each frequent key in
+//!            fewer than `Config::reuse_ceiling` documents (a model without
+//!            marks, from an older build, keeps no reused prose)
 //! checksum   u64 xxh3 (seeded) of every byte before it
 //! ```
 
