@@ -372,7 +372,7 @@ pub(crate) fn detect(
                 shingles,
                 k,
                 &reused,
-                *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n)),
+                &mut wrapped,
             )
         {
             continue;
@@ -668,7 +668,7 @@ fn reused_paragraph(
     shingles: &[u32],
     k: usize,
     reused: impl Fn(usize) -> bool,
-    wrapped: bool,
+    wrapped: &mut Option<bool>,
 ) -> bool {
     let gaps = doc.gaps;
     let n = doc.words.len();
@@ -681,6 +681,9 @@ fn reused_paragraph(
     {
         return false;
     }
+    // Whether the text is hard-wrapped, found once per document, when a
+    // run gets this far.
+    let wrapped = *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n));
     let brk = |i: usize| gaps.paragraph(i) || (!wrapped && gaps.newline(i));
     // Runs are sorted once joined (an anchor may have moved a start
     // back over the run before: that run's words count twice, which
@@ -730,7 +733,6 @@ fn split_reused(
     wrapped: &mut Option<bool>,
 ) -> Option<Range<usize>> {
     let gaps = doc.gaps;
-    let n = doc.words.len();
     let line = |a: usize, b: usize| {
         b > a
             && b - a <= CONTEXT_WORDS.min(k - 1)
@@ -740,7 +742,6 @@ fn split_reused(
             && common_line(a, b)
     };
     let mut prose = |from, to| {
-        let wrapped = *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n));
         reused_paragraph(
             doc,
             runs,
