@@ -212,26 +212,76 @@ pub(crate) fn detect(
     let n = words.len();
     // Whether the text is hard-wrapped, found only when a run needs it.
     let mut wrapped: Option<bool> = None;
+    // The frequent short features (words, kind, hash) the loop above
+    // matched, found again when reused prose needs them (rarely).
+    let shorts = std::cell::OnceCell::new();
+    let shorts = || {
+        shorts.get_or_init(|| {
+            let mut found: Vec<(usize, usize, Feature, u64)> = Vec::new();
+            for_each_short(
+                words,
+                gaps,
+                k,
+                config.short_lines,
+                config.max_affix_words,
+                |o| {
+                    if !matches!(o.kind, Feature::WholeLine | Feature::Opener)
+                        && frequent(o.kind, o.hash)
+                        && !split_word(doc, o.from)
+                        && !split_word(doc, o.to)
+                    {
+                        found.push((o.from, o.to, o.kind, o.hash));
+                    }
+                },
+            );
+            found
+        })
+    };
     for (ri, r) in runs.iter().enumerate() {
         let (mut from, mut to) = (r.from, r.to);
-        // Reused prose joined with a short template line next to it (an
-        // ad break between two paragraphs): only the line goes.
-        if r.trusted && !(r.fixed_from && r.fixed_to) {
+        // Reused prose joined with template next to it (an ad break or a
+        // promo between two paragraphs): only the template goes.
+        if r.trusted {
             let common_line = |a: usize, b: usize| {
                 let h = crate::shingle::seq_hash(&words[a..b]);
                 frequent(Feature::Line, h) && !reused_short(Feature::Line, h)
             };
-            if let Some(cut) = split_reused(
+            // Whether short features lie in words `[a, b)`, and whether
+            // one of them is common.
+            let short_in = |a: usize, b: usize| {
+                let mut inside = shorts()
+                    .iter()
+                    .filter(|&&(f, t, _, _)| f < b && t > a)
+                    .peekable();
+                inside
+                    .peek()
+                    .is_some()
+                    .then(|| inside.any(|&(_, _, kind, h)| !reused_short(kind, h)))
+            };
+            let split = split_reused(
                 doc,
                 runs,
                 r,
                 shingles,
                 k,
                 &reused,
-                common_line,
+                (common_line, short_in),
                 &mut wrapped,
-            ) {
-                (from, to) = (cut.start, cut.end);
+            );
+            if let Some((head, tail)) = split {
+                // Template on both sides: the one before goes as it is.
+                if !head.is_empty() && !tail.is_empty() {
+                    let start = widen_left(text, words[head.start].start as usize);
+                    let end = widen_right(text, words[head.end - 1].end as usize);
+                    if let Some((start, end)) = whole_tokens(text, start, end) {
+                        push_span(spans, start_of, start..end);
+                    }
+                }
+                (from, to) = if tail.is_empty() {
+                    (head.start, head.end)
+                } else {
+                    (tail.start, tail.end)
+                };
             }
         }
         // A headline alone among unique lines: one whole line, not ending a
@@ -386,10 +436,7 @@ pub(crate) fn detect(
         let Some((start, end)) = whole_tokens(text, start, end) else {
             continue;
         };
-        match spans[start_of..].last_mut() {
-            Some(last) if start <= last.end => last.end = last.end.max(end),
-            _ => spans.push(start..end),
-        }
+        push_span(spans, start_of, start..end);
     }
     add_spans(spans, start_of, glued);
     // A title that is not all template keeps its words (`Top Gear in
@@ -648,7 +695,8 @@ fn removed_lines<'a>(
 /// sentences, MIN_REUSED_WORDS words or more (inside a paragraph, or
 /// whole paragraphs); the CONTEXT_WORDS words before it end a sentence and those
 /// after it start one, each in the same paragraph and most of them in no
-/// run, and the paragraph after it ends a sentence; and three quarters
+/// run, and a sentence ends in the paragraph after it (a scraper that
+/// glues paragraphs may glue a template to the page's end); and three quarters
 /// of its frequent shingles are in fewer pages than
 /// [`Config::reuse_ceiling`].
 /// A template sits in more pages, or at the top or the end of the page (an
@@ -657,8 +705,8 @@ fn removed_lines<'a>(
 /// paragraphs or glued into them by a scraper. A paragraph is set apart by
 /// blank lines, or by line breaks in text not hard-wrapped. `before` and
 /// `after` are where the page's own text must end and start: `from` and
-/// `to`, or past a short template line next to the prose (see
-/// [`split_reused`]), after which the prose starts a line.
+/// `to`, or past template next to the prose (see [`split_reused`]), after
+/// which the prose starts a line.
 #[allow(clippy::too_many_arguments)]
 fn reused_paragraph(
     doc: Doc<'_>,
@@ -701,7 +749,7 @@ fn reused_paragraph(
         return false;
     }
     let end = (after + 1..=n).find(|&i| brk(i)).unwrap_or(n);
-    if !gaps.sentence_end(end) {
+    if !(after + 1..=end).any(|i| gaps.sentence_end(i)) {
         return false;
     }
     let lo = shingles.partition_point(|&s| (s as usize) < from);
@@ -711,16 +759,22 @@ fn reused_paragraph(
     !inside.is_empty() && marked * 4 >= inside.len() * 3
 }
 
-/// For a run that joined reused prose (see [`reused_paragraph`]) with a
-/// short template line right after or before it, a line of its own of
-/// fewer than `k` words, and at most CONTEXT_WORDS, that is frequent as a
-/// [`Feature::Line`] (`Continue reading the main story`,
-/// `Advertisement`: an ad break between two paragraphs), the words of that
-/// line, all of the run that is template. The line must be frequent as a
-/// whole and in a tenth of the pages or more (`common_line(from, to)`): a
-/// line only some pages carry (`Send tips to <an author's e-mail>`, ending
-/// that author's bio) belongs with the prose. The page's own text must
-/// follow (precede) the line.
+/// For a run that joined reused prose (see [`reused_paragraph`]) with
+/// template before or after it, or both (an ad break, a `Read more:` line,
+/// a promo between two paragraphs), the template: the words before the
+/// prose and those after it, either may be empty. The prose is whole
+/// sentences or lines, every frequent shingle of it in fewer pages than
+/// [`Config::reuse_ceiling`], with no short feature more common than that
+/// (`short_in(from, to)`: `None` when no short feature lies in words
+/// `[from, to)`, else whether one is common); the template has no such shingle, and
+/// either a shingle more common or is one short line frequent as a whole
+/// in a tenth of the pages or more (`common_line(from, to)`): a line only
+/// some pages carry (`Send tips to <an author's e-mail>`, ending that
+/// author's bio) belongs with the prose. No common shingle crosses from
+/// one to the other (the two go together in many pages: one block). The
+/// page's own text must come before and after the whole run, which may
+/// have taken in a few words of it (they are left alone). The longest
+/// such prose is taken.
 #[allow(clippy::too_many_arguments)]
 fn split_reused(
     doc: Doc<'_>,
@@ -729,42 +783,137 @@ fn split_reused(
     shingles: &[u32],
     k: usize,
     reused: impl Fn(usize) -> bool,
-    common_line: impl Fn(usize, usize) -> bool,
+    (common_line, short_in): (
+        impl Fn(usize, usize) -> bool,
+        impl Fn(usize, usize) -> Option<bool>,
+    ),
     wrapped: &mut Option<bool>,
-) -> Option<Range<usize>> {
+) -> Option<(Range<usize>, Range<usize>)> {
     let gaps = doc.gaps;
-    let line = |a: usize, b: usize| {
-        b > a
-            && b - a <= CONTEXT_WORDS.min(k - 1)
-            && gaps.newline(a)
-            && gaps.newline(b)
-            && !(a + 1..b).any(|i| gaps.newline(i))
-            && common_line(a, b)
+    let n = doc.words.len();
+    let within = |a: usize, b: usize| {
+        let lo = shingles.partition_point(|&s| (s as usize) < a);
+        let hi = shingles.partition_point(|&s| (s as usize) + k <= b);
+        &shingles[lo..hi.max(lo)]
     };
-    let mut prose = |from, to| {
-        reused_paragraph(
-            doc,
-            runs,
-            (from, to),
-            (r.from, r.to),
-            shingles,
-            k,
-            &reused,
-            wrapped,
-        )
-    };
-    // Prose, then the template line, which starts at `inner`.
-    if !r.fixed_from && r.inner < r.to && line(r.inner, r.to) && prose(r.from, r.inner) {
-        return Some(r.inner..r.to);
-    }
-    // The template line, which ends at `inner_end`, then prose.
-    if !r.fixed_to
-        && r.inner_end > r.from
-        && r.inner_end < r.to
-        && line(r.from, r.inner_end)
-        && prose(r.inner_end, r.to)
+    let bound = |i: usize| gaps.newline(i) || gaps.sentence_end(i);
+    let edge = |i: usize| i == 0 || i == n || bound(i);
+    let first = (r.from + 1..r.to).find(|&i| bound(i));
+    let last = (r.from + 1..r.to).rev().find(|&i| bound(i));
+    // Cheap checks first: the page's own text can end before the run (at
+    // its start or its first boundary) and start after it.
+    let starts_ok = |i: usize| i >= CONTEXT_WORDS && gaps.sentence_end(i);
+    if r.to - r.from < MIN_REUSED_WORDS
+        || !(starts_ok(r.from) || first.is_some_and(starts_ok))
+        || last.unwrap_or(r.to).min(r.to) + CONTEXT_WORDS > n
     {
-        return Some(r.from..r.inner_end);
+        return None;
+    }
+    // Prose of MIN_REUSED_WORDS words has more than `k` marked shingles in
+    // a row, so asking every k-th word's finds it.
+    let mut next = 0;
+    let sampled = within(r.from, r.to).iter().any(|&s| {
+        let s = s as usize;
+        s >= next && {
+            next = s + k;
+            reused(s)
+        }
+    });
+    if !sampled {
+        return None;
+    }
+    // A shingle that took in a word or more of the page's sentence next to
+    // the run (`...lantern.` before a box every page carries) starts or
+    // ends the run there: the page's own text ends (starts) at the
+    // sentence's end instead.
+    let from = match first {
+        Some(b)
+            if !edge(r.from)
+                && gaps.sentence_end(b)
+                && b - r.from < k
+                && short_in(r.from, b).is_none() =>
+        {
+            b
+        }
+        _ => r.from,
+    };
+    let to = match last.filter(|&b| b > from) {
+        Some(b) if !edge(r.to) && r.to - b < k && short_in(b, r.to).is_none() => b,
+        _ => r.to,
+    };
+    // The page's own text before and after (see `reused_paragraph`).
+    if to - from < MIN_REUSED_WORDS
+        || from < CONTEXT_WORDS
+        || to + CONTEXT_WORDS > n
+        || !gaps.sentence_end(from)
+    {
+        return None;
+    }
+    let inside = within(from, to);
+    let marked: Vec<bool> = inside.iter().map(|&s| reused(s as usize)).collect();
+    let first = inside[marked.iter().position(|&m| m)?] as usize;
+    let last = inside[marked.iter().rposition(|&m| m)?] as usize;
+    // The shingles inside words `[a, b)`, as positions in `inside`.
+    let part = |a: usize, b: usize| {
+        let lo = inside.partition_point(|&s| (s as usize) < a);
+        let hi = inside.partition_point(|&s| (s as usize) + k <= b);
+        lo..hi.max(lo)
+    };
+    let template = |a: usize, b: usize| {
+        let p = part(a, b);
+        a == b
+            || if p.is_empty() {
+                b - a < k
+                    && gaps.newline(a)
+                    && (b == n || gaps.newline(b))
+                    && !(a + 1..b).any(|i| gaps.newline(i))
+                    && common_line(a, b)
+            } else {
+                !marked[p].contains(&true)
+            }
+    };
+    // Prose is covered by marked shingles from its first word to its last.
+    let prose = |a: usize, b: usize| {
+        let p = part(a, b);
+        !p.is_empty()
+            && inside[p.start] as usize == a
+            && inside[p.end - 1] as usize + k == b
+            && !marked[p].contains(&false)
+            && short_in(a, b) != Some(true)
+    };
+    let crossed = |i: usize| {
+        let j = shingles.partition_point(|&s| (s as usize) + k <= i);
+        shingles[j..]
+            .iter()
+            .take_while(|&&s| (s as usize) < i)
+            .any(|&s| !reused(s as usize))
+    };
+    // The prose starts at a marked shingle with no marked one whole before
+    // it, and ends likewise: a few places at each end.
+    let starts = (first..(first + k).min(to)).filter(|&p| p == from || bound(p));
+    for p in starts {
+        // Prose that starts (ends) the run must start (end) with it: an
+        // end moved to an anchor is no place for either.
+        if (p == r.from && r.fixed_from) || (p > from && crossed(p)) || !template(from, p) {
+            continue;
+        }
+        let ends = (last + 1..=(last + k).min(to))
+            .rev()
+            .filter(|&q| q == to || bound(q));
+        for q in ends {
+            if q < p + MIN_REUSED_WORDS
+                || (p, q) == (from, to)
+                || (q == r.to && r.fixed_to)
+                || (q < to && crossed(q))
+                || !template(q, to)
+                || !prose(p, q)
+            {
+                continue;
+            }
+            if reused_paragraph(doc, runs, (p, q), (from, to), shingles, k, &reused, wrapped) {
+                return Some((from..p, q..to));
+            }
+        }
     }
     None
 }
@@ -1048,6 +1197,15 @@ fn fill_near_lines(
     }
     end_list(&mut list, prev, &mut added);
     add_spans(spans, start_of, added);
+}
+
+/// Append `span` to `spans[start_of..]` (sorted and disjoint, none
+/// starting after `span` does); joined with the last when they touch.
+fn push_span(spans: &mut Vec<Range<usize>>, start_of: usize, span: Range<usize>) {
+    match spans[start_of..].last_mut() {
+        Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+        _ => spans.push(span),
+    }
 }
 
 /// Add byte ranges to `spans[start_of..]`, keeping them sorted and

@@ -1401,4 +1401,54 @@ mod tests {
         }
         assert_eq!((kept, promos, mores), (9, 5, 6));
     }
+
+    #[test]
+    fn reused_prose_next_to_a_template_block_stays() {
+        let background = "Background: the old ferry line was closed in the spring after the council ran out of money for repairs. Its pier has stood empty since, and the harbour trust has asked twice for a new survey.";
+        let signup = "Sign up for the Valley Ledger briefing\nThe stories from the valley, in your inbox before seven every morning.\nSubscribe";
+        let ad = "Story continues below this advertisement";
+        let share = "Share this story: Facebook | X | Email";
+        let mut docs: Vec<(String, &str, [String; 3])> = Vec::new();
+        for i in 0..100u64 {
+            let own = [prose(3 * i, 2), prose(3 * i + 1, 2), prose(3 * i + 2, 2)];
+            // Next to a box of three lines every page carries: after it,
+            // before it, or between it and an ad break.
+            let pars: Vec<&str> = match i {
+                5 | 25 | 45 | 65 => vec![&own[0], signup, background, &own[1], ad, &own[2]],
+                10 | 30 | 50 => vec![&own[0], background, signup, &own[1], ad, &own[2]],
+                70 | 90 => vec![&own[0], signup, background, ad, &own[1], &own[2]],
+                _ => vec![&own[0], signup, &own[1], ad, &own[2]],
+            };
+            docs.push((pars.join("\n\n"), "ledger", own.clone()));
+            // A scraper that glues paragraphs, and a share bar to the end.
+            let pars: Vec<&str> = match i {
+                7 | 27 | 47 | 67 | 87 => vec![&own[0], background, &own[1], &own[2], share],
+                _ => vec![&own[0], &own[1], &own[2], share],
+            };
+            docs.push((pars.concat(), "glued", own));
+        }
+        let learner = LearnerBuilder::new().build().unwrap();
+        for (d, site, _) in &docs {
+            learner.add(d, site);
+        }
+        let m = learner.finish().unwrap();
+        let mut kept = [0, 0];
+        for (i, (d, site, own)) in docs.iter().enumerate() {
+            let out = m.clean(d, site).text;
+            for p in own {
+                assert!(out.contains(p.as_str()), "{i}: {out}");
+            }
+            for gone in [
+                "Sign up for",
+                "in your inbox",
+                "Subscribe",
+                ad,
+                "Share this story",
+            ] {
+                assert!(!out.contains(gone), "{i}: {out}");
+            }
+            kept[usize::from(*site == "glued")] += usize::from(out.contains(background));
+        }
+        assert_eq!(kept, [9, 5]);
+    }
 }
