@@ -766,9 +766,11 @@ fn reused_paragraph(
 /// sentences or lines, every frequent shingle of it in fewer pages than
 /// [`Config::reuse_ceiling`], with no short feature more common than that
 /// (`short_in(from, to)`: `None` when no short feature lies in words
-/// `[from, to)`, else whether one is common); the template has no such shingle, and
-/// either a shingle more common or is one short line frequent as a whole
-/// in a tenth of the pages or more (`common_line(from, to)`): a line only
+/// `[from, to)`, else whether one is common); the template has no such
+/// shingle, and either a shingle more common, or no shingle and a common
+/// short feature (a label whose varying title the run did not take), or
+/// is one short line frequent as a whole in a tenth of the pages or more
+/// (`common_line(from, to)`): a line only
 /// some pages carry (`Send tips to <an author's e-mail>`, ending that
 /// author's bio) belongs with the prose. No common shingle crosses from
 /// one to the other (the two go together in many pages: one block). The
@@ -863,11 +865,13 @@ fn split_reused(
         let p = part(a, b);
         a == b
             || if p.is_empty() {
-                b - a < k
-                    && gaps.newline(a)
-                    && (b == n || gaps.newline(b))
-                    && !(a + 1..b).any(|i| gaps.newline(i))
-                    && common_line(a, b)
+                // A label (`Related:`, its title not in the run) or a line.
+                short_in(a, b) == Some(true)
+                    || b - a < k
+                        && gaps.newline(a)
+                        && (b == n || gaps.newline(b))
+                        && !(a + 1..b).any(|i| gaps.newline(i))
+                        && common_line(a, b)
             } else {
                 !marked[p].contains(&true)
             }

@@ -1411,13 +1411,17 @@ mod tests {
         let mut docs: Vec<(String, &str, [String; 3])> = Vec::new();
         for i in 0..100u64 {
             let own = [prose(3 * i, 2), prose(3 * i + 1, 2), prose(3 * i + 2, 2)];
+            let title: Vec<&str> = own[2].split(' ').skip(3).take(6).collect();
+            let related = format!("Related: {}", title.join(" "));
             // Next to a box of three lines every page carries: after it,
             // before it, or between it and an ad break.
             let pars: Vec<&str> = match i {
-                5 | 25 | 45 | 65 => vec![&own[0], signup, background, &own[1], ad, &own[2]],
+                5 | 25 | 45 => vec![&own[0], signup, background, &own[1], ad, &own[2]],
                 10 | 30 | 50 => vec![&own[0], background, signup, &own[1], ad, &own[2]],
                 70 | 90 => vec![&own[0], signup, background, ad, &own[1], &own[2]],
-                _ => vec![&own[0], signup, &own[1], ad, &own[2]],
+                // Before a label whose title varies.
+                35 => vec![&own[0], signup, &own[1], background, &related, ad, &own[2]],
+                _ => vec![&own[0], signup, &own[1], &related, ad, &own[2]],
             };
             docs.push((pars.join("\n\n"), "ledger", own.clone()));
             // A scraper that glues paragraphs, and a share bar to the end.
@@ -1444,6 +1448,7 @@ mod tests {
                 "Subscribe",
                 ad,
                 "Share this story",
+                "Related:",
             ] {
                 assert!(!out.contains(gone), "{i}: {out}");
             }
