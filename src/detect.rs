@@ -218,6 +218,8 @@ pub(crate) fn detect(
     let shorts = || {
         shorts.get_or_init(|| {
             let mut found: Vec<(usize, usize, Feature, u64)> = Vec::new();
+            // (Sorted by start below; the longest that does not start the
+            // page bounds how far back one can reach.)
             for_each_short(
                 words,
                 gaps,
@@ -234,7 +236,9 @@ pub(crate) fn detect(
                     }
                 },
             );
-            found
+            found.sort_unstable_by_key(|f| f.0);
+            let reach = found.iter().filter(|f| f.0 > 0).map(|f| f.1 - f.0).max();
+            (found, reach.unwrap_or(0))
         })
     };
     for (ri, r) in runs.iter().enumerate() {
@@ -246,11 +250,16 @@ pub(crate) fn detect(
                 let h = crate::shingle::seq_hash(&words[a..b]);
                 frequent(Feature::Line, h) && !reused_short(Feature::Line, h)
             };
-            // Whether short features lie in words `[a, b)`, and whether
+            // Whether short features overlap words `[a, b)`, and whether
             // one of them is common.
             let short_in = |a: usize, b: usize| {
-                let mut inside = shorts()
+                let (found, reach) = shorts();
+                let at_start = found.partition_point(|f| f.0 == 0);
+                let near = found.partition_point(|f| f.0 < a.saturating_sub(*reach));
+                let mut inside = found[..at_start]
                     .iter()
+                    .chain(&found[near.max(at_start)..])
+                    .take_while(|f| f.0 < b)
                     .filter(|&&(f, t, _, _)| f < b && t > a)
                     .peekable();
                 inside
@@ -269,19 +278,21 @@ pub(crate) fn detect(
                 &mut wrapped,
             );
             if let Some((head, tail)) = split {
-                // Template on both sides: the one before goes as it is.
-                if !head.is_empty() && !tail.is_empty() {
+                // The template before the prose goes as it is (it ends
+                // where a line starts, which in hard-wrapped text is no
+                // boundary to widen to); the one after, which starts after
+                // a sentence, as any run (a label there takes its title).
+                if !head.is_empty() {
                     let start = widen_left(text, words[head.start].start as usize);
                     let end = widen_right(text, words[head.end - 1].end as usize);
                     if let Some((start, end)) = whole_tokens(text, start, end) {
                         push_span(spans, start_of, start..end);
                     }
                 }
-                (from, to) = if tail.is_empty() {
-                    (head.start, head.end)
-                } else {
-                    (tail.start, tail.end)
-                };
+                if tail.is_empty() {
+                    continue;
+                }
+                (from, to) = (tail.start, tail.end);
             }
         }
         // A headline alone among unique lines: one whole line, not ending a
@@ -719,14 +730,33 @@ fn reused_paragraph(
     wrapped: &mut Option<bool>,
 ) -> bool {
     let gaps = doc.gaps;
-    let n = doc.words.len();
     if to - from < MIN_REUSED_WORDS
-        || before < CONTEXT_WORDS
-        || after + CONTEXT_WORDS > n
-        || !gaps.sentence_end(before)
         || !(from == before || gaps.newline(from))
         || !gaps.sentence_end(to)
+        || !own_context(doc, runs, (before, after), wrapped)
     {
+        return false;
+    }
+    let lo = shingles.partition_point(|&s| (s as usize) < from);
+    let hi = shingles.partition_point(|&s| (s as usize) + k <= to);
+    let inside = &shingles[lo..hi.max(lo)];
+    let marked = inside.iter().filter(|&&s| reused(s as usize)).count();
+    !inside.is_empty() && marked * 4 >= inside.len() * 3
+}
+
+/// The context [`reused_paragraph`] wants around words `[before, after)`:
+/// the CONTEXT_WORDS words before end a sentence and those after come
+/// next, each in the same paragraph and most of them in no run, and a
+/// sentence ends in the paragraph after.
+fn own_context(
+    doc: Doc<'_>,
+    runs: &[Run],
+    (before, after): (usize, usize),
+    wrapped: &mut Option<bool>,
+) -> bool {
+    let gaps = doc.gaps;
+    let n = doc.words.len();
+    if before < CONTEXT_WORDS || after + CONTEXT_WORDS > n || !gaps.sentence_end(before) {
         return false;
     }
     // Whether the text is hard-wrapped, found once per document, when a
@@ -745,18 +775,11 @@ fn reused_paragraph(
             .sum();
         covered * 2 < b - a && !(a + 1..b).any(brk)
     };
-    if !own(before - CONTEXT_WORDS, before) || !own(after, after + CONTEXT_WORDS) {
-        return false;
-    }
-    let end = (after + 1..=n).find(|&i| brk(i)).unwrap_or(n);
-    if !(after + 1..=end).any(|i| gaps.sentence_end(i)) {
-        return false;
-    }
-    let lo = shingles.partition_point(|&s| (s as usize) < from);
-    let hi = shingles.partition_point(|&s| (s as usize) + k <= to);
-    let inside = &shingles[lo..hi.max(lo)];
-    let marked = inside.iter().filter(|&&s| reused(s as usize)).count();
-    !inside.is_empty() && marked * 4 >= inside.len() * 3
+    own(before - CONTEXT_WORDS, before)
+        && own(after, after + CONTEXT_WORDS)
+        && (after + 1..=n)
+            .find(|&i| gaps.sentence_end(i) || brk(i))
+            .is_some_and(|i| gaps.sentence_end(i))
 }
 
 /// For a run that joined reused prose (see [`reused_paragraph`]) with
@@ -775,8 +798,8 @@ fn reused_paragraph(
 /// author's bio) belongs with the prose. No common shingle crosses from
 /// one to the other (the two go together in many pages: one block). The
 /// page's own text must come before and after the whole run, which may
-/// have taken in a few words of it (they are left alone). The longest
-/// such prose is taken.
+/// have taken in a few words of it (they are left alone). The prose
+/// that starts first, then ends last, is taken.
 #[allow(clippy::too_many_arguments)]
 fn split_reused(
     doc: Doc<'_>,
@@ -811,13 +834,14 @@ fn split_reused(
     {
         return None;
     }
-    // Prose of MIN_REUSED_WORDS words has more than `k` marked shingles in
-    // a row, so asking every k-th word's finds it.
+    // Prose of MIN_REUSED_WORDS words has MIN_REUSED_WORDS + 1 - k marked
+    // shingles in a row, so asking one in every so many words finds it.
+    let stride = (MIN_REUSED_WORDS + 1).saturating_sub(k).max(1);
     let mut next = 0;
     let sampled = within(r.from, r.to).iter().any(|&s| {
         let s = s as usize;
         s >= next && {
-            next = s + k;
+            next = s + stride;
             reused(s)
         }
     });
@@ -844,17 +868,21 @@ fn split_reused(
         _ => r.to,
     };
     // The page's own text before and after (see `reused_paragraph`).
-    if to - from < MIN_REUSED_WORDS
-        || from < CONTEXT_WORDS
-        || to + CONTEXT_WORDS > n
-        || !gaps.sentence_end(from)
-    {
+    if to - from < MIN_REUSED_WORDS {
         return None;
     }
     let inside = within(from, to);
     let marked: Vec<bool> = inside.iter().map(|&s| reused(s as usize)).collect();
     let first = inside[marked.iter().position(|&m| m)?] as usize;
     let last = inside[marked.iter().rposition(|&m| m)?] as usize;
+    // How many of `inside[..i]` are not marked.
+    let unmarked: Vec<u32> = std::iter::once(0)
+        .chain(marked.iter().scan(0, |c, &m| {
+            *c += u32::from(!m);
+            Some(*c)
+        }))
+        .collect();
+    let unmarked_in = |p: &Range<usize>| (unmarked[p.end] - unmarked[p.start]) as usize;
     // The shingles inside words `[a, b)`, as positions in `inside`.
     let part = |a: usize, b: usize| {
         let lo = inside.partition_point(|&s| (s as usize) < a);
@@ -873,7 +901,7 @@ fn split_reused(
                         && !(a + 1..b).any(|i| gaps.newline(i))
                         && common_line(a, b)
             } else {
-                !marked[p].contains(&true)
+                unmarked_in(&p) == p.len()
             }
     };
     // Prose is covered by marked shingles from its first word to its last.
@@ -882,7 +910,7 @@ fn split_reused(
         !p.is_empty()
             && inside[p.start] as usize == a
             && inside[p.end - 1] as usize + k == b
-            && !marked[p].contains(&false)
+            && unmarked_in(&p) == 0
             && short_in(a, b) != Some(true)
     };
     let crossed = |i: usize| {
@@ -893,30 +921,28 @@ fn split_reused(
             .any(|&s| !reused(s as usize))
     };
     // The prose starts at a marked shingle with no marked one whole before
-    // it, and ends likewise: a few places at each end.
-    let starts = (first..(first + k).min(to)).filter(|&p| p == from || bound(p));
+    // it, on a line of its own or where the run does, and ends likewise at
+    // a sentence's end: a few places at each end. (An edge an anchor moved
+    // is covered by no marked shingle.)
+    let starts = (first..(first + k).min(to)).filter(|&p| p == from || gaps.newline(p));
     for p in starts {
-        // Prose that starts (ends) the run must start (end) with it: an
-        // end moved to an anchor is no place for either.
-        if (p == r.from && r.fixed_from) || (p > from && crossed(p)) || !template(from, p) {
+        if (p > from && crossed(p)) || !template(from, p) {
             continue;
         }
         let ends = (last + 1..=(last + k).min(to))
             .rev()
-            .filter(|&q| q == to || bound(q));
+            .filter(|&q| gaps.sentence_end(q));
         for q in ends {
             if q < p + MIN_REUSED_WORDS
                 || (p, q) == (from, to)
-                || (q == r.to && r.fixed_to)
                 || (q < to && crossed(q))
                 || !template(q, to)
                 || !prose(p, q)
             {
                 continue;
             }
-            if reused_paragraph(doc, runs, (p, q), (from, to), shingles, k, &reused, wrapped) {
-                return Some((from..p, q..to));
-            }
+            // The same for every pair: asked once, of the first that fits.
+            return own_context(doc, runs, (from, to), wrapped).then(|| (from..p, q..to));
         }
     }
     None
