@@ -942,7 +942,7 @@ fn split_reused(
                 continue;
             }
             // The same for every pair: asked once, of the first that fits.
-            return own_context(doc, runs, (from, to), wrapped).then(|| (from..p, q..to));
+            return own_context(doc, runs, (from, to), wrapped).then_some((from..p, q..to));
         }
     }
     None
