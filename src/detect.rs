@@ -733,7 +733,7 @@ fn reused_paragraph(
     if to - from < MIN_REUSED_WORDS
         || !(from == before || gaps.newline(from))
         || !gaps.sentence_end(to)
-        || !own_context(doc, runs, (before, after), wrapped)
+        || !own_context(doc, runs, (before, after), wrapped, true)
     {
         return false;
     }
@@ -747,16 +747,21 @@ fn reused_paragraph(
 /// The context [`reused_paragraph`] wants around words `[before, after)`:
 /// the CONTEXT_WORDS words before end a sentence and those after come
 /// next, each in the same paragraph and most of them in no run, and a
-/// sentence ends in the paragraph after.
+/// sentence ends in the paragraph after; only the words before unless
+/// `need_after`.
 fn own_context(
     doc: Doc<'_>,
     runs: &[Run],
     (before, after): (usize, usize),
     wrapped: &mut Option<bool>,
+    need_after: bool,
 ) -> bool {
     let gaps = doc.gaps;
     let n = doc.words.len();
-    if before < CONTEXT_WORDS || after + CONTEXT_WORDS > n || !gaps.sentence_end(before) {
+    if before < CONTEXT_WORDS
+        || (need_after && after + CONTEXT_WORDS > n)
+        || !gaps.sentence_end(before)
+    {
         return false;
     }
     // Whether the text is hard-wrapped, found once per document, when a
@@ -776,10 +781,11 @@ fn own_context(
         covered * 2 < b - a && !(a + 1..b).any(brk)
     };
     own(before - CONTEXT_WORDS, before)
-        && own(after, after + CONTEXT_WORDS)
-        && (after + 1..=n)
-            .find(|&i| gaps.sentence_end(i) || brk(i))
-            .is_some_and(|i| gaps.sentence_end(i))
+        && (!need_after
+            || own(after, after + CONTEXT_WORDS)
+                && (after + 1..=n)
+                    .find(|&i| gaps.sentence_end(i) || brk(i))
+                    .is_some_and(|i| gaps.sentence_end(i)))
 }
 
 /// For a run that joined reused prose (see [`reused_paragraph`]) with
@@ -797,7 +803,9 @@ fn own_context(
 /// some pages carry (`Send tips to <an author's e-mail>`, ending that
 /// author's bio) belongs with the prose. No common shingle crosses from
 /// one to the other (the two go together in many pages: one block). The
-/// page's own text must come before and after the whole run, which may
+/// page's own text must come before and after the whole run (or the run
+/// ends the page with template after the prose, no frequent shingle at
+/// all crossing into it), which may
 /// have taken in a few words of it (they are left alone). The prose
 /// that starts first, then ends last, is taken.
 #[allow(clippy::too_many_arguments)]
@@ -830,7 +838,7 @@ fn split_reused(
     let starts_ok = |i: usize| i >= CONTEXT_WORDS && gaps.sentence_end(i);
     if r.to - r.from < MIN_REUSED_WORDS
         || !(starts_ok(r.from) || first.is_some_and(starts_ok))
-        || last.unwrap_or(r.to).min(r.to) + CONTEXT_WORDS > n
+        || (last.unwrap_or(r.to).min(r.to) + CONTEXT_WORDS > n && r.to < n)
     {
         return None;
     }
@@ -942,7 +950,19 @@ fn split_reused(
                 continue;
             }
             // The same for every pair: asked once, of the first that fits.
-            return own_context(doc, runs, (from, to), wrapped).then_some((from..p, q..to));
+            // Template from the prose to the page's end: the prose is the
+            // story's last paragraph, unless a frequent shingle crosses
+            // into that template (an author's bio, always before the same
+            // footer: a follow-up lands last in a few of its pages only).
+            let at_end = to == n && q < to;
+            if at_end {
+                let j = shingles.partition_point(|&s| (s as usize) + k <= q);
+                if shingles.get(j).is_some_and(|&s| (s as usize) < q) {
+                    continue;
+                }
+            }
+            return own_context(doc, runs, (from, to), wrapped, !at_end)
+                .then_some((from..p, q..to));
         }
     }
     None

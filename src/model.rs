@@ -1469,6 +1469,19 @@ mod tests {
                 format!("Advertisement\n{}", wrap(&mid)),
                 wrap(&own[2]),
             ];
+            // The story's last paragraph, before the footer every page
+            // ends on (in 2 pages; mid-story in 3 more); an author's bio
+            // always right before the footer goes.
+            let footer = "Valley Ledger 2024. All rights reserved.\nShare: Facebook | X | Email";
+            let bio = "Ann Lee covers the council for the Valley Ledger and has lived by the river since she was a child. She studied history at the northern college.";
+            let pars: Vec<&str> = match i {
+                4 | 24 => vec![&own[0], &own[1], &own[2], background, footer],
+                44 | 64 | 84 => vec![&own[0], background, &own[1], &own[2], footer],
+                6 | 26 | 46 | 66 | 86 | 96 => vec![&own[0], &own[1], &own[2], bio, footer],
+                _ => vec![&own[0], &own[1], &own[2], footer],
+            };
+            let ends = [own[0].clone(), own[1].clone(), own[2].clone()];
+            docs.push((pars.join("\n\n"), "ends", ends));
             // The paragraph with the background must stay whole.
             let own = [wrap(&own[0]), wrap(&mid), wrap(&own[2])];
             docs.push((wrapped.join("\n\n"), "wrapped", own));
@@ -1478,7 +1491,7 @@ mod tests {
             learner.add(d, site);
         }
         let m = learner.finish().unwrap();
-        let mut kept = [0, 0, 0];
+        let mut kept = [0, 0, 0, 0];
         for (i, (d, site, own)) in docs.iter().enumerate() {
             let out = m.clean(d, site).text;
             for p in own {
@@ -1497,6 +1510,12 @@ mod tests {
             match *site {
                 "ledger" => kept[0] += usize::from(out.contains(background)),
                 "glued" => kept[1] += usize::from(out.contains(background)),
+                "ends" => {
+                    for gone in ["Valley Ledger 2024", "Share:", "Ann Lee"] {
+                        assert!(!out.contains(gone), "{i}: {out}");
+                    }
+                    kept[3] += usize::from(out.contains(background));
+                }
                 _ => {
                     assert!(!out.contains("Advertisement"), "{i}: {out}");
                     // Whole: its first word and last line too.
@@ -1505,6 +1524,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(kept, [9, 5, 9]);
+        assert_eq!(kept, [9, 5, 9, 5]);
     }
 }
