@@ -8,7 +8,7 @@
 //! document prefixes and suffixes are trusted as they are.
 
 use crate::config::Config;
-use crate::shingle::{for_each_short, Feature, Gaps, MAX_HEADED_LINE};
+use crate::shingle::{for_each_short, Feature, Gaps, Occurrence, MAX_HEADED_LINE};
 use crate::tokenize::{word_char_at, Word};
 use std::ops::Range;
 
@@ -89,6 +89,17 @@ pub(crate) fn detect(
             }),
         }
     }
+    // A feature that begins or ends where a word changes case (`Eight
+    // Forecast`, a sidebar line, inside `the FiveThirtyEight forecast.`; a
+    // prefix ending in `McDonald`) matched a piece of a word: the words it
+    // found are not the block's. A whole long line is never frequent (its
+    // shingles are).
+    let found_whole = |o: &Occurrence| {
+        !matches!(o.kind, Feature::WholeLine | Feature::Opener)
+            && frequent(o.kind, o.hash)
+            && !split_word(doc, o.from)
+            && !split_word(doc, o.to)
+    };
     for_each_short(
         words,
         gaps,
@@ -96,16 +107,7 @@ pub(crate) fn detect(
         config.short_lines,
         config.max_affix_words,
         |o| {
-            // A feature that begins or ends where a word changes case
-            // (`Eight Forecast`, a sidebar line, inside `the FiveThirtyEight
-            // forecast.`; a prefix ending in `McDonald`) matched a piece of
-            // a word: the words it found are not the block's. A whole long
-            // line is never frequent (its shingles are).
-            if !matches!(o.kind, Feature::WholeLine | Feature::Opener)
-                && frequent(o.kind, o.hash)
-                && !split_word(doc, o.from)
-                && !split_word(doc, o.to)
-            {
+            if found_whole(&o) {
                 matched(o.kind, o.from, o.to);
                 // The page's first line, headed by the site's name (`BBC
                 // News - <title>`), is its title: only the head goes.
@@ -227,11 +229,7 @@ pub(crate) fn detect(
                 config.short_lines,
                 config.max_affix_words,
                 |o| {
-                    if !matches!(o.kind, Feature::WholeLine | Feature::Opener)
-                        && frequent(o.kind, o.hash)
-                        && !split_word(doc, o.from)
-                        && !split_word(doc, o.to)
-                    {
+                    if found_whole(&o) {
                         found.push((o.from, o.to, o.kind, o.hash));
                     }
                 },
