@@ -489,6 +489,164 @@ pub(crate) fn detect(
             fill_near_lines(config, doc, &frequent, &near, &no_pairs, start_of, spans);
         }
     }
+    keep_dateline(doc, start_of, spans);
+}
+
+/// Most words (runs of non-space) of a line [`keep_dateline`] takes.
+const DATELINE_WORDS: usize = 12;
+
+/// A page's dateline (`Posted by <name> at 11:23 PM`, `by <author> on
+/// November 13, 2010`, `Monday, August 27, 2012`) is a template around a
+/// date that varies: its template words are frequent, and so is a date
+/// with its digits folded (`November 0, 0`), so the line goes, whole or in
+/// part. The date is the page's own, and people who mark a page's article
+/// by hand keep its dateline with it. The page's first line that reads as
+/// one ([`dated`]) comes back whole when anything in it was removed; later
+/// dated lines are comments and sidebars.
+fn keep_dateline(doc: Doc<'_>, start_of: usize, spans: &mut Vec<Range<usize>>) {
+    if spans.len() == start_of {
+        return;
+    }
+    let Doc { text, words, gaps } = doc;
+    let mut starts = gaps.line_starts();
+    let Some(mut a) = starts.next() else {
+        return;
+    };
+    for b in starts {
+        let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
+        // No piece of a sentence hard-wrapped across lines (`... please
+        // give before | December 31, 2024 and your gift will be matched by
+        // our | friends at ...`): where a line break is no boundary, the
+        // line before must not end on a lowercase word or a comma, nor the
+        // line end on one that the line after goes on from in lowercase.
+        let lower = |i: usize| initial(text, &words[i]).is_some_and(char::is_lowercase);
+        let unit = (gaps.boundary(a)
+            || !(lower(a - 1)
+                || text[words[a - 1].end as usize..words[a].start as usize].starts_with(',')))
+            && (gaps.boundary(b) || !(lower(b - 1) && lower(b)));
+        a = b;
+        // The line without the whitespace around it: an edge at a word
+        // could fall inside a token (`???initialComments`).
+        let from = text[..s].rfind('\n').map_or(0, |i| i + 1);
+        let to = e + text[e..].find('\n').unwrap_or(text.len() - e);
+        let line = &text[from..to];
+        if !unit || !line.bytes().any(|c| c.is_ascii_digit()) || !dated(line) {
+            continue;
+        }
+        // A record of labelled fields (`Date: <date> | Author: <name>`) is
+        // [`keep_field_lines`]'s to judge: it goes when another page has it
+        // whole.
+        if labelled_fields(line) {
+            return;
+        }
+        let from = from + (line.len() - line.trim_start().len());
+        let to = from + line.trim().len();
+        let removed = &spans[start_of..];
+        let i = removed.partition_point(|r| r.end <= from);
+        // Removed whole, or its end from inside its date on (`fashion -
+        // November 12, 2012` once the date alone is frequent); a line that
+        // lost only its head (a wire service's `PARIS, Aug 4 (AB) -` glued
+        // to a sentence) stays as it was cut.
+        if removed.get(i).is_some_and(|r| {
+            r.start < to && r.end >= to && (r.start <= from || dated(&text[r.start..to]))
+        }) {
+            carve(text, spans, start_of, std::slice::from_ref(&(from..to)));
+        }
+        return;
+    }
+}
+
+/// Whether `line` reads as a dateline: one date with a month's name
+/// (`Nov. 6, 2012`, `27 August`, `July 10th`), or none and a time
+/// (`11:23`, `5:03pm`) or a date in figures (`8/11/2012`); DATELINE_WORDS
+/// words or fewer; no list item, and no prefix ending in a dash or a colon
+/// (a wire service's `PARIS, Aug 4 (AB) -` above the text). Two dates are a range or a stamp updated
+/// (`22 May 2007 - 06 Jan 2017`), not a page's date.
+fn dated(line: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let body = line.trim();
+    // A list item, or a prefix that leads into the text (`PARIS, Aug 4
+    // (AB) -`, `Dateline:`).
+    if body.starts_with(['•', '*', '·', '–', '-']) || body.ends_with(['-', '–', '—', ':'])
+    {
+        return false;
+    }
+    if body.split_whitespace().nth(DATELINE_WORDS).is_some() {
+        return false;
+    }
+    let tokens: Vec<&str> = body
+        .split_whitespace()
+        .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric()))
+        .collect();
+    // `3.` / `12)` first: a numbered list.
+    if let Some(first) = body.split_whitespace().next() {
+        let digits = first.trim_end_matches(['.', ')']);
+        if digits.len() < first.len()
+            && !digits.is_empty()
+            && digits.bytes().all(|c| c.is_ascii_digit())
+        {
+            return false;
+        }
+    }
+    // A month's name is capitalised (`may`, `march` are words too), whole
+    // or its first three letters (`Sept` too).
+    let month = |t: &str| {
+        t.starts_with(|c: char| c.is_ascii_uppercase())
+            && MONTHS.iter().any(|m| {
+                m.eq_ignore_ascii_case(t)
+                    || (t.len() == 3 || t.eq_ignore_ascii_case("sept"))
+                        && m.get(..t.len()).is_some_and(|p| p.eq_ignore_ascii_case(t))
+            })
+    };
+    let day = |t: &str| {
+        let d = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &t[d.len()..];
+        (1..=2).contains(&d.len())
+            && d.bytes().all(|c| c.is_ascii_digit())
+            && ["", "st", "nd", "rd", "th"]
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(suffix))
+    };
+    let dates = (0..tokens.len())
+        .filter(|&i| {
+            month(tokens[i])
+                && (tokens.get(i + 1).is_some_and(|t| day(t)) || i > 0 && day(tokens[i - 1]))
+        })
+        .count();
+    let time = |t: &str| {
+        let mut parts = t.split(':');
+        let h = parts.next().unwrap_or("");
+        let m = parts.next().unwrap_or("");
+        let m = m.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '.');
+        (1..=2).contains(&h.len())
+            && h.bytes().all(|c| c.is_ascii_digit())
+            && m.len() == 2
+            && m.bytes().all(|c| c.is_ascii_digit())
+    };
+    let figures = |t: &str| {
+        let mut parts = t.split('/');
+        let mut digits = |ok: fn(usize) -> bool| {
+            parts
+                .next()
+                .is_some_and(|p| ok(p.len()) && p.bytes().all(|c| c.is_ascii_digit()))
+        };
+        let short = |n: usize| (1..=2).contains(&n);
+        digits(short) && digits(short) && digits(|n| n == 2 || n == 4) && parts.next().is_none()
+    };
+    dates == 1 || dates == 0 && tokens.iter().any(|t| time(t) || figures(t))
 }
 
 /// Fewest words of a line [`keep_own_headlines`] takes for a headline.
@@ -631,22 +789,7 @@ fn keep_field_lines(
             continue;
         }
         let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
-        // A field is labelled when a word ends in a letter before its `:`
-        // and a letter or digit follows (not a time, `12:30`, or a URL).
-        let labelled = |f: &str| {
-            f.split_once(':').is_some_and(|(l, v)| {
-                l.trim_end().ends_with(char::is_alphabetic)
-                    && v.trim_start().starts_with(char::is_alphanumeric)
-            })
-        };
-        let fields = text[s..e].split(['|', '•', '·', '¦']);
-        // Most fields labelled: a bar of links with a label (`Share:
-        // Facebook | X | Email`) is no record.
-        let (count, labelled) = (
-            fields.clone().count(),
-            fields.filter(|f| labelled(f)).count(),
-        );
-        if count < FIELDS || labelled < LABELLED_FIELDS || 2 * labelled <= count {
+        if !labelled_fields(&text[s..e]) {
             continue;
         }
         // Repeated whole: as a short line at any count; a longer one found
@@ -670,6 +813,26 @@ fn keep_field_lines(
         keep.push(s..with_punctuation(text, e));
     }
     carve(text, spans, start_of, &keep);
+}
+
+/// Whether `line` is a record of labelled fields: FIELDS fields or more
+/// between separators, LABELLED_FIELDS or more of them and most of them
+/// labelled (a bar of links with a label, `Share: Facebook | X | Email`,
+/// is no record). A field is labelled when a word ends in a letter before
+/// its `:` and a letter or digit follows (not a time, `12:30`, or a URL).
+fn labelled_fields(line: &str) -> bool {
+    let labelled = |f: &str| {
+        f.split_once(':').is_some_and(|(l, v)| {
+            l.trim_end().ends_with(char::is_alphabetic)
+                && v.trim_start().starts_with(char::is_alphanumeric)
+        })
+    };
+    let fields = line.split(['|', '•', '·', '¦']);
+    let (count, labelled) = (
+        fields.clone().count(),
+        fields.filter(|f| labelled(f)).count(),
+    );
+    count >= FIELDS && labelled >= LABELLED_FIELDS && 2 * labelled > count
 }
 
 /// The lines of `doc` that lie whole inside one of `removed` (sorted,
@@ -2765,6 +2928,126 @@ mod line_tests {
                     "kept byte removed {spans0:?} {keep:?} -> {out:?}"
                 );
             }
+        }
+    }
+
+    /// A blog's dateline (`Posted by <author> at <time>`) is template words
+    /// around a time that varies: the page's first dated line comes back
+    /// whole, while the menu above it, the dated comment headers below it
+    /// and a sidebar list of dated teasers still go.
+    #[test]
+    fn dateline_stays_and_later_dated_template_goes() {
+        let docs: Vec<String> = (0..10)
+            .map(|i| {
+                let (h, m) = (1 + i % 12, 7 + 5 * i);
+                let v = |j: usize| WORDS[(i * 7 + j) % WORDS.len()];
+                format!(
+                    "Home | News | Sport | Weather | Contact\n\
+                     Posted by Dana Okafor at {h}:{m:02} PM\n\n\
+                     {}\
+                     The {} and the {} were moved by the {} on the quay.\n\n\
+                     Comments\n\
+                     {} — July {}th, 2012, {}:{:02} pm\n\
+                     Thanks for the report on the {}.\n\n\
+                     • Ferry timetable changes on Nov {}\n\
+                     © 2012 The Harbour Herald. All rights reserved.",
+                    body_of(i),
+                    v(0),
+                    v(1),
+                    v(2),
+                    NAMES[(i + 3) % 8],
+                    1 + i,
+                    1 + (i + 5) % 12,
+                    (13 * i) % 60,
+                    v(3),
+                    1 + (i * 3) % 28
+                )
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).into_iter().enumerate() {
+            let dateline = format!(
+                "Posted by Dana Okafor at {}:{:02} PM",
+                1 + i % 12,
+                7 + 5 * i
+            );
+            assert!(
+                out.contains(&dateline),
+                "dateline of page {i} lost: {out:?}"
+            );
+            assert!(
+                !out.contains("Weather") && !out.contains("rights reserved"),
+                "{out:?}"
+            );
+            assert!(
+                !out.contains("— July"),
+                "a comment's date came back: {out:?}"
+            );
+            assert!(
+                !out.contains("Ferry timetable"),
+                "a sidebar came back: {out:?}"
+            );
+            assert!(out.contains("on the quay."), "{out:?}");
+        }
+    }
+
+    /// In hard-wrapped text a line is no unit: a wrapped appeal whose second
+    /// line starts with a date goes whole, that line with it.
+    #[test]
+    fn dated_line_of_a_wrapped_block_goes_with_it() {
+        let docs: Vec<String> =
+            (0..10)
+                .map(|i| {
+                    let v = |j: usize| WORDS[(i * 7 + j) % WORDS.len()];
+                    format!(
+                    "The {} rose near the {} while\nthe {} fell over the {} and\nthe {} moved.\n\
+                     Our reporting depends on readers like you, so please give before\n\
+                     December 31, 2024 and your gift will be matched by our\n\
+                     friends at the harbour foundation. Thank you.\n\
+                     {} said it would meet the {}\nabout the {} and the {} of the {}.",
+                    v(0), v(1), v(2), v(3), v(4), NAMES[i % 8], v(9), v(5), v(6), v(8)
+                )
+                })
+                .collect();
+        for out in learn_and_clean(&docs) {
+            assert!(
+                !out.contains("December") && !out.contains("readers"),
+                "{out:?}"
+            );
+            assert!(
+                out.contains("rose near") && out.contains("said it would meet"),
+                "{out:?}"
+            );
+        }
+    }
+
+    /// What reads as a page's dateline, and what does not.
+    #[test]
+    fn dated_lines() {
+        for line in [
+            "Posted by David Phillips at 11:23 PM",
+            "by randfish on November 13, 2010",
+            "Monday, August 27, 2012",
+            "24 July 2012 Last updated at 12:01",
+            "Posted on Oct 31st 2012 7:00PM",
+            "Posted by Ross Tucker on 8/11/2012 11:58:00 PM",
+            "Nov. 6, 2012",
+            "  Sept 3, 2011  ",
+        ] {
+            assert!(super::dated(line), "{line:?} is a dateline");
+        }
+        for line in [
+            "• 26 Jan 2009",
+            "3. Romney spokesman's media outburst 11:02",
+            "22 May 2007 - 06 Jan 2017",
+            "October 19, 2017 | 5:03pm | Updated October 19, 2017 | 5:03pm",
+            "PARIS, Aug 4 (AB) -",
+            "DATE: 11/14/1969 FROM:",
+            "Copyright 2012 The Harbour Herald",
+            "You may 5 times ask the question",
+            "The council met on Monday at 10:30 to vote on the budget for the new harbour and the bridge repairs",
+            "Ratio 3:1 and 2012",
+        ] {
+            assert!(!super::dated(line), "{line:?} is no dateline");
         }
     }
 
