@@ -559,8 +559,8 @@ fn keep_dateline(doc: Doc<'_>, start_of: usize, spans: &mut Vec<Range<usize>>) {
 /// Whether `line` reads as a dateline: one date with a month's name
 /// (`Nov. 6, 2012`, `27 August`, `July 10th`), or none and a time
 /// (`11:23`, `5:03pm`) or a date in figures (`8/11/2012`); DATELINE_WORDS
-/// words or fewer; no list item, and no prefix ending in a dash or a colon
-/// (a wire service's `PARIS, Aug 4 (AB) -` above the text). Two dates are a range or a stamp updated
+/// words or fewer; no list item, and no prefix ending in a dash (a wire
+/// service's `PARIS, Aug 4 (AB) -` above the text). Two dates are a range or a stamp updated
 /// (`22 May 2007 - 06 Jan 2017`), not a page's date.
 fn dated(line: &str) -> bool {
     const MONTHS: [&str; 12] = [
@@ -578,9 +578,9 @@ fn dated(line: &str) -> bool {
         "december",
     ];
     let body = line.trim();
-    // A list item, or a prefix that leads into the text (`PARIS, Aug 4
-    // (AB) -`, `Dateline:`).
-    if body.starts_with(['•', '*', '·', '–', '-']) || body.ends_with(['-', '–', '—', ':'])
+    // A list item, or a wire service's prefix that leads into the text
+    // (`PARIS, Aug 4 (AB) -`).
+    if body.starts_with(['•', '*', '·', '–', '-']) || body.ends_with(['-', '–', '—'])
     {
         return false;
     }
@@ -3031,6 +3031,7 @@ mod line_tests {
             "Posted on Oct 31st 2012 7:00PM",
             "Posted by Ross Tucker on 8/11/2012 11:58:00 PM",
             "Nov. 6, 2012",
+            "On Mon, Nov 5, 2003 at 1:05 PM, Anna Smith wrote:",
             "  Sept 3, 2011  ",
         ] {
             assert!(super::dated(line), "{line:?} is a dateline");
@@ -3041,7 +3042,6 @@ mod line_tests {
             "22 May 2007 - 06 Jan 2017",
             "October 19, 2017 | 5:03pm | Updated October 19, 2017 | 5:03pm",
             "PARIS, Aug 4 (AB) -",
-            "DATE: 11/14/1969 FROM:",
             "Copyright 2012 The Harbour Herald",
             "You may 5 times ask the question",
             "The council met on Monday at 10:30 to vote on the budget for the new harbour and the bridge repairs",
