@@ -1106,7 +1106,7 @@ impl Batch {
         shingle_keys(&self.words, c.shingle_words, gh, keys);
         self.gaps
             .compute_with(text, &self.words, self.tokenizer.odd_gaps());
-        short_keys(&self.words, &self.gaps, c, gh, keys);
+        short_keys(text, &self.words, &self.gaps, c, gh, keys);
         // Each document counts once per key: a small open-addressing set
         // drops repeats, cheaper than sorting. Its slots are stamped with
         // the document instead of being zeroed for each one.

@@ -489,7 +489,7 @@ pub(crate) fn detect(
             fill_near_lines(config, doc, &frequent, &near, &no_pairs, start_of, spans);
         }
     }
-    keep_dateline(doc, start_of, spans);
+    keep_dateline(doc, &frequent, start_of, spans);
 }
 
 /// Most words (runs of non-space) of a line [`keep_dateline`] takes.
@@ -503,16 +503,74 @@ const DATELINE_WORDS: usize = 12;
 /// by hand keep its dateline with it. The page's first line that reads as
 /// one ([`dated`]) comes back whole when anything in it was removed; later
 /// dated lines are comments and sidebars.
-fn keep_dateline(doc: Doc<'_>, start_of: usize, spans: &mut Vec<Range<usize>>) {
+fn keep_dateline(
+    doc: Doc<'_>,
+    frequent: &impl Fn(Feature, u64) -> bool,
+    start_of: usize,
+    spans: &mut Vec<Range<usize>>,
+) {
     if spans.len() == start_of {
         return;
     }
-    let Doc { text, words, gaps } = doc;
-    let mut starts = gaps.line_starts();
-    let Some(mut a) = starts.next() else {
+    let text = doc.text;
+    // Past the last removed byte no line can come back.
+    let last = spans.last().map_or(0, |r| r.end);
+    let Some(line) = first_dateline(doc, last) else {
         return;
     };
+    let (from, to) = (line.start, line.end);
+    let line = &text[line];
+    // A record of labelled fields (`Date: <date> | Author: <name>`) is
+    // [`keep_field_lines`]'s to judge: it goes when another page has it
+    // whole. The same line with the same date in many pages (`Donate
+    // before December 31`, a teaser `Yesterday at 9:59 p.m. <title>`) is
+    // template, date and all.
+    if labelled_fields(line) || frequent(Feature::Line, dateline_hash(line)) {
+        return;
+    }
+    let removed = &spans[start_of..];
+    let i = removed.partition_point(|r| r.end <= from);
+    // Removed whole, or its end from inside its date on (`fashion -
+    // November 12, 2012` once the date alone is frequent); a line that
+    // lost only its head (a wire service's `PARIS, Aug 4 (AB) -` glued
+    // to a sentence) stays as it was cut.
+    if removed.get(i).is_some_and(|r| {
+        r.start < to && r.end >= to && (r.start <= from || dated(&text[r.start..to]))
+    }) {
+        carve(text, spans, start_of, std::slice::from_ref(&(from..to)));
+    }
+}
+
+/// The hash a page's first dateline is counted by, digits as written (a
+/// [`Feature::Line`] key of its own: no line's words hash to it).
+pub(crate) fn dateline_hash(line: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(line.as_bytes(), crate::tokenize::HASH_SEED ^ 0xda7e)
+}
+
+/// The bytes, whitespace around it left out, of the page's first line that
+/// reads as a dateline ([`dated`]) and starts before byte `until`: a line
+/// of a number (`5`, `2012`, `11:23`) and no more than twice
+/// DATELINE_WORDS words, and no piece of a sentence hard-wrapped across
+/// lines. The learner counts it (by [`dateline_hash`]) and
+/// [`keep_dateline`] looks for it.
+pub(crate) fn first_dateline(doc: Doc<'_>, until: usize) -> Option<Range<usize>> {
+    let Doc { text, words, gaps } = doc;
+    let mut starts = gaps.line_starts();
+    let mut a = starts.next()?;
+    let number = crate::shingle::zero();
     for b in starts {
+        let a = std::mem::replace(&mut a, b);
+        if words[a].start as usize >= until {
+            return None;
+        }
+        // A line of more than twice DATELINE_WORDS words (letters and
+        // digits: `8/11/2012` is three) has more than DATELINE_WORDS runs
+        // of non-space but in odd cases (a long URL): prose, passed over
+        // without reading it. And a line without a number (`5`, `2012`,
+        // `11:23`) holds no date.
+        if b - a > 2 * DATELINE_WORDS || !words[a..b].iter().any(|w| w.hash == number) {
+            continue;
+        }
         let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
         // No piece of a sentence hard-wrapped across lines (`... please
         // give before | December 31, 2024 and your gift will be matched by
@@ -524,36 +582,47 @@ fn keep_dateline(doc: Doc<'_>, start_of: usize, spans: &mut Vec<Range<usize>>) {
             || !(lower(a - 1)
                 || text[words[a - 1].end as usize..words[a].start as usize].starts_with(',')))
             && (gaps.boundary(b) || !(lower(b - 1) && lower(b)));
-        a = b;
+        if !unit {
+            continue;
+        }
         // The line without the whitespace around it: an edge at a word
         // could fall inside a token (`???initialComments`).
         let from = text[..s].rfind('\n').map_or(0, |i| i + 1);
         let to = e + text[e..].find('\n').unwrap_or(text.len() - e);
         let line = &text[from..to];
-        if !unit || !line.bytes().any(|c| c.is_ascii_digit()) || !dated(line) {
-            continue;
+        if date_cue(line.as_bytes()) && dated(line) {
+            let from = from + (line.len() - line.trim_start().len());
+            return Some(from..from + line.trim().len());
         }
-        // A record of labelled fields (`Date: <date> | Author: <name>`) is
-        // [`keep_field_lines`]'s to judge: it goes when another page has it
-        // whole.
-        if labelled_fields(line) {
-            return;
-        }
-        let from = from + (line.len() - line.trim_start().len());
-        let to = from + line.trim().len();
-        let removed = &spans[start_of..];
-        let i = removed.partition_point(|r| r.end <= from);
-        // Removed whole, or its end from inside its date on (`fashion -
-        // November 12, 2012` once the date alone is frequent); a line that
-        // lost only its head (a wire service's `PARIS, Aug 4 (AB) -` glued
-        // to a sentence) stays as it was cut.
-        if removed.get(i).is_some_and(|r| {
-            r.start < to && r.end >= to && (r.start <= from || dated(&text[r.start..to]))
-        }) {
-            carve(text, spans, start_of, std::slice::from_ref(&(from..to)));
-        }
-        return;
     }
+    None
+}
+
+/// A quick test [`dated`] needs to pass: a digit, and a capitalised word
+/// that starts like a month's name or a digit before `:` or `/` and
+/// another digit.
+fn date_cue(line: &[u8]) -> bool {
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    let (mut digit, mut cue) = (false, false);
+    for (i, &c) in line.iter().enumerate() {
+        if c.is_ascii_digit() {
+            digit = true;
+            cue |= matches!(line.get(i + 1), Some(b':' | b'/'))
+                && line.get(i + 2).is_some_and(u8::is_ascii_digit);
+        } else if c.is_ascii_uppercase()
+            && !cue
+            && (i == 0 || !line[i - 1].is_ascii_alphanumeric())
+            && line.len() >= i + 3
+        {
+            cue = MONTHS
+                .iter()
+                .any(|m| line[i..i + 3].eq_ignore_ascii_case(&m[..]));
+        }
+    }
+    digit && cue
 }
 
 /// Whether `line` reads as a dateline: one date with a month's name
@@ -580,8 +649,12 @@ fn dated(line: &str) -> bool {
     let body = line.trim();
     // A list item, or a wire service's prefix that leads into the text
     // (`PARIS, Aug 4 (AB) -`).
-    if body.starts_with(['•', '*', '·', '–', '-']) || body.ends_with(['-', '–', '—'])
-    {
+    if body.starts_with(['•', '*', '·', '–', '-']) || body.ends_with(['-', '–', '—']) {
+        return false;
+    }
+    // A break other than `\n` inside (`Home | News\x0cPosted Nov 1, 2012`):
+    // more than one line.
+    if body.contains(['\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}']) {
         return false;
     }
     if body.split_whitespace().nth(DATELINE_WORDS).is_some() {
@@ -631,7 +704,9 @@ fn dated(line: &str) -> bool {
         let h = parts.next().unwrap_or("");
         let m = parts.next().unwrap_or("");
         let m = m.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '.');
+        // `0:52` is a length (a video's), not a time of day.
         (1..=2).contains(&h.len())
+            && h != "0"
             && h.bytes().all(|c| c.is_ascii_digit())
             && m.len() == 2
             && m.bytes().all(|c| c.is_ascii_digit())
@@ -3020,6 +3095,25 @@ mod line_tests {
         }
     }
 
+    /// The same dated line on every page (`Donate before December 31 ...`)
+    /// is template, its date too: it stays removed.
+    #[test]
+    fn same_date_on_every_page_is_template() {
+        let docs: Vec<String> = (0..10)
+            .map(|i| {
+                format!(
+                    "Home | News | Sport | Weather | Contact\n\
+                     Donate before December 31 to keep us going\n\n{}",
+                    body_of(i)
+                )
+            })
+            .collect();
+        for out in learn_and_clean(&docs) {
+            assert!(!out.contains("Donate"), "{out:?}");
+            assert!(out.contains("would be ready"), "{out:?}");
+        }
+    }
+
     /// What reads as a page's dateline, and what does not.
     #[test]
     fn dated_lines() {
@@ -3046,6 +3140,8 @@ mod line_tests {
             "You may 5 times ask the question",
             "The council met on Monday at 10:30 to vote on the budget for the new harbour and the bridge repairs",
             "Ratio 3:1 and 2012",
+            "Watch: 0:52",
+            "Home | News\u{c}Posted Nov 1, 2012",
         ] {
             assert!(!super::dated(line), "{line:?} is no dateline");
         }

@@ -532,7 +532,7 @@ impl Features {
         shingle_keys(&self.words, c.shingle_words, gh, &mut self.keys);
         self.all.clear();
         self.all.extend_from_slice(&self.keys);
-        short_keys(&self.words, &self.gaps, c, gh, &mut self.all);
+        short_keys(text, &self.words, &self.gaps, c, gh, &mut self.all);
         // Whole long lines serve only a model's lines in two pages, which
         // the online cleaner does not use.
         self.all.retain(|&k| !crate::shingle::is_whole_line_key(k));

@@ -261,10 +261,11 @@ pub fn shingle_keys(words: &[Word], k: usize, group: u64, keys: &mut Vec<u64>) {
     for_each_shingle(words, k, |_, h| keys.push(key(group, Feature::Shingle, h)));
 }
 
-/// Append to `keys` the key of every short-block feature of a document
-/// (see [`for_each_short`]) in `group`: what the learner counts and the
-/// online cleaner looks up, besides shingles.
+/// Append to `keys` the key of every short-block feature of document
+/// `text` (see [`for_each_short`]) in `group`, and of its dateline: what the
+/// learner counts and the online cleaner looks up, besides shingles.
 pub fn short_keys(
+    text: &str,
     words: &[Word],
     gaps: &Gaps,
     config: &crate::config::Config,
@@ -279,6 +280,13 @@ pub fn short_keys(
         config.max_affix_words,
         |o| keys.push(key(group, o.kind, o.hash)),
     );
+    // And the page's dateline with its digits: the same date on many pages
+    // is template (see `detect::keep_dateline`).
+    let doc = crate::detect::Doc { text, words, gaps };
+    if let Some(line) = crate::detect::first_dateline(doc, text.len()) {
+        let h = crate::detect::dateline_hash(&text[line]);
+        keys.push(key(group, Feature::Line, h));
+    }
 }
 
 /// Does the text between two words (or before the first / after the last)
@@ -791,8 +799,13 @@ pub(crate) fn weak(hash: u64) -> bool {
 /// A number: every run of digits normalises to one `0`. (A word that only
 /// starts with digits, `12th`, is not one.)
 fn numeral(hash: u64) -> bool {
+    hash == zero()
+}
+
+/// The hash of a number (see [`numeral`]).
+pub(crate) fn zero() -> u64 {
     static ZERO: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    hash == *ZERO.get_or_init(|| word_hash("0"))
+    *ZERO.get_or_init(|| word_hash("0"))
 }
 
 /// Longest line (in words) whose repeated head makes the whole line
