@@ -44,6 +44,9 @@ struct Slot {
 pub(crate) struct CountTable {
     slots: Vec<Slot>,
     len: usize,
+    /// Every slot is empty (the table was drained since it was last
+    /// written).
+    clean: bool,
 }
 
 /// Prefetch the cache line of `p` (a hint: never faults, whatever `p`).
@@ -113,25 +116,38 @@ impl CountTable {
         }
     }
 
-    /// Empty the table, keeping (or making) room for `slots` slots.
+    /// Empty the table, keeping (or making) room for `slots` slots. A
+    /// table [`CountTable::drain`] emptied is all empty slots already: it
+    /// is only cut to size or extended, not written over again.
     fn reset(&mut self, slots: usize) {
-        if self.slots.len() == slots {
+        if self.clean {
+            // Its capacity stays that of the largest table this thread
+            // counted in, which the budget's per-table bound caps.
+            self.slots.truncate(slots);
+            self.slots.resize(slots, Slot::default());
+        } else if self.slots.len() == slots {
             self.slots.fill(Slot::default());
         } else {
             self.slots = vec![Slot::default(); slots];
         }
         self.len = 0;
+        self.clean = false;
     }
 
-    /// The counts of at least `min_df` (at least 1: an empty slot counts
-    /// 0). Testing the count, not the key, keeps the scan's one branch
-    /// predictable when few keys reach `min_df`.
-    fn iter(&self, min_df: u32) -> impl Iterator<Item = Count> + '_ {
+    /// Call `f` with the counts of at least `min_df` (at least 1: an empty
+    /// slot counts 0) and empty every slot in the same scan. Testing the
+    /// count, not the key, keeps the scan's one branch predictable when
+    /// few keys reach `min_df`.
+    fn drain(&mut self, min_df: u32, mut f: impl FnMut(u64, u32, u32)) {
         let min_df = min_df.max(1);
-        self.slots
-            .iter()
-            .filter(move |s| s.df >= min_df)
-            .map(|s| (s.key, s.df, s.group))
+        for s in self.slots.iter_mut() {
+            if s.df >= min_df {
+                f(s.key, s.df, s.group);
+            }
+            *s = Slot::default();
+        }
+        self.len = 0;
+        self.clean = true;
     }
 }
 
@@ -835,9 +851,7 @@ impl Learner {
                 }
                 table.count_all(&keys, &groups);
             }
-            for (k, df, g) in table.iter(min_df) {
-                f(k, df, g);
-            }
+            table.drain(min_df, &mut f);
         }
         Ok(())
     }
@@ -1120,7 +1134,15 @@ impl Batch {
             self.seen_doc.fill(0);
             self.doc_stamp = 1;
         }
-        let (seen, seen_doc, stamp) = (&mut self.seen, &mut self.seen_doc, self.doc_stamp);
+        // Slices and a local count, not the fields: the pushes would
+        // otherwise make every lookup reload them.
+        let (seen, seen_doc, stamp) = (
+            &mut self.seen[..size],
+            &mut self.seen_doc[..size],
+            self.doc_stamp,
+        );
+        let parts = &mut self.parts[..];
+        let mut added = 0;
         let mask = size - 1;
         for &k in keys.iter() {
             let mut i = k as usize & mask;
@@ -1128,8 +1150,8 @@ impl Batch {
                 if seen_doc[i] != stamp {
                     seen[i] = k;
                     seen_doc[i] = stamp;
-                    self.parts[part_of(k)].push((k, gid));
-                    self.pending += 1;
+                    parts[part_of(k)].push((k, gid));
+                    added += 1;
                     break;
                 }
                 if seen[i] == k {
@@ -1138,6 +1160,7 @@ impl Batch {
                 i = (i + 1) & mask;
             }
         }
+        self.pending += added;
     }
 
     /// Keys waiting in this batch (to decide when to absorb it).
