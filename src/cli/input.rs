@@ -537,27 +537,13 @@ fn read_source(
         return Ok(send(data));
     }
     let mut carry: Vec<u8> = Vec::new();
-    // Reads land here, then are copied to the chunk. Read into a chunk's
-    // spare capacity, the reader (which has no `read_buf` of its own)
-    // would have it zero-filled first, every chunk; this is zeroed once.
-    let mut scratch = vec![0u8; CHUNK];
     loop {
         let mut buf = Vec::with_capacity(carry.len() + CHUNK + 64 * 1024);
         buf.append(&mut carry);
         let filled = buf.len();
-        // Up to CHUNK more bytes: fewer only at the end of the source.
-        let mut got = 0;
-        while got < CHUNK {
-            match r.read(&mut scratch[..CHUNK - got]) {
-                Ok(0) => break,
-                Ok(n) => {
-                    buf.extend_from_slice(&scratch[..n]);
-                    got += n;
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
+        // Read up to CHUNK more bytes straight into spare capacity (no
+        // zero-filling of the buffer).
+        let got = (&mut r).take(CHUNK as u64).read_to_end(&mut buf)?;
         if got == 0 {
             if !buf.is_empty() && !send(buf) {
                 return Ok(false);
