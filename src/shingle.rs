@@ -317,15 +317,26 @@ pub fn is_hard_wrapped(text: &str) -> bool {
     let b = text.as_bytes();
     let (mut lines, mut open) = (0usize, 0usize);
     for nl in memchr::memchr_iter(b'\n', b) {
-        let before = text[..nl].trim_end_matches([' ', '\t', '\r']);
-        let Some(c) = before.chars().next_back() else {
-            continue;
-        };
-        if b.get(nl + 1) == Some(&b'\n') || before.ends_with('\n') {
+        // The line's last character, spaces, tabs and `\r` aside (bytes:
+        // all of those are ASCII, so `end` stays on a character boundary).
+        let mut end = nl;
+        while end > 0 && matches!(b[end - 1], b' ' | b'\t' | b'\r') {
+            end -= 1;
+        }
+        if end == 0 || b.get(nl + 1) == Some(&b'\n') || b[end - 1] == b'\n' {
             continue;
         }
         lines += 1;
-        if c.is_alphanumeric() || c == ',' {
+        let last = b[end - 1];
+        let goes_on = if last.is_ascii() {
+            last.is_ascii_alphanumeric() || last == b','
+        } else {
+            text[..end]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        };
+        if goes_on {
             open += 1;
         }
     }
@@ -1050,6 +1061,42 @@ mod tests {
             "One line.\nAnother line.\nAdvertisement\nA third line."
         ));
         assert!(!is_hard_wrapped("no newline at all"));
+        // The byte scan agrees with the former char-by-char one.
+        let former = |text: &str| {
+            let b = text.as_bytes();
+            let (mut lines, mut open) = (0usize, 0usize);
+            for nl in memchr::memchr_iter(b'\n', b) {
+                let before = text[..nl].trim_end_matches([' ', '\t', '\r']);
+                let Some(c) = before.chars().next_back() else {
+                    continue;
+                };
+                if b.get(nl + 1) == Some(&b'\n') || before.ends_with('\n') {
+                    continue;
+                }
+                lines += 1;
+                if c.is_alphanumeric() || c == ',' {
+                    open += 1;
+                }
+            }
+            lines >= 3 && open * 2 >= lines
+        };
+        let pieces = [
+            "word", "end.", "é", "日本", "x,", " \t", "\r", "\n", "\n\n", "—", "١٢", "?", "ſ", " ",
+        ];
+        let (mut seed, mut wrapped) = (7u64, 0);
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..(10 + seed % 50) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            assert_eq!(is_hard_wrapped(&t), former(&t), "{t:?}");
+            wrapped += usize::from(former(&t));
+        }
+        assert!(wrapped > 100 && wrapped < 2900, "{wrapped} of 3000 wrapped");
     }
 
     #[test]
