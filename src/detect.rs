@@ -495,14 +495,32 @@ pub(crate) fn detect(
 /// Most words (runs of non-space) of a line [`keep_dateline`] takes.
 const DATELINE_WORDS: usize = 12;
 
+/// The months' names, which [`dated`] looks for ([`date_cue`] for their heads).
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// A page's dateline (`Posted by <name> at 11:23 PM`, `by <author> on
 /// November 13, 2010`, `Monday, August 27, 2012`) is a template around a
 /// date that varies: its template words are frequent, and so is a date
 /// with its digits folded (`November 0, 0`), so the line goes, whole or in
 /// part. The date is the page's own, and people who mark a page's article
 /// by hand keep its dateline with it. The page's first line that reads as
-/// one ([`dated`]) comes back whole when anything in it was removed; later
-/// dated lines are comments and sidebars.
+/// one ([`first_dateline`]) comes back whole when it was removed whole or
+/// from inside its date to its end, unless the same line, digits as
+/// written, is that of many pages; later dated lines are comments and
+/// sidebars.
 fn keep_dateline(
     doc: Doc<'_>,
     frequent: &impl Fn(Feature, u64) -> bool,
@@ -598,14 +616,22 @@ pub(crate) fn first_dateline(doc: Doc<'_>, until: usize) -> Option<Range<usize>>
     None
 }
 
+/// The first three letters of each of [`MONTHS`].
+const MONTH_HEADS: [[u8; 3]; 12] = {
+    let mut heads = [[0u8; 3]; 12];
+    let mut i = 0;
+    while i < 12 {
+        let b = MONTHS[i].as_bytes();
+        heads[i] = [b[0], b[1], b[2]];
+        i += 1;
+    }
+    heads
+};
+
 /// A quick test [`dated`] needs to pass: a digit, and a capitalised word
 /// that starts like a month's name or a digit before `:` or `/` and
 /// another digit.
 fn date_cue(line: &[u8]) -> bool {
-    const MONTHS: [&[u8; 3]; 12] = [
-        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
-        b"dec",
-    ];
     let (mut digit, mut cue) = (false, false);
     for (i, &c) in line.iter().enumerate() {
         if c.is_ascii_digit() {
@@ -617,9 +643,9 @@ fn date_cue(line: &[u8]) -> bool {
             && (i == 0 || !line[i - 1].is_ascii_alphanumeric())
             && line.len() >= i + 3
         {
-            cue = MONTHS
+            cue = MONTH_HEADS
                 .iter()
-                .any(|m| line[i..i + 3].eq_ignore_ascii_case(&m[..]));
+                .any(|m| line[i..i + 3].eq_ignore_ascii_case(m));
         }
     }
     digit && cue
@@ -629,23 +655,9 @@ fn date_cue(line: &[u8]) -> bool {
 /// (`Nov. 6, 2012`, `27 August`, `July 10th`), or none and a time
 /// (`11:23`, `5:03pm`) or a date in figures (`8/11/2012`); DATELINE_WORDS
 /// words or fewer; no list item, and no prefix ending in a dash (a wire
-/// service's `PARIS, Aug 4 (AB) -` above the text). Two dates are a range or a stamp updated
-/// (`22 May 2007 - 06 Jan 2017`), not a page's date.
+/// service's `PARIS, Aug 4 (AB) -` above the text). Two dates are a range
+/// or a stamp updated (`22 May 2007 - 06 Jan 2017`), not a page's date.
 fn dated(line: &str) -> bool {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let body = line.trim();
     // A list item, or a wire service's prefix that leads into the text
     // (`PARIS, Aug 4 (AB) -`).
@@ -657,15 +669,12 @@ fn dated(line: &str) -> bool {
     if body.contains(['\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}']) {
         return false;
     }
-    if body.split_whitespace().nth(DATELINE_WORDS).is_some() {
+    let mut tokens: Vec<&str> = body.split_whitespace().take(DATELINE_WORDS + 1).collect();
+    if tokens.len() > DATELINE_WORDS {
         return false;
     }
-    let tokens: Vec<&str> = body
-        .split_whitespace()
-        .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric()))
-        .collect();
     // `3.` / `12)` first: a numbered list.
-    if let Some(first) = body.split_whitespace().next() {
+    if let Some(first) = tokens.first() {
         let digits = first.trim_end_matches(['.', ')']);
         if digits.len() < first.len()
             && !digits.is_empty()
@@ -673,6 +682,9 @@ fn dated(line: &str) -> bool {
         {
             return false;
         }
+    }
+    for t in &mut tokens {
+        *t = t.trim_matches(|c: char| !c.is_alphanumeric());
     }
     // A month's name is capitalised (`may`, `march` are words too), whole
     // or its first three letters (`Sept` too).
