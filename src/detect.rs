@@ -303,8 +303,7 @@ pub(crate) fn detect(
         // more, some in lowercase, not a list item or a bracketed note.
         if !r.trusted
             && isolated_line(gaps, runs, ri, n)
-            && (!*wrapped.get_or_insert_with(|| hard_wrapped(gaps, n))
-                || headline(doc, r.from, r.to))
+            && (!*wrapped.get_or_insert_with(|| gaps.soft_breaks()) || headline(doc, r.from, r.to))
             && !counted_bar(doc, r.from, r.to)
         {
             continue;
@@ -600,7 +599,9 @@ pub(crate) fn first_dateline(doc: Doc<'_>, until: usize) -> Option<Range<usize>>
             || !(lower(a - 1)
                 || text[words[a - 1].end as usize..words[a].start as usize].starts_with(',')))
             && (gaps.boundary(b) || !(lower(b - 1) && lower(b)));
-        if !unit {
+        // The quick test (what lies around the line's words is neither a
+        // letter nor a digit, so they decide it).
+        if !unit || !date_cue(&text.as_bytes()[s..e]) {
             continue;
         }
         // The line without the whitespace around it: an edge at a word
@@ -608,7 +609,7 @@ pub(crate) fn first_dateline(doc: Doc<'_>, until: usize) -> Option<Range<usize>>
         let from = text[..s].rfind('\n').map_or(0, |i| i + 1);
         let to = e + text[e..].find('\n').unwrap_or(text.len() - e);
         let line = &text[from..to];
-        if date_cue(line.as_bytes()) && dated(line) {
+        if dated(line) {
             let from = from + (line.len() - line.trim_start().len());
             return Some(from..from + line.trim().len());
         }
@@ -772,7 +773,7 @@ fn keep_own_headlines(
         }
         let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
         if !(gaps.paragraph(a) && gaps.paragraph(b))
-            && *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n))
+            && *wrapped.get_or_insert_with(|| gaps.soft_breaks())
         {
             continue;
         }
@@ -1014,7 +1015,7 @@ fn own_context(
     }
     // Whether the text is hard-wrapped, found once per document, when a
     // run gets this far.
-    let wrapped = *wrapped.get_or_insert_with(|| hard_wrapped(gaps, n));
+    let wrapped = *wrapped.get_or_insert_with(|| gaps.soft_breaks());
     let brk = |i: usize| gaps.paragraph(i) || (!wrapped && gaps.newline(i));
     // Runs are sorted once joined (an anchor may have moved a start
     // back over the run before: that run's words count twice, which
@@ -1220,12 +1221,6 @@ fn split_reused(
 const MIN_REUSED_WORDS: usize = 16;
 /// Words of the page's own text [`reused_paragraph`] wants on each side.
 const CONTEXT_WORDS: usize = 8;
-
-/// Whether the text was judged hard-wrapped: some line break in it is no
-/// boundary.
-fn hard_wrapped(gaps: &Gaps, n: usize) -> bool {
-    (1..n).any(|i| gaps.newline(i) && !gaps.boundary(i))
-}
 
 /// `end` (a word's end) moved over the punctuation glued after the word
 /// (`Clarkson?`), up to the next whitespace.
@@ -3157,6 +3152,90 @@ mod line_tests {
         ] {
             assert!(!super::dated(line), "{line:?} is no dateline");
         }
+    }
+
+    /// `first_dateline` reads only the lines of the page's numbers: it finds
+    /// what the former line-by-line scan found, on random pages of dated,
+    /// long, wrapped and number-less lines, whatever the bound.
+    #[test]
+    fn first_dateline_agrees_with_a_line_by_line_scan() {
+        use super::{date_cue, dated, first_dateline, initial, Doc, DATELINE_WORDS};
+        let former = |doc: Doc<'_>, until: usize| {
+            let Doc { text, words, gaps } = doc;
+            let mut starts = gaps.line_starts();
+            let mut a = starts.next()?;
+            let number = crate::shingle::zero();
+            for b in starts {
+                let a = std::mem::replace(&mut a, b);
+                if words[a].start as usize >= until {
+                    return None;
+                }
+                if b - a > 2 * DATELINE_WORDS || !words[a..b].iter().any(|w| w.hash == number) {
+                    continue;
+                }
+                let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
+                let lower = |i: usize| initial(text, &words[i]).is_some_and(char::is_lowercase);
+                let unit = (gaps.boundary(a)
+                    || !(lower(a - 1)
+                        || text[words[a - 1].end as usize..words[a].start as usize]
+                            .starts_with(',')))
+                    && (gaps.boundary(b) || !(lower(b - 1) && lower(b)));
+                if !unit {
+                    continue;
+                }
+                let from = text[..s].rfind('\n').map_or(0, |i| i + 1);
+                let to = e + text[e..].find('\n').unwrap_or(text.len() - e);
+                let line = &text[from..to];
+                if date_cue(line.as_bytes()) && dated(line) {
+                    let from = from + (line.len() - line.trim_start().len());
+                    return Some(from..from + line.trim().len());
+                }
+            }
+            None
+        };
+        let pieces = [
+            "Posted by Ann Lee at 11:23 PM",
+            "Monday, August 27, 2012",
+            "by Bo on November 13, 2010,",
+            "the ferry crossed the bay",
+            "and the 12 boats",
+            "Storm cuts power in 3 districts for most of the night while crews work on the lines and the roads stay shut to all traffic",
+            "Read more",
+            "3. Nov 5, 2012",
+            "0:52",
+            "",
+            "Nov. 6, 2012 and the",
+        ];
+        let seps = ["\n", "\n\n", " ", ". "];
+        let mut tokenizer = crate::tokenize::Tokenizer::new();
+        let (mut words, mut gaps) = (Vec::new(), crate::shingle::Gaps::default());
+        let (mut seed, mut found) = (11u64, 0);
+        let mut next = |m: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % m
+        };
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..1 + next(12) {
+                t.push_str(pieces[next(pieces.len())]);
+                t.push_str(seps[next(seps.len())]);
+            }
+            tokenizer.tokenize(&t, &mut words);
+            gaps.compute_with(&t, &words, tokenizer.odd_gaps());
+            let doc = Doc {
+                text: &t,
+                words: &words,
+                gaps: &gaps,
+            };
+            for until in [t.len(), t.len() / 2, next(t.len() + 1)] {
+                let want = former(doc, until);
+                assert_eq!(first_dateline(doc, until), want, "{t:?} until {until}");
+                found += usize::from(want.is_some());
+            }
+        }
+        assert!(found > 1000 && found < 8000, "{found} of 9000 found");
     }
 
     /// A short field line that every page carries is a frequent line (which

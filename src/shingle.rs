@@ -379,6 +379,13 @@ pub struct Gaps {
     /// The positions whose gap has any flag, ascending: 0, the boundaries
     /// and line breaks, `n`. The short-feature scans walk only these.
     marks: Vec<u32>,
+    /// The marks that are line breaks: 0, each word that starts a line,
+    /// `n`. The line scans walk only these.
+    lines: Vec<u32>,
+    /// Whether a line break inside the document is no boundary: the text
+    /// was judged hard-wrapped, and some line of it goes on from the one
+    /// before.
+    soft_breaks: bool,
     /// Scratch: the positions whose gap is not one space.
     odd: Vec<u32>,
     /// Where a sentence or line opens with more than [`MIN_OPENER`]
@@ -640,6 +647,9 @@ impl Gaps {
         self.flags[0] = BOUNDARY | NEWLINE | PARAGRAPH;
         self.marks.clear();
         self.marks.push(0);
+        self.lines.clear();
+        self.lines.push(0);
+        self.soft_breaks = false;
         // Where a sentence or line opens with two capitalised words: the
         // candidates for an opener (see below).
         self.openers.clear();
@@ -653,6 +663,10 @@ impl Gaps {
             if f != 0 {
                 self.flags[i] = f;
                 self.marks.push(i as u32);
+                if f & NEWLINE != 0 {
+                    self.lines.push(i as u32);
+                    self.soft_breaks |= f & BOUNDARY == 0;
+                }
                 if f & OPENS == OPENS
                     && f & (SENTENCE_END | NEWLINE) != 0
                     && i + 1 < n
@@ -670,6 +684,7 @@ impl Gaps {
         };
         if n > 0 {
             self.marks.push(n as u32);
+            self.lines.push(n as u32);
         }
         self.flags[last] = BOUNDARY | NEWLINE | PARAGRAPH | tail;
         // Runs of capitalised words where a sentence or line opens inside
@@ -729,7 +744,15 @@ impl Gaps {
     /// the `k`th position to the next. A document without words gives one
     /// position, so no line.
     pub fn line_starts(&self) -> impl Iterator<Item = usize> + '_ {
-        self.marks().filter(|&i| self.newline(i))
+        self.lines.iter().map(|&i| i as usize)
+    }
+
+    /// Whether some line break inside the document is no boundary (the
+    /// text was judged hard-wrapped and a line goes on from the one
+    /// before).
+    #[inline]
+    pub fn soft_breaks(&self) -> bool {
+        self.soft_breaks
     }
 
     /// Does a sentence, line or header end before word `i`?
@@ -854,40 +877,30 @@ pub fn for_each_short(
     };
     if lines && k > 1 {
         // Every scan below ends or starts only at flagged positions, so it
-        // walks `gaps.marks` (0, each boundary or line break, n), not every
-        // word. Whole lines:
+        // walks the line breaks (`gaps.line_starts`) or `gaps.marks` (0,
+        // each boundary or line break, n), not every word. Whole lines:
         let mut start = 0;
-        for i in gaps.marks().skip(1) {
-            if gaps.newline(i) {
-                if i - start < k {
-                    emit(Feature::Line, seq_hash(&words[start..i]), start, i);
-                } else if i - start <= MAX_PAIR_LINE
-                    && !(start + 1..i).any(|j| gaps.sentence_end(j))
-                {
-                    // Not a line that holds a sentence end: prose, never a
-                    // listed line.
-                    emit(Feature::WholeLine, seq_hash(&words[start..i]), start, i);
-                }
-                start = i;
+        for i in gaps.line_starts().skip(1) {
+            if i - start < k {
+                emit(Feature::Line, seq_hash(&words[start..i]), start, i);
+            } else if i - start <= MAX_PAIR_LINE && !(start + 1..i).any(|j| gaps.sentence_end(j)) {
+                // Not a line that holds a sentence end: prose, never a
+                // listed line.
+                emit(Feature::WholeLine, seq_hash(&words[start..i]), start, i);
             }
+            start = i;
         }
         // Heads of short lines. In hard-wrapped text a line is only a piece
         // of a paragraph: lines between blank lines count, and single lines
         // that start a sentence (the line before ends one).
-        let wrapped = gaps
-            .marks()
-            .any(|i| i > 0 && i < n && gaps.newline(i) && !gaps.boundary(i));
+        let wrapped = gaps.soft_breaks();
         // The first words of each line longer than a head (of each
         // paragraph, in hard-wrapped text): a block whose line opens with a
         // fixed header and then a varying name (`Keep the Post free Hello
         // Ann, We are ...`) has no frequent shingle over its first words.
         let mut start = 0;
-        for i in gaps.marks().skip(1) {
-            if if wrapped {
-                gaps.paragraph(i)
-            } else {
-                gaps.newline(i)
-            } {
+        for i in gaps.line_starts().skip(1) {
+            if !wrapped || gaps.paragraph(i) {
                 if i - start > MAX_HEAD
                     && !words[start..start + MAX_HEAD].iter().any(|w| weak(w.hash))
                 {
@@ -898,8 +911,9 @@ pub fn for_each_short(
             }
         }
         let mut heads = |ends: fn(&Gaps, usize) -> bool, starts: fn(&Gaps, usize) -> bool| {
+            // (Each `ends` is at a line break.)
             let mut start = 0;
-            for i in gaps.marks().skip(1) {
+            for i in gaps.line_starts().skip(1) {
                 if !ends(gaps, i) {
                     continue;
                 }
