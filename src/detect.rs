@@ -1297,7 +1297,8 @@ pub(crate) fn lists_only(
 /// items are frequent (teasers listed in three pages of a site that needs
 /// four). A line is such when its whole-line feature is (under
 /// `shingle_words` words) or every shingle inside it is (longer lines, which
-/// must not end a sentence: repeated prose is not a list). A page's own
+/// must not end a sentence, but for a headline's length ending with `?`, `!`
+/// or `...`: repeated prose is not a list). A page's own
 /// headline, listed in other pages' sidebars, often sits between removed
 /// lines too (the menu above, a byline below), but nothing is kept before
 /// it: a run with no kept word before it stays. A line also joins when the
@@ -1328,6 +1329,13 @@ fn fill_near_lines(
             .trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ']']);
         tail.ends_with('.') && !tail.ends_with("..")
     };
+    // Whether a line of `shingle_words` words or more, `[a, b)`, is listed
+    // when its shingles are: one that ends no sentence, or a headline's
+    // length ending with `?`, `!` or `...` (`Would direct U.S.-Iran talks be
+    // bad for Israel?`, which the `.-` inside keeps from being a whole line).
+    let shingles_listed = |a: usize, b: usize| {
+        !gaps.sentence_end(b) || b - a <= crate::shingle::MAX_PAIR_LINE && !full_stop(b)
+    };
     // How the line of words `[a, b)` is listed, if it is.
     let listed = |a: usize, b: usize| -> Option<Listed> {
         let h = crate::shingle::seq_hash(&words[a..b]);
@@ -1339,7 +1347,7 @@ fn fill_near_lines(
             } else {
                 (!full_stop(b) && pair(Feature::Line, h)).then_some(Listed::Pair)
             }
-        } else if let Some(all_frequent) = (!gaps.sentence_end(b))
+        } else if let Some(all_frequent) = shingles_listed(a, b)
             .then(|| {
                 // Every shingle known: whether all are frequent.
                 (a..=b - k).try_fold(true, |all, i| {
@@ -2256,6 +2264,45 @@ mod line_tests {
                 !out.contains("Top Stories") && !out.contains("Copyright"),
                 "{out:?}"
             );
+        }
+    }
+
+    /// Sidebar teasers that end with a question mark and hold a `.-` (which
+    /// reads as a sentence end, so the line is never counted whole) go as
+    /// the others do: by their shingles, each in three pages of eight.
+    #[test]
+    fn question_teasers_one_page_short_go() {
+        let titles = [
+            "Will the U.S.-built ferry cross the bay with timber before the winter?",
+            "Can storm crews restore power to the northern districts by Friday night?",
+            "Should the council pay for the stone bridge out of the E.U.-backed fund?",
+            "Is an early harvest of apples and pears a sign of a dry summer?",
+            "Who will run the new U.K.-funded wing for maritime history at the museum?",
+            "Why did students plant two hundred trees along the old canal path?",
+            "How did the corner bakery sell out of bread before nine again?",
+            "What made the U.S.-flagged yacht lose its mast in the squall last week?",
+        ];
+        let docs: Vec<String> = (0..8)
+            .map(|i| {
+                format!(
+                    "Home | World | Sport | Weather\n{}\nBy the Bay Herald news desk\n{}{}\nTop Stories\n{}\n{}\n{}\nView all stories\n\nCopyright 2024 The Bay Herald. All rights reserved.",
+                    TITLES[i],
+                    body_of(i),
+                    body_of(i + 8),
+                    titles[(i + 1) % 8],
+                    titles[(i + 2) % 8],
+                    titles[(i + 3) % 8]
+                )
+            })
+            .collect();
+        for (i, out) in learn_and_clean(&docs).iter().enumerate() {
+            assert!(
+                out.contains(TITLES[i]) && out.contains(&body_of(i)),
+                "{out:?}"
+            );
+            for t in 1..4 {
+                assert!(!out.contains(titles[(i + t) % 8]), "teaser kept: {out:?}");
+            }
         }
     }
 
