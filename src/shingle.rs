@@ -258,7 +258,22 @@ pub fn for_each_shingle(words: &[Word], k: usize, mut f: impl FnMut(usize, u64))
 /// `group` (a group hash), in order: what learning counts and cleaning
 /// looks up.
 pub fn shingle_keys(words: &[Word], k: usize, group: u64, keys: &mut Vec<u64>) {
-    for_each_shingle(words, k, |_, h| keys.push(key(group, Feature::Shingle, h)));
+    // Written into place, not pushed: a push reloads and stores the
+    // vector's length for every key.
+    let windows = if k > 0 && words.len() >= k {
+        words.len() - k + 1
+    } else {
+        0
+    };
+    keys.reserve(windows);
+    let out = &mut keys.spare_capacity_mut()[..windows];
+    for_each_shingle(words, k, |i, h| {
+        out[i].write(key(group, Feature::Shingle, h));
+    });
+    let len = keys.len() + windows;
+    // SAFETY: `for_each_shingle` called `f` for every window `0..windows`,
+    // so each of the `windows` slots after the old length was written.
+    unsafe { keys.set_len(len) };
 }
 
 /// Append to `keys` the key of every short-block feature of document
@@ -1037,6 +1052,25 @@ mod tests {
         let mut none = 0;
         for_each_shingle(&w[..3], 4, |_, _| none += 1);
         assert_eq!(none, 0);
+        // Keys are appended after what the vector holds, one per window.
+        for k in [0, 1, 4, 11, 12] {
+            let mut keys = vec![7u64, 9];
+            shingle_keys(&w, k, 5, &mut keys);
+            let windows = if k == 0 {
+                0
+            } else {
+                (w.len() + 1).saturating_sub(k)
+            };
+            assert_eq!(keys.len(), 2 + windows, "k={k}");
+            assert_eq!(keys[..2], [7, 9]);
+            for (i, &got) in keys[2..].iter().enumerate() {
+                assert_eq!(
+                    got,
+                    key(5, Feature::Shingle, seq_hash(&w[i..i + k])),
+                    "k={k} i={i}"
+                );
+            }
+        }
     }
 
     #[test]
