@@ -212,8 +212,6 @@ pub(crate) fn detect(
 
     let start_of = spans.len();
     let n = words.len();
-    // Whether the text is hard-wrapped, found only when a run needs it.
-    let mut wrapped: Option<bool> = None;
     // The frequent short features (words, kind, hash) the loop above
     // matched, found again when reused prose needs them (rarely).
     let shorts = std::cell::OnceCell::new();
@@ -265,16 +263,7 @@ pub(crate) fn detect(
                     .is_some()
                     .then(|| inside.any(|&(_, _, kind, h)| !reused_short(kind, h)))
             };
-            let split = split_reused(
-                doc,
-                runs,
-                r,
-                shingles,
-                k,
-                &reused,
-                (common_line, short_in),
-                &mut wrapped,
-            );
+            let split = split_reused(doc, runs, r, shingles, k, &reused, (common_line, short_in));
             if let Some((head, tail)) = split {
                 // The template before the prose goes as it is (it ends
                 // where a line starts, which in hard-wrapped text is no
@@ -303,7 +292,7 @@ pub(crate) fn detect(
         // more, some in lowercase, not a list item or a bracketed note.
         if !r.trusted
             && isolated_line(gaps, runs, ri, n)
-            && (!*wrapped.get_or_insert_with(|| gaps.soft_breaks()) || headline(doc, r.from, r.to))
+            && (!gaps.soft_breaks() || headline(doc, r.from, r.to))
             && !counted_bar(doc, r.from, r.to)
         {
             continue;
@@ -421,18 +410,7 @@ pub(crate) fn detect(
             // A short run inside a sentence is a common phrase, not a block.
             continue;
         }
-        if !r.trusted
-            && reused_paragraph(
-                doc,
-                runs,
-                (from, to),
-                (from, to),
-                shingles,
-                k,
-                &reused,
-                &mut wrapped,
-            )
-        {
+        if !r.trusted && reused_paragraph(doc, runs, (from, to), (from, to), shingles, k, &reused) {
             continue;
         }
         let start = widen_left(text, words[from].start as usize);
@@ -765,16 +743,13 @@ fn keep_own_headlines(
     }
     let Doc { text, words, gaps } = doc;
     let n = words.len();
-    let mut wrapped: Option<bool> = None;
     let mut keep: Vec<Range<usize>> = Vec::new();
     for (z, a, b) in removed_lines(doc, &spans[start_of..]) {
         if b - a < OWN_HEADLINE_WORDS || b - a > crate::shingle::MAX_PAIR_LINE || b == n {
             continue;
         }
         let (s, e) = (words[a].start as usize, words[b - 1].end as usize);
-        if !(gaps.paragraph(a) && gaps.paragraph(b))
-            && *wrapped.get_or_insert_with(|| gaps.soft_breaks())
-        {
+        if !(gaps.paragraph(a) && gaps.paragraph(b)) && gaps.soft_breaks() {
             continue;
         }
         // After a line of prose (a sentence of `shingle_words` words or
@@ -976,13 +951,12 @@ fn reused_paragraph(
     shingles: &[u32],
     k: usize,
     reused: impl Fn(usize) -> bool,
-    wrapped: &mut Option<bool>,
 ) -> bool {
     let gaps = doc.gaps;
     if to - from < MIN_REUSED_WORDS
         || !(from == before || gaps.newline(from))
         || !gaps.sentence_end(to)
-        || !own_context(doc, runs, (before, after), wrapped, true)
+        || !own_context(doc, runs, (before, after), true)
     {
         return false;
     }
@@ -1002,7 +976,6 @@ fn own_context(
     doc: Doc<'_>,
     runs: &[Run],
     (before, after): (usize, usize),
-    wrapped: &mut Option<bool>,
     need_after: bool,
 ) -> bool {
     let gaps = doc.gaps;
@@ -1013,9 +986,7 @@ fn own_context(
     {
         return false;
     }
-    // Whether the text is hard-wrapped, found once per document, when a
-    // run gets this far.
-    let wrapped = *wrapped.get_or_insert_with(|| gaps.soft_breaks());
+    let wrapped = gaps.soft_breaks();
     let brk = |i: usize| gaps.paragraph(i) || (!wrapped && gaps.newline(i));
     // Runs are sorted once joined (an anchor may have moved a start
     // back over the run before: that run's words count twice, which
@@ -1069,7 +1040,6 @@ fn split_reused(
         impl Fn(usize, usize) -> bool,
         impl Fn(usize, usize) -> Option<bool>,
     ),
-    wrapped: &mut Option<bool>,
 ) -> Option<(Range<usize>, Range<usize>)> {
     let gaps = doc.gaps;
     let n = doc.words.len();
@@ -1210,8 +1180,7 @@ fn split_reused(
                     continue;
                 }
             }
-            return own_context(doc, runs, (from, to), wrapped, !at_end)
-                .then_some((from..p, q..to));
+            return own_context(doc, runs, (from, to), !at_end).then_some((from..p, q..to));
         }
     }
     None
