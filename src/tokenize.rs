@@ -248,6 +248,8 @@ pub struct Tokenizer {
     /// so each word's entry is written without a branch.
     odd: Vec<u32>,
     odd_len: usize,
+    /// The end of the last word pushed (see [`Tokenizer::push_word`]).
+    last_end: usize,
 }
 
 /// Bytes the fast path classifies at once.
@@ -358,6 +360,7 @@ impl Tokenizer {
     pub fn tokenize(&mut self, text: &str, out: &mut Vec<Word>) {
         out.clear();
         self.odd_len = 0;
+        self.last_end = usize::MAX - 1;
         if text.len() > u32::MAX as usize {
             return;
         }
@@ -403,12 +406,7 @@ impl Tokenizer {
                     break;
                 }
                 let hash = self.window_hash(&lowered, s, e, m.digit & below(e) & !below(s) != 0);
-                self.note_gap(bytes, out, i + s);
-                out.push(Word {
-                    start: (i + s) as u32,
-                    end: (i + e) as u32,
-                    hash,
-                });
+                self.push_word(bytes, out, i + s, i + e, hash);
             }
             if next > i {
                 i = next;
@@ -478,12 +476,7 @@ impl Tokenizer {
             let len = c.len_utf8();
             let info = self.cache.get(c);
             if info.flags & CJK != 0 {
-                self.note_gap(bytes, out, i);
-                out.push(Word {
-                    start: i as u32,
-                    end: (i + len) as u32,
-                    hash: info.hash,
-                });
+                self.push_word(bytes, out, i, i + len, info.hash);
                 return i + len;
             }
             if info.flags & WORD == 0 {
@@ -529,29 +522,38 @@ impl Tokenizer {
                 i += c.len_utf8();
             }
         }
-        self.note_gap(bytes, out, start);
-        out.push(Word {
-            start: start as u32,
-            end: i as u32,
-            hash: hash_norm(&self.norm),
-        });
+        let hash = hash_norm(&self.norm);
+        self.push_word(bytes, out, start, i, hash);
         i
     }
 
-    /// Before pushing a word at `start` onto `out`: list it in the odd gaps
+    /// Push the word `start..end` onto `out`, and list it in the odd gaps
     /// unless it is the first word or one space separates it from the last.
     #[inline(always)]
-    fn note_gap(&mut self, bytes: &[u8], out: &[Word], start: usize) {
+    fn push_word(
+        &mut self,
+        bytes: &[u8],
+        out: &mut Vec<Word>,
+        start: usize,
+        end: usize,
+        hash: u64,
+    ) {
         let idx = out.len();
         // `&`, not `&&`: which gaps are one space is a coin flip the branch
-        // predictor loses.
-        let prev_end = out.last().map_or(usize::MAX - 1, |w| w.end as usize);
-        let one_space = (prev_end + 1 == start) & (bytes[start.saturating_sub(1)] == b' ');
+        // predictor loses. The last word's end is kept here, not read back
+        // from `out`.
+        let one_space = (self.last_end + 1 == start) & (bytes[start.saturating_sub(1)] == b' ');
         if self.odd.len() <= self.odd_len {
             self.odd.resize(2 * self.odd.len() + WINDOW + 1, 0);
         }
         self.odd[self.odd_len] = idx as u32;
         self.odd_len += usize::from(idx > 0 && !one_space);
+        self.last_end = end;
+        out.push(Word {
+            start: start as u32,
+            end: end as u32,
+            hash,
+        });
     }
 
     /// The positions `i` (ascending, `0 < i <` number of words) of the words
@@ -567,6 +569,7 @@ impl Tokenizer {
     fn tokenize_stepwise(&mut self, text: &str, out: &mut Vec<Word>) {
         out.clear();
         self.odd_len = 0;
+        self.last_end = usize::MAX - 1;
         let mut i = 0;
         while i < text.len() {
             i = self.step(text, i, out);
