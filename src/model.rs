@@ -148,14 +148,19 @@ impl KeySet {
     /// few that pass.
     fn find_all(&self, keys: &[u64], hits: &mut Vec<u32>) {
         hits.clear();
-        hits.resize(keys.len(), 0);
+        hits.reserve(keys.len());
+        // Each index is written at the next free place and kept (the place
+        // taken) when its key passes: into the spare room, not zeroed first.
+        let out = &mut hits.spare_capacity_mut()[..keys.len()];
         let mut n = 0;
         for (i, &k) in keys.iter().enumerate() {
             let (w, bits) = self.filter_bits(k);
-            hits[n] = i as u32;
+            out[n].write(i as u32);
             n += usize::from(self.filter[w] & bits == bits);
         }
-        hits.truncate(n);
+        // SAFETY: every place below `n` was written: place `j` was written
+        // at the step that moved `n` past it.
+        unsafe { hits.set_len(n) };
         hits.retain(|&i| self.in_table(keys[i as usize]));
     }
 
