@@ -3170,9 +3170,11 @@ mod line_tests {
         }
     }
 
-    /// `first_dateline` reads only the lines of the page's numbers: it finds
-    /// what the former line-by-line scan found, on random pages of dated,
-    /// long, wrapped and number-less lines, whatever the bound.
+    /// `first_dateline` asks the quick byte cue of a line's words before it
+    /// finds the line around them: it finds what the former scan (the cue
+    /// on the whole line, last) found, on random pages of dated, long,
+    /// wrapped and number-less lines, whatever the bound. (The former scan
+    /// is kept here on purpose, as the reference.)
     #[test]
     fn first_dateline_agrees_with_a_line_by_line_scan() {
         use super::{date_cue, dated, first_dateline, initial, Doc, DATELINE_WORDS};
