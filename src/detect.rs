@@ -106,6 +106,7 @@ pub(crate) fn detect(
         k,
         config.short_lines,
         config.max_affix_words,
+        false,
         |o| {
             if found_whole(&o) {
                 matched(o.kind, o.from, o.to);
@@ -226,6 +227,7 @@ pub(crate) fn detect(
                 k,
                 config.short_lines,
                 config.max_affix_words,
+                false,
                 |o| {
                     if found_whole(&o) {
                         found.push((o.from, o.to, o.kind, o.hash));
@@ -3223,6 +3225,10 @@ mod line_tests {
             "0:52",
             "",
             "Nov. 6, 2012 and the",
+            "Le 5 mai à Paris, 12 morts",
+            "Nov ١٢, ٢٠١٢",
+            "mp3 files for 2012",
+            "Updated: Dec 3 2012 — ٣",
         ];
         let seps = ["\n", "\n\n", " ", ". "];
         let mut tokenizer = crate::tokenize::Tokenizer::new();

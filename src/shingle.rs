@@ -293,6 +293,7 @@ pub fn short_keys(
         config.shingle_words,
         config.short_lines,
         config.max_affix_words,
+        true,
         |o| keys.push(key(group, o.kind, o.hash)),
     );
     // And the page's dateline with its digits: the same date on many pages
@@ -869,13 +870,17 @@ const MAX_HEAD: usize = 4;
 /// as [`Feature::WholeLine`], those up to [`MAX_PAIR_LINE`] words),
 /// heads of short lines, sentence-like segments of 2 to k-1 words, the
 /// capitalised openers of sentences and lines ([`Feature::Opener`]), and
-/// prefixes and suffixes followed (preceded) by a boundary.
+/// prefixes and suffixes followed (preceded) by a boundary. Without
+/// `counted`, not the two kinds only learning needs: whole lines of k words
+/// or more and openers are never frequent short features (detect asks for
+/// openers itself), and hashing them was a third of what detect spent here.
 pub fn for_each_short(
     words: &[Word],
     gaps: &Gaps,
     k: usize,
     lines: bool,
     max_affix: usize,
+    counted: bool,
     mut f: impl FnMut(Occurrence),
 ) {
     let n = words.len();
@@ -898,7 +903,10 @@ pub fn for_each_short(
         for i in gaps.line_starts().skip(1) {
             if i - start < k {
                 emit(Feature::Line, seq_hash(&words[start..i]), start, i);
-            } else if i - start <= MAX_PAIR_LINE && !(start + 1..i).any(|j| gaps.sentence_end(j)) {
+            } else if counted
+                && i - start <= MAX_PAIR_LINE
+                && !(start + 1..i).any(|j| gaps.sentence_end(j))
+            {
                 // Not a line that holds a sentence end: prose, never a
                 // listed line.
                 emit(Feature::WholeLine, seq_hash(&words[start..i]), start, i);
@@ -986,7 +994,7 @@ pub fn for_each_short(
     }
     // The first MIN_OPENER to k-1 words of each run of capitalised words
     // opening a sentence or line, up to the whole run.
-    for (i, len) in gaps.openers() {
+    for (i, len) in gaps.openers().filter(|_| counted) {
         for e in i + MIN_OPENER..=(i + len).min(i + k - 1) {
             emit(Feature::Opener, seq_hash(&words[i..e]), i, e);
         }
@@ -1154,7 +1162,7 @@ mod tests {
         let mut gaps = Gaps::default();
         gaps.compute(text, &w);
         let mut got = Vec::new();
-        for_each_short(&w, &gaps, 8, true, 3, |o| {
+        for_each_short(&w, &gaps, 8, true, 3, true, |o| {
             if o.kind == Feature::Opener {
                 got.push((o.from, o.to));
             }
@@ -1188,6 +1196,30 @@ mod tests {
     }
 
     #[test]
+    fn cleaning_skips_only_the_kinds_it_never_matches() {
+        let texts = [
+            "Share Tweet Pin Email Ann left.\nThe mayor spoke. Share Tweet Pin Email Ann Lee moved it.\nRead more: Rates Rise Again Today\nA line of many words that has no end at all here\nBy Ann Lee | May 5, 2012",
+            "NEWSWIRE EXCLUSIVE: The mayor spoke.\nAdvertisement\nShe left. All rights reserved.",
+            "wrapped text goes on\nand on over lines\nthat end in words\n\nA New Paragraph Opens Here and goes on.",
+        ];
+        let mut kinds = Vec::new();
+        for text in texts {
+            let w = toks(text);
+            let mut gaps = Gaps::default();
+            gaps.compute(text, &w);
+            let (mut all, mut cleaning) = (Vec::new(), Vec::new());
+            for_each_short(&w, &gaps, 8, true, 3, true, |o| all.push(o));
+            for_each_short(&w, &gaps, 8, true, 3, false, |o| cleaning.push(o));
+            let skipped = |o: &Occurrence| matches!(o.kind, Feature::WholeLine | Feature::Opener);
+            kinds.extend(all.iter().filter(|o| skipped(o)).map(|o| o.kind));
+            all.retain(|o| !skipped(o));
+            assert_eq!(cleaning, all, "{text:?}");
+        }
+        // The texts have both kinds to skip.
+        assert!(kinds.contains(&Feature::WholeLine) && kinds.contains(&Feature::Opener));
+    }
+
+    #[test]
     fn short_features() {
         let text =
             "NEWSWIRE EXCLUSIVE: The mayor spoke.\nAdvertisement\nShe left. All rights reserved.";
@@ -1195,7 +1227,9 @@ mod tests {
         let mut got = Vec::new();
         let mut gaps = Gaps::default();
         gaps.compute(text, &w);
-        for_each_short(&w, &gaps, 8, true, 3, |o| got.push((o.kind, o.from, o.to)));
+        for_each_short(&w, &gaps, 8, true, 3, true, |o| {
+            got.push((o.kind, o.from, o.to))
+        });
         // Lines: "NEWSWIRE EXCLUSIVE: The mayor spoke." (5 words), "Advertisement",
         // "She left. All rights reserved." (5 words).
         assert!(got.contains(&(Feature::Line, 5, 6)));
