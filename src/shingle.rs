@@ -294,7 +294,7 @@ pub fn short_keys(
         config.short_lines,
         config.max_affix_words,
         true,
-        |o| keys.push(key(group, o.kind, o.hash)),
+        &mut |o| keys.push(key(group, o.kind, o.hash)),
     );
     // And the page's dateline with its digits: the same date on many pages
     // is template (see `detect::keep_dateline`).
@@ -881,7 +881,7 @@ pub fn for_each_short(
     lines: bool,
     max_affix: usize,
     counted: bool,
-    mut f: impl FnMut(Occurrence),
+    f: &mut dyn FnMut(Occurrence),
 ) {
     let n = words.len();
     if n == 0 {
@@ -1162,7 +1162,7 @@ mod tests {
         let mut gaps = Gaps::default();
         gaps.compute(text, &w);
         let mut got = Vec::new();
-        for_each_short(&w, &gaps, 8, true, 3, true, |o| {
+        for_each_short(&w, &gaps, 8, true, 3, true, &mut |o| {
             if o.kind == Feature::Opener {
                 got.push((o.from, o.to));
             }
@@ -1208,8 +1208,8 @@ mod tests {
             let mut gaps = Gaps::default();
             gaps.compute(text, &w);
             let (mut all, mut cleaning) = (Vec::new(), Vec::new());
-            for_each_short(&w, &gaps, 8, true, 3, true, |o| all.push(o));
-            for_each_short(&w, &gaps, 8, true, 3, false, |o| cleaning.push(o));
+            for_each_short(&w, &gaps, 8, true, 3, true, &mut |o| all.push(o));
+            for_each_short(&w, &gaps, 8, true, 3, false, &mut |o| cleaning.push(o));
             let skipped = |o: &Occurrence| matches!(o.kind, Feature::WholeLine | Feature::Opener);
             kinds.extend(all.iter().filter(|o| skipped(o)).map(|o| o.kind));
             all.retain(|o| !skipped(o));
@@ -1227,7 +1227,7 @@ mod tests {
         let mut got = Vec::new();
         let mut gaps = Gaps::default();
         gaps.compute(text, &w);
-        for_each_short(&w, &gaps, 8, true, 3, true, |o| {
+        for_each_short(&w, &gaps, 8, true, 3, true, &mut |o| {
             got.push((o.kind, o.from, o.to))
         });
         // Lines: "NEWSWIRE EXCLUSIVE: The mayor spoke." (5 words), "Advertisement",
