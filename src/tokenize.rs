@@ -263,6 +263,7 @@ struct Masks {
     upper: u64,
     lower: u64,
     digit: u64,
+    space: u64,
 }
 
 /// Classify the 64 bytes of `win` and write them to `lowered` with ASCII
@@ -293,6 +294,7 @@ fn classify(win: &[u8; WINDOW], lowered: &mut [u8; WINDOW + 16]) -> Masks {
             m.upper |= bits(upper);
             m.lower |= bits(range(b'a', b'z'));
             m.digit |= bits(range(b'0', b'9'));
+            m.space |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)));
             let low = _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
             _mm_storeu_si128(lowered.as_mut_ptr().add(16 * k) as *mut __m128i, low);
         }
@@ -317,6 +319,7 @@ fn classify_bytewise(win: &[u8; WINDOW], lowered: &mut [u8; WINDOW + 16]) -> Mas
         m.upper |= if b.is_ascii_uppercase() { bit } else { 0 };
         m.lower |= if b.is_ascii_lowercase() { bit } else { 0 };
         m.digit |= if b.is_ascii_digit() { bit } else { 0 };
+        m.space |= if b == b' ' { bit } else { 0 };
         lowered[p] = b.to_ascii_lowercase();
     }
     m
@@ -331,6 +334,20 @@ fn below(p: usize) -> u64 {
         (1u64 << p) - 1
     }
 }
+
+/// For a word of `len` <= 16 bytes, the masks of its first eight bytes and
+/// of the next eight: `KEEP[len]` (a table, cheaper than the 128-bit shift
+/// it holds the result of).
+static KEEP: [[u64; 2]; 17] = {
+    let mut t = [[0u64; 2]; 17];
+    let mut len = 1;
+    while len <= 16 {
+        let keep = u128::MAX >> (128 - 8 * len);
+        t[len] = [keep as u64, (keep >> 64) as u64];
+        len += 1;
+    }
+    t
+};
 
 /// Eight bytes of `b` from `at`, little-endian.
 #[inline(always)]
@@ -391,14 +408,31 @@ impl Tokenizer {
             let word = m.upper | m.lower | m.digit;
             // An uppercase letter after a lowercase one starts a new word.
             let camel = m.upper & (m.lower << 1);
-            let ends = !word | camel;
+            // Where a word ends: after a word byte, at a byte that is none
+            // or that starts a word of its own. Words do not nest, so the
+            // k-th start's end is the k-th end (a word running past the
+            // window has none: `trailing_zeros` gives 64).
+            let mut ends = (word << 1) & (!word | camel);
             let mut starts = ((word & !(word << 1)) | camel) & below(settled);
+            // Bit `p`: the byte before byte `p` is a space (bit 0: the
+            // last byte of the window before).
+            let space_before = m.space << 1 | u64::from(i > 0 && bytes[i - 1] == b' ');
             let mut next = i + settled.min(len);
+            // Room for every word the window can hold (each takes a byte at
+            // least) in `out` and in the odd gaps: the words are written in
+            // place, with no capacity check for each.
+            out.reserve(WINDOW);
+            if self.odd.len() < self.odd_len + WINDOW {
+                self.odd.resize(2 * self.odd.len() + WINDOW, 0);
+            }
+            let first = out.len();
+            let room = &mut out.spare_capacity_mut()[..WINDOW];
+            let mut written = 0;
             while starts != 0 {
                 let s = starts.trailing_zeros() as usize;
                 starts &= starts - 1;
-                let after = ends & (u64::MAX << s) & !(1u64 << s);
-                let e = after.trailing_zeros() as usize;
+                let e = ends.trailing_zeros() as usize;
+                ends &= ends.wrapping_sub(1);
                 if e >= settled {
                     // The word may go on past the window or through a
                     // non-ASCII character.
@@ -406,8 +440,23 @@ impl Tokenizer {
                     break;
                 }
                 let hash = self.window_hash(&lowered, s, e, m.digit & below(e) & !below(s) != 0);
-                self.push_word(bytes, out, i + s, i + e, hash);
+                // As `push_word` does.
+                let (start, end) = (i + s, i + e);
+                let one_space = (self.last_end + 1 == start) & (space_before >> s & 1 != 0);
+                let idx = first + written;
+                self.odd[self.odd_len] = idx as u32;
+                self.odd_len += usize::from(idx > 0 && !one_space);
+                self.last_end = end;
+                room[written].write(Word {
+                    start: start as u32,
+                    end: end as u32,
+                    hash,
+                });
+                written += 1;
             }
+            // SAFETY: the loop wrote `room[..written]`, the `written` slots
+            // after the vector's length (at most WINDOW: one word a byte).
+            unsafe { out.set_len(first + written) };
             if next > i {
                 i = next;
                 continue;
@@ -451,9 +500,9 @@ impl Tokenizer {
         } else if len <= 16 {
             // Both loads stay inside the buffer: s < 64, and it has 16 bytes
             // more. Bytes past the word are masked off.
-            let keep = u128::MAX >> (128 - 8 * len);
-            let lo = load8(lowered, s) & keep as u64;
-            let hi = load8(lowered, s + 8) & (keep >> 64) as u64;
+            let [keep_lo, keep_hi] = KEEP[len];
+            let lo = load8(lowered, s) & keep_lo;
+            let hi = load8(lowered, s + 8) & keep_hi;
             short_hash(lo, hi, len)
         } else {
             hash_norm(&lowered[s..e])
@@ -698,11 +747,18 @@ mod tests {
         let mut fast = Tokenizer::new();
         let mut slow = Tokenizer::new();
         let (mut a, mut b) = (Vec::new(), Vec::new());
-        for pad in 0..70 {
+        // Fillers of every length put each piece at every place of a
+        // window; a filler of words and spaces makes the gap before a word
+        // at a window's first byte one space from the window before.
+        for (filler, pad) in ["."; 70]
+            .into_iter()
+            .chain(["a "; 70])
+            .zip((0..70).chain(0..70))
+        {
             for (x, p) in pieces.iter().enumerate() {
                 for q in &pieces[x..] {
                     for sep in ["", " ", ".\n"] {
-                        let text = format!("{}{p}{sep}{q} {p}", ".".repeat(pad));
+                        let text = format!("{}{p}{sep}{q} {p}", &filler.repeat(pad)[..pad]);
                         fast.tokenize(&text, &mut a);
                         slow.tokenize_stepwise(&text, &mut b);
                         assert_eq!(a, b, "{text:?}");
