@@ -276,7 +276,7 @@ pub(crate) fn detect(
                     .is_some()
                     .then(|| inside.any(|&(_, _, kind, h)| !reused_short(kind, h)))
             };
-            let split = split_reused(doc, runs, r, shingles, k, &reused, (common_line, short_in));
+            let split = split_reused(doc, runs, r, shingles, k, reused, (common_line, short_in));
             if let Some((head, tail)) = split {
                 // The template before the prose goes as it is (it ends
                 // where a line starts, which in hard-wrapped text is no
@@ -423,7 +423,7 @@ pub(crate) fn detect(
             // A short run inside a sentence is a common phrase, not a block.
             continue;
         }
-        if !r.trusted && reused_paragraph(doc, runs, (from, to), (from, to), shingles, k, &reused) {
+        if !r.trusted && reused_paragraph(doc, runs, (from, to), (from, to), shingles, k, reused) {
             continue;
         }
         let start = widen_left(text, words[from].start as usize);
