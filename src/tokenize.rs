@@ -439,7 +439,11 @@ impl Tokenizer {
                     next = i + s;
                     break;
                 }
-                let hash = self.window_hash(&lowered, s, e, m.digit & below(e) & !below(s) != 0);
+                // Digits among bits `s..e`: those left after shifting the
+                // bits below `s` out at the bottom and those from `e` on out
+                // at the top (0 < e - s < 64).
+                let digits = (m.digit >> s) << (WINDOW - (e - s)) != 0;
+                let hash = self.window_hash(&lowered, s, e, digits);
                 // As `push_word` does.
                 let (start, end) = (i + s, i + e);
                 let one_space = (self.last_end + 1 == start) & (space_before >> s & 1 != 0);
@@ -447,7 +451,9 @@ impl Tokenizer {
                 self.odd[self.odd_len] = idx as u32;
                 self.odd_len += usize::from(idx > 0 && !one_space);
                 self.last_end = end;
-                room[written].write(Word {
+                // (`written` stays under WINDOW, one word a byte at most:
+                // the mask tells the compiler, which then checks no bound.)
+                room[written & (WINDOW - 1)].write(Word {
                     start: start as u32,
                     end: end as u32,
                     hash,
