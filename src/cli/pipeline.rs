@@ -200,35 +200,46 @@ fn count_chunk(
         }
         return None;
     }
-    for (i, line) in lines(data).enumerate() {
-        if is_blank(line) {
-            continue;
-        }
-        // Invalid UTF-8 is passed through when cleaning: nothing to learn.
-        let Ok(line) = simdutf8::basic::from_utf8(line) else {
-            continue;
-        };
-        let (_, line) = split_bom(line);
-        match jsonl::parse(line, &opts.fields) {
-            Ok(rec) => {
-                if let Text::Str { value, .. } = &rec.text {
-                    batch.add(value, &rec.group);
-                    if batch.pending() >= boilercut::Batch::ABSORB_AT {
-                        learner.absorb(batch);
+    // In groups, as `clean_chunk` does: the records read, then counted.
+    let mut numbered = lines(data).enumerate();
+    let mut group = Vec::with_capacity(GROUP);
+    loop {
+        group.clear();
+        let mut taken = 0;
+        for (i, raw) in numbered.by_ref().take(GROUP) {
+            taken += 1;
+            if is_blank(raw) {
+                continue;
+            }
+            // Invalid UTF-8 is passed through when cleaning: nothing to learn.
+            let Ok(line) = simdutf8::basic::from_utf8(raw) else {
+                continue;
+            };
+            let (_, line) = split_bom(line);
+            match jsonl::parse(line, &opts.fields) {
+                Ok(rec) => group.push(rec),
+                Err(e) => {
+                    if opts.on_error == OnError::Fail {
+                        return Some(BadLine {
+                            line: i as u64,
+                            what: e.to_string(),
+                        });
                     }
                 }
             }
-            Err(e) => {
-                if opts.on_error == OnError::Fail {
-                    return Some(BadLine {
-                        line: i as u64,
-                        what: e.to_string(),
-                    });
+        }
+        if taken == 0 {
+            return None;
+        }
+        for rec in &group {
+            if let Text::Str { value, .. } = &rec.text {
+                batch.add(value, &rec.group);
+                if batch.pending() >= boilercut::Batch::ABSORB_AT {
+                    learner.absorb(batch);
                 }
             }
         }
     }
-    None
 }
 
 /// Count every input into a learner.
