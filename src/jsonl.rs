@@ -296,7 +296,7 @@ impl<'de> Visitor<'de> for KeyValues<'_> {
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Pairs<'de>, M::Error> {
         let mut out = Vec::new();
         let mut reserved = false;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Key<'de>>()?.map(|k| k.0) {
             if self.reserved == Some(&*key) {
                 reserved = true;
             }
@@ -443,6 +443,32 @@ impl<'de> DeserializeSeed<'de> for Picker<'_> {
     }
 }
 
+/// An object key, borrowed from the line when it has no escape (serde's
+/// own `Cow<str>` always allocates: one allocation per key of every record).
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
 impl<'de> Visitor<'de> for Picker<'_> {
     type Value = Found<'de>;
 
@@ -457,7 +483,7 @@ impl<'de> Visitor<'de> for Picker<'_> {
             host_of: None,
             has_reserved: false,
         };
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Key<'de>>()?.map(|k| k.0) {
             let f = self.fields;
             if f.reserved.as_deref() == Some(&*key) {
                 found.has_reserved = true;
