@@ -387,7 +387,7 @@ fn read_records(
             let (source, display): (Box<dyn Read>, String) = if input == "-" {
                 (Box::new(std::io::stdin()), "<stdin>".into())
             } else {
-                let r =
+                let (r, _) =
                     super::input::open(std::path::Path::new(input), Arc::new(AtomicU64::new(0)))
                         .with_context(|| format!("{input}: cannot read"))?;
                 (r, input.clone())
