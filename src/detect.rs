@@ -103,13 +103,10 @@ pub(crate) fn detect(
     // A feature that begins or ends where a word changes case (`Eight
     // Forecast`, a sidebar line, inside `the FiveThirtyEight forecast.`; a
     // prefix ending in `McDonald`) matched a piece of a word: the words it
-    // found are not the block's. A whole long line is never frequent (its
-    // shingles are).
+    // found are not the block's. (Cleaning is not given whole long lines,
+    // never frequent, nor openers, looked up below.)
     let found_whole = |o: &Occurrence| {
-        !matches!(o.kind, Feature::WholeLine | Feature::Opener)
-            && frequent(o.kind, o.hash)
-            && !split_word(doc, o.from)
-            && !split_word(doc, o.to)
+        frequent(o.kind, o.hash) && !split_word(doc, o.from) && !split_word(doc, o.to)
     };
     for_each_short(
         words,

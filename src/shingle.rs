@@ -896,7 +896,8 @@ const MAX_HEAD: usize = 4;
 /// prefixes and suffixes followed (preceded) by a boundary. Without
 /// `counted`, not the two kinds only learning needs: whole lines of k words
 /// or more and openers are never frequent short features (detect asks for
-/// openers itself), and hashing them was a third of what detect spent here.
+/// openers itself), and hashing them was an eighth of what detect spent
+/// here.
 pub fn for_each_short(
     words: &[Word],
     gaps: &Gaps,

@@ -444,13 +444,9 @@ impl Tokenizer {
                 // at the top (0 < e - s < 64).
                 let digits = (m.digit >> s) << (WINDOW - (e - s)) != 0;
                 let hash = self.window_hash(&lowered, s, e, digits);
-                // As `push_word` does.
                 let (start, end) = (i + s, i + e);
                 let one_space = (self.last_end + 1 == start) & (space_before >> s & 1 != 0);
-                let idx = first + written;
-                self.odd[self.odd_len] = idx as u32;
-                self.odd_len += usize::from(idx > 0 && !one_space);
-                self.last_end = end;
+                self.note_word(first + written, end, one_space);
                 // (`written` stays under WINDOW, one word a byte at most:
                 // the mask tells the compiler, which then checks no bound.)
                 room[written & (WINDOW - 1)].write(Word {
@@ -601,14 +597,22 @@ impl Tokenizer {
         if self.odd.len() <= self.odd_len {
             self.odd.resize(2 * self.odd.len() + WINDOW + 1, 0);
         }
-        self.odd[self.odd_len] = idx as u32;
-        self.odd_len += usize::from(idx > 0 && !one_space);
-        self.last_end = end;
+        self.note_word(idx, end, one_space);
         out.push(Word {
             start: start as u32,
             end: end as u32,
             hash,
         });
+    }
+
+    /// Note word `idx`, ending at byte `end`, in the odd gaps unless it is
+    /// the first word or `one_space` separates it from the last; the odd
+    /// gaps have room for it.
+    #[inline(always)]
+    fn note_word(&mut self, idx: usize, end: usize, one_space: bool) {
+        self.odd[self.odd_len] = idx as u32;
+        self.odd_len += usize::from(idx > 0 && !one_space);
+        self.last_end = end;
     }
 
     /// The positions `i` (ascending, `0 < i <` number of words) of the words
